@@ -1,0 +1,3 @@
+export * from './env-schema';
+export * from './common.config';
+export * from './process-env';

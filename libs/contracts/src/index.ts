@@ -1,0 +1,5 @@
+export * from './topics';
+export * from './headers';
+export * from './errors';
+export * from './metric-labels';
+export * from './normalized-order';

@@ -1,0 +1,2 @@
+/** Every TypeORM entity of erpsync. Add new ones here. */
+export const allEntities: (new () => object)[] = [];
