@@ -3,3 +3,4 @@ export * from './headers';
 export * from './errors';
 export * from './metric-labels';
 export * from './normalized-order';
+export * from './wdt-trade';

@@ -1,0 +1,3 @@
+export * from './wait';
+export * from './environment';
+export * from './kafka-helpers';

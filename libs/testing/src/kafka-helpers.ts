@@ -1,0 +1,103 @@
+import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
+import { testBrokers } from './environment';
+import { uniqueName, waitFor } from './wait';
+
+export const testKafka = (clientId = 'erpsync-test'): Kafka =>
+  new Kafka({ brokers: testBrokers(), clientId, logLevel: logLevel.NOTHING, retry: { retries: 5 } });
+
+export interface ReadRecord {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  value: string | null;
+  headers: Record<string, string>;
+}
+
+const decodeHeaders = (headers: IHeaders | undefined): Record<string, string> =>
+  Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? String(value[0]) : String(value ?? '')]),
+  );
+
+/** Creates fresh topics (random names unless given) and returns their names. */
+export async function createTopics(
+  admin: Admin,
+  names: string[],
+  numPartitions = 3,
+): Promise<string[]> {
+  await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+  return names;
+}
+
+export const randomTopic = (prefix = 'test'): string => uniqueName(prefix).replace(/[^a-zA-Z0-9._-]/g, '-');
+
+export async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  try {
+    await producer.send({ topic, messages, acks: -1 });
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** Reads every record of a topic from the beginning up to its current end (high watermarks). */
+export async function readAll(kafka: Kafka, topic: string): Promise<ReadRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const offsets = await admin.fetchTopicOffsets(topic);
+  await admin.disconnect();
+  const expected = offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0);
+  const records: ReadRecord[] = [];
+  if (expected === 0) return records;
+  const consumer = kafka.consumer({ groupId: uniqueName('reader') });
+  await consumer.connect();
+  await consumer.subscribe({ topic, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ partition, message }) => {
+      records.push({
+        topic,
+        partition,
+        offset: message.offset,
+        key: message.key?.toString('utf8') ?? null,
+        value: message.value?.toString('utf8') ?? null,
+        headers: decodeHeaders(message.headers),
+      });
+    },
+  });
+  try {
+    await waitFor(() => records.length >= expected, { timeoutMs: 60000, description: `${expected} records on ${topic}` });
+  } finally {
+    await consumer.disconnect();
+  }
+  return records;
+}
+
+/** Waits until a topic holds at least `count` records, then returns them all. */
+export async function waitForRecords(kafka: Kafka, topic: string, count: number, timeoutMs = 60000): Promise<ReadRecord[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await waitFor(
+      async () => {
+        const offsets = await admin.fetchTopicOffsets(topic);
+        return offsets.reduce((sum, p) => sum + (Number(p.high) - Number(p.low)), 0) >= count;
+      },
+      { timeoutMs, description: `${count} records on ${topic}` },
+    );
+  } finally {
+    await admin.disconnect();
+  }
+  return readAll(kafka, topic);
+}
+
+/** Sum over partitions of (end offset − committed offset) for a group; 0 when it has consumed everything. */
+export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
+  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+  const ends = await admin.fetchTopicOffsets(topic);
+  return ends.reduce((sum, end) => {
+    const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
+    const position = Number(done) < 0 ? Number(end.low) : Number(done);
+    return sum + (Number(end.high) - position);
+  }, 0);
+}
