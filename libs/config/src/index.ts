@@ -1,3 +1,5 @@
 export * from './env-schema';
 export * from './common.config';
 export * from './process-env';
+export * from './wdt-sandbox.config';
+export * from './extractor.config';

@@ -1,0 +1,39 @@
+import { env } from './env-schema';
+
+/**
+ * Credentials the WDT sandbox accepts unless told otherwise. The extractor's WDT_* variables default
+ * to the same values so that a local demo works out of the box; production sets real ones.
+ */
+export const WDT_SANDBOX_DEFAULTS = {
+  sid: 'erpsync-sandbox',
+  appKey: 'erpsync-appkey',
+  appSecret: 'erpsync-appsecret',
+  qimenAppKey: '23000001',
+  qimenSecret: 'erpsync-qimen-secret',
+  targetAppKey: '21363512',
+} as const;
+
+/** apps/wdt-sandbox: a local stand-in for the WDT order query API (tests and the demo). */
+export const wdtSandboxEnv = {
+  WDT_SANDBOX_PORT: env.port({ default: 18080 }),
+  WDT_SANDBOX_HOST: env.string({ default: '0.0.0.0' }),
+  WDT_SANDBOX_SID: env.string({ default: WDT_SANDBOX_DEFAULTS.sid }),
+  WDT_SANDBOX_APPKEY: env.string({ default: WDT_SANDBOX_DEFAULTS.appKey }),
+  WDT_SANDBOX_APPSECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.appSecret, secret: true }),
+  WDT_SANDBOX_QIMEN_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenAppKey }),
+  WDT_SANDBOX_QIMEN_SECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenSecret, secret: true }),
+  WDT_SANDBOX_TARGET_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.targetAppKey }),
+  /** `{"trades": [...]}` in the response shape, served instead of generated trades. */
+  WDT_SANDBOX_FIXTURE: env.optionalString(),
+  WDT_SANDBOX_SEED: env.int({ default: 42 }),
+  WDT_SANDBOX_TRADES: env.int({ default: 2000, min: 0, max: 1_000_000 }),
+  /** Generated trades are created over this many seconds before start-up ("a day of orders"). */
+  WDT_SANDBOX_HISTORY_SECONDS: env.int({ default: 86400, min: 60 }),
+  WDT_SANDBOX_MAX_SPAN_SECONDS: env.int({ default: 3600, min: 1 }),
+  WDT_SANDBOX_RATE_LIMIT_PER_MINUTE: env.int({ default: 60, min: 1 }),
+  WDT_SANDBOX_MAX_SKEW_SECONDS: env.int({ default: 300, min: 0 }),
+  WDT_SANDBOX_LATENCY_MS: env.int({ default: 0, min: 0 }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+  }),
+};

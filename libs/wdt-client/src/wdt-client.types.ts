@@ -1,0 +1,62 @@
+import { type WdtTrade } from '@app/contracts';
+
+export type WdtRoute = 'qimen' | 'openapi';
+
+export interface WdtClientOptions {
+  route: WdtRoute;
+  /** e.g. `http://127.0.0.1:18080`; the route's path is appended. */
+  baseUrl: string;
+  sid: string;
+  /** Native open API appkey / appsecret. */
+  appKey: string;
+  appSecret: string;
+  /** Qimen app key / secret and WDT's key on Qimen. */
+  qimenAppKey: string;
+  qimenSecret: string;
+  targetAppKey: string;
+  timeoutMs?: number;
+  /** Client-side quota; default 60 (WDT's reported limit per appkey). */
+  rateLimitPerMinute?: number;
+  /** Wait asked of the caller after a 1012; default 30 000. */
+  rateLimitBackoffMs?: number;
+  /** Clock for the `timestamp` parameter (tests move it). */
+  now?: () => number;
+  /** Injected for unit tests; default the global fetch. */
+  fetch?: typeof fetch;
+}
+
+/** Business parameters of `trade.query` (camelCase here, snake_case on the wire). */
+export interface TradeQuery {
+  /** `yyyy-MM-dd HH:mm:ss` Beijing time, inclusive. */
+  startTime?: string;
+  endTime?: string;
+  status?: number;
+  shopNo?: string;
+  warehouseNo?: string;
+  tradeNo?: string;
+  srcTid?: string;
+  logisticsNo?: string;
+  goodstax?: 0 | 1;
+  hasLogisticsNo?: 0 | 1 | 2;
+  src?: 0 | 1;
+  pageNo?: number;
+  pageSize?: number;
+}
+
+/** A trade WDT sent that does not match the `WdtTrade` contract: reported, never dropped silently. */
+export interface InvalidTrade {
+  tradeNo: string | null;
+  modified: string | null;
+  /** Every problem, e.g. `goods_list.0.num: num must be a string`. */
+  reason: string;
+  raw: unknown;
+}
+
+export interface TradePage {
+  pageNo: number;
+  pageSize: number;
+  totalCount: number;
+  /** Valid trades as WDT sent them (unknown fields kept). */
+  trades: WdtTrade[];
+  invalid: InvalidTrade[];
+}
