@@ -1,0 +1,44 @@
+import { mapTrade } from '../trade-mapper';
+import { rawLine, rawTrade, scenarioRules } from './trade-fixtures';
+
+describe('scenario: malformed values in an otherwise complete trade', () => {
+  it('an impossible date is invalid (bad_datetime)', () => {
+    expect(mapTrade(rawTrade({ trade_time: '2023-02-29 10:00:00' }), scenarioRules())).toEqual({
+      outcome: 'invalid',
+      reason: 'bad_datetime',
+      detail: 'trade_time "2023-02-29 10:00:00" is not a real date and time',
+      billNo: 'JY202211010624',
+    });
+  });
+
+  it('a tax rate given in percent instead of a fraction is invalid (bad_tax_rate)', () => {
+    expect(mapTrade(rawTrade({ goods_list: [rawLine({ tax_rate: '13.0000' })] }), scenarioRules())).toEqual({
+      outcome: 'invalid',
+      reason: 'bad_tax_rate',
+      detail:
+        'goods_list[0] (rec_id 500001, spec_no SKU-001) tax_rate "13.0000" is not a fraction from 0 to 1 (e.g. "0.1300")',
+      billNo: 'JY202211010624',
+    });
+    expect(mapTrade(rawTrade({ tax_rate: '-0.1300' }), scenarioRules())).toMatchObject({
+      outcome: 'invalid',
+      reason: 'bad_tax_rate',
+    });
+  });
+
+  it('an empty warehouse_no with no stores mapping is invalid (unmapped_warehouse)', () => {
+    expect(mapTrade(rawTrade({ warehouse_no: '' }), scenarioRules())).toEqual({
+      outcome: 'invalid',
+      reason: 'unmapped_warehouse',
+      detail: 'warehouse_no is empty and stores.byWarehouse has no entry for it',
+      billNo: 'JY202211010624',
+    });
+  });
+
+  it('a trade_status that is not an integer is a schema violation', () => {
+    expect(mapTrade(rawTrade({ trade_status: '55' }), scenarioRules())).toMatchObject({
+      outcome: 'invalid',
+      reason: 'schema_violation',
+      detail: 'trade_status must be an integer number (got "55")',
+    });
+  });
+});
