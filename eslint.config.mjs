@@ -57,6 +57,10 @@ export default tseslint.config(
     rules: restrict(deepLibImport, forbid(['@app/kafka', '@app/persistence', 'kafkajs', 'typeorm', 'pg'], 'API clients know nothing of Kafka or the database.')),
   },
   {
+    files: ['libs/mapping/**/*.ts'],
+    rules: restrict(deepLibImport, forbid(['@nestjs/*', 'kafkajs', 'typeorm', 'pg', 'node:http', 'http', '@app/kafka', '@app/persistence', '@app/observability'], 'mapping is pure: no Nest, no Kafka, no database, no HTTP (only loadMappingFile reads a file).')),
+  },
+  {
     files: ['libs/kafka/**/*.ts'],
     rules: restrict(deepLibImport, forbid(['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg'], 'kafka knows no client or repository.')),
   },
