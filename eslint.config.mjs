@@ -8,7 +8,12 @@ const deepLibImport = {
   message: 'Import a lib only through its entry point: @app/<lib>.',
 };
 const otherApp = (self) => ({
-  group: ['**/apps/**', ...['extractor', 'transformer', 'loader', 'wdt-sandbox', 'xingchen-sandbox'].filter((a) => a !== self).map((a) => `**/${a}/**`)],
+  group: [
+    '**/apps/**',
+    ...['extractor', 'transformer', 'loader', 'wdt-sandbox', 'xingchen-sandbox']
+      .filter((a) => a !== self)
+      .map((a) => `**/${a}/**`),
+  ],
   message: 'An app never imports another app.',
 });
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
@@ -17,7 +22,17 @@ const forbid = (names, message) => ({ group: names, message });
 const apps = ['extractor', 'transformer', 'loader', 'wdt-sandbox', 'xingchen-sandbox'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'kafka/.cache/**', 'coverage/**', '**/*.js', '**/*.mjs', 'out/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'kafka/.cache/**',
+      'coverage/**',
+      '**/*.js',
+      '**/*.mjs',
+      'out/**',
+    ],
+  },
   eslint.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   prettier,
@@ -26,7 +41,10 @@ export default tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
-      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
+      '@typescript-eslint/consistent-type-imports': [
+        'error',
+        { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false },
+      ],
       '@typescript-eslint/no-extraneous-class': 'off',
       '@typescript-eslint/require-await': 'off',
       '@typescript-eslint/unbound-method': 'off',
@@ -45,24 +63,60 @@ export default tseslint.config(
     rules: restrict(
       deepLibImport,
       otherApp('transformer'),
-      forbid(['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg', 'node:http', 'http'], 'The transformer is a pure mapping: no HTTP clients, no database.'),
+      forbid(
+        ['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg', 'node:http', 'http'],
+        'The transformer is a pure mapping: no HTTP clients, no database.',
+      ),
     ),
   },
   {
     files: ['libs/contracts/**/*.ts'],
-    rules: restrict(forbid(['@app/*', '@nestjs/*', 'kafkajs', 'typeorm'], 'contracts is a leaf: no other lib, no Nest, no Kafka, no database.')),
+    rules: restrict(
+      forbid(
+        ['@app/*', '@nestjs/*', 'kafkajs', 'typeorm'],
+        'contracts is a leaf: no other lib, no Nest, no Kafka, no database.',
+      ),
+    ),
   },
   {
     files: ['libs/wdt-client/**/*.ts', 'libs/xingchen-client/**/*.ts'],
-    rules: restrict(deepLibImport, forbid(['@app/kafka', '@app/persistence', 'kafkajs', 'typeorm', 'pg'], 'API clients know nothing of Kafka or the database.')),
+    rules: restrict(
+      deepLibImport,
+      forbid(
+        ['@app/kafka', '@app/persistence', 'kafkajs', 'typeorm', 'pg'],
+        'API clients know nothing of Kafka or the database.',
+      ),
+    ),
   },
   {
     files: ['libs/mapping/**/*.ts'],
-    rules: restrict(deepLibImport, forbid(['@nestjs/*', 'kafkajs', 'typeorm', 'pg', 'node:http', 'http', '@app/kafka', '@app/persistence', '@app/observability'], 'mapping is pure: no Nest, no Kafka, no database, no HTTP (only loadMappingFile reads a file).')),
+    rules: restrict(
+      deepLibImport,
+      forbid(
+        [
+          '@nestjs/*',
+          'kafkajs',
+          'typeorm',
+          'pg',
+          'node:http',
+          'http',
+          '@app/kafka',
+          '@app/persistence',
+          '@app/observability',
+        ],
+        'mapping is pure: no Nest, no Kafka, no database, no HTTP (only loadMappingFile reads a file).',
+      ),
+    ),
   },
   {
     files: ['libs/kafka/**/*.ts'],
-    rules: restrict(deepLibImport, forbid(['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg'], 'kafka knows no client or repository.')),
+    rules: restrict(
+      deepLibImport,
+      forbid(
+        ['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg'],
+        'kafka knows no client or repository.',
+      ),
+    ),
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts'],

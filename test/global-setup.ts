@@ -1,8 +1,10 @@
-import { createDataSource, ensureDatabase, runMigrations } from '@app/persistence';
-import { testDatabaseUrl } from '@app/testing';
-
 /** Integration and e2e suites share one test database, migrated once per run. */
 export default async function globalSetup(): Promise<void> {
+  // globalSetup runs outside jest's module mapping: resolve @app/* to the TypeScript sources
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  (require('../scripts/register-paths') as { register: (mode: string) => void }).register('src');
+  const { createDataSource, ensureDatabase, runMigrations } = await import('@app/persistence');
+  const { testDatabaseUrl } = await import('@app/testing');
   const url = testDatabaseUrl();
   await ensureDatabase(url);
   const dataSource = createDataSource({ url, poolSize: 1, applicationName: 'erpsync-test-setup' });

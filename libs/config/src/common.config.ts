@@ -8,7 +8,9 @@ export const kafkaEnv = {
   KAFKA_TOPIC_REPLICATION_FACTOR: env.int({ default: 1, min: 1, max: 10 }),
   KAFKA_BOOTSTRAP_TOPICS: env.bool({ default: true }),
   KAFKA_SSL: env.bool({ default: false }),
-  KAFKA_SASL_MECHANISM: env.oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, { default: 'none' }),
+  KAFKA_SASL_MECHANISM: env.oneOf(['none', 'plain', 'scram-sha-256', 'scram-sha-512'] as const, {
+    default: 'none',
+  }),
   KAFKA_SASL_USERNAME: env.optionalString(),
   KAFKA_SASL_PASSWORD: env.optionalString({ secret: true }),
 };
@@ -24,13 +26,19 @@ export const consumerEnv = {
 };
 
 export const databaseEnv = {
-  DATABASE_URL: env.url({ default: 'postgres://postgres@127.0.0.1:5432/erpsync', protocols: ['postgres', 'postgresql'], secret: true }),
+  DATABASE_URL: env.url({
+    default: 'postgres://postgres@127.0.0.1:5432/erpsync',
+    protocols: ['postgres', 'postgresql'],
+    secret: true,
+  }),
   DATABASE_POOL_SIZE: env.int({ default: 10, min: 1, max: 200 }),
   DATABASE_RUN_MIGRATIONS: env.bool({ default: true }),
 };
 
 export const serviceEnv = {
-  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, { default: 'info' }),
+  LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
+    default: 'info',
+  }),
   SHUTDOWN_TIMEOUT_SECONDS: env.int({ default: 25, min: 1 }),
   BUILD_VERSION: env.string({ default: '0.1.0' }),
   BUILD_COMMIT: env.string({ default: 'unknown' }),

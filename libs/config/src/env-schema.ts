@@ -70,7 +70,8 @@ export const env = {
       'a TCP port',
       (raw) => {
         const value = Number(raw);
-        if (!/^\d+$/.test(raw) || value < 0 || value > 65535) throw new EnvValueError(`must be a port 0–65535, got "${raw}"`);
+        if (!/^\d+$/.test(raw) || value < 0 || value > 65535)
+          throw new EnvValueError(`must be a port 0–65535, got "${raw}"`);
         return value;
       },
       o,
@@ -122,7 +123,8 @@ export const env = {
           .split(',')
           .map((item) => item.trim())
           .filter(Boolean);
-        if (items.length < (o.minItems ?? 1)) throw new EnvValueError(`needs at least ${o.minItems ?? 1} item(s)`);
+        if (items.length < (o.minItems ?? 1))
+          throw new EnvValueError(`needs at least ${o.minItems ?? 1} item(s)`);
         return items;
       },
       o,
@@ -130,7 +132,9 @@ export const env = {
 };
 
 export type EnvSchema = Record<string, EnvVar<unknown>>;
-export type EnvConfig<S extends EnvSchema> = { readonly [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never };
+export type EnvConfig<S extends EnvSchema> = {
+  readonly [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never;
+};
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {

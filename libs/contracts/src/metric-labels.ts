@@ -5,8 +5,24 @@ export type MessageOutcome = (typeof MessageOutcomes)[number];
 export const TransformerOutcomes = ['mapped', 'filtered', 'cancelled', 'invalid'] as const;
 export type TransformerOutcome = (typeof TransformerOutcomes)[number];
 
-export const LoaderOutcomes = ['created', 'updated', 'unchanged', 'stale', 'cancelled', 'rejected', 'failed'] as const;
+export const LoaderOutcomes = [
+  'created',
+  'updated',
+  'unchanged',
+  'stale',
+  'cancelled',
+  'rejected',
+  'failed',
+] as const;
 export type LoaderOutcome = (typeof LoaderOutcomes)[number];
 
-export const ApiOutcomes = ['success', 'business_error', 'rate_limited', 'auth_error', 'server_error', 'timeout', 'network_error'] as const;
+export const ApiOutcomes = [
+  'success',
+  'business_error',
+  'rate_limited',
+  'auth_error',
+  'server_error',
+  'timeout',
+  'network_error',
+] as const;
 export type ApiOutcome = (typeof ApiOutcomes)[number];

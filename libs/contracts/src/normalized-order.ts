@@ -65,7 +65,10 @@ export class NormalizedSalesOrder {
   @IsString() @IsNotEmpty() customerNumber!: string;
   @IsOptional() @ValidateNested() @Type(() => ProjectField) project?: ProjectField;
   @IsOptional() @IsString() remark?: string;
-  @ArrayMinSize(1) @ValidateNested({ each: true }) @Type(() => NormalizedOrderLine) lines!: NormalizedOrderLine[];
+  @ArrayMinSize(1)
+  @ValidateNested({ each: true })
+  @Type(() => NormalizedOrderLine)
+  lines!: NormalizedOrderLine[];
   @ValidateNested() @Type(() => OrderSource) source!: OrderSource;
   /** sha256 (hex) over the business fields only: a new logistics number does not change it. */
   @Matches(/^[0-9a-f]{64}$/) contentHash!: string;

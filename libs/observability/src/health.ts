@@ -23,9 +23,15 @@ export class HealthRegistry {
         const result = await Promise.race([
           Promise.resolve()
             .then(() => indicator.check())
-            .catch((error: unknown) => ({ ok: false, detail: error instanceof Error ? error.message : String(error) })),
+            .catch((error: unknown) => ({
+              ok: false,
+              detail: error instanceof Error ? error.message : String(error),
+            })),
           new Promise<HealthCheckResult>((resolve) => {
-            const timer = setTimeout(() => resolve({ ok: false, detail: `no answer in ${timeoutMs} ms` }), timeoutMs);
+            const timer = setTimeout(
+              () => resolve({ ok: false, detail: `no answer in ${timeoutMs} ms` }),
+              timeoutMs,
+            );
             timer.unref();
           }),
         ]);

@@ -32,7 +32,11 @@ const redactPaths = REDACTED_KEYS.flatMap((key) => {
   return [k.startsWith('[') ? k : key, `*${dotted}`, `*.*${dotted}`];
 });
 
-export function createLogger(service: string, level: string = 'info', destination?: pino.DestinationStream): Logger {
+export function createLogger(
+  service: string,
+  level: string = 'info',
+  destination?: pino.DestinationStream,
+): Logger {
   return pino(
     {
       level,

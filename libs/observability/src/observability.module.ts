@@ -1,4 +1,14 @@
-import { Controller, Get, Header, HttpCode, Inject, Module, Res, type DynamicModule, type LoggerService } from '@nestjs/common';
+import {
+  Controller,
+  Get,
+  Header,
+  HttpCode,
+  Inject,
+  Module,
+  Res,
+  type DynamicModule,
+  type LoggerService,
+} from '@nestjs/common';
 import type { Response } from 'express';
 import { type Logger } from 'pino';
 import { HealthRegistry } from './health';

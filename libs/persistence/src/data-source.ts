@@ -22,7 +22,8 @@ export function createDataSource(options: DatabaseOptions): DataSource {
     logging: false,
     applicationName: options.applicationName ?? 'erpsync',
     extra: {
-      max: options.poolSize ?? 10,
+      // runMigrations holds one connection for its lock while TypeORM migrates on another
+      max: Math.max(2, options.poolSize ?? 10),
       connectionTimeoutMillis: 5000,
       idleTimeoutMillis: 30000,
       // a dead server must not hang a query forever: the pool recovers once PostgreSQL is back
@@ -64,7 +65,9 @@ export async function runMigrations(dataSource: DataSource): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'each' });
     return applied.map((migration) => migration.name);
   } finally {
-    await runner.query('SELECT pg_advisory_unlock(hashtext($1))', ['erpsync.migrations']).catch(() => undefined);
+    await runner
+      .query('SELECT pg_advisory_unlock(hashtext($1))', ['erpsync.migrations'])
+      .catch(() => undefined);
     await runner.release();
   }
 }

@@ -52,11 +52,11 @@ export class PersistenceModule {
         {
           provide: PersistenceLifecycle,
           inject: [DataSource, HealthRegistry],
-          useFactory: (dataSource: DataSource, health: HealthRegistry) => new PersistenceLifecycle(dataSource, health),
+          useFactory: (dataSource: DataSource, health: HealthRegistry) =>
+            new PersistenceLifecycle(dataSource, health),
         },
       ],
       exports: [DataSource],
     };
   }
 }
-

@@ -16,16 +16,18 @@ export interface ReadRecord {
 
 const decodeHeaders = (headers: IHeaders | undefined): Record<string, string> =>
   Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [name, Array.isArray(value) ? String(value[0]) : String(value ?? '')]),
+    Object.entries(headers ?? {}).map(([name, value]) => [
+      name,
+      Array.isArray(value) ? String(value[0]) : String(value ?? ''),
+    ]),
   );
 
 /** Creates fresh topics (random names unless given) and returns their names. */
-export async function createTopics(
-  admin: Admin,
-  names: string[],
-  numPartitions = 3,
-): Promise<string[]> {
-  await admin.createTopics({ topics: names.map((topic) => ({ topic, numPartitions })), waitForLeaders: true });
+export async function createTopics(admin: Admin, names: string[], numPartitions = 3): Promise<string[]> {
+  await admin.createTopics({
+    topics: names.map((topic) => ({ topic, numPartitions })),
+    waitForLeaders: true,
+  });
   return names;
 }
 
@@ -66,7 +68,10 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ReadRecord[]
     },
   });
   try {
-    await waitFor(() => records.length >= expected, { timeoutMs: 60000, description: `${expected} records on ${topic}` });
+    await waitFor(() => records.length >= expected, {
+      timeoutMs: 60000,
+      description: `${expected} records on ${topic}`,
+    });
   } finally {
     await consumer.disconnect();
   }
@@ -74,7 +79,12 @@ export async function readAll(kafka: Kafka, topic: string): Promise<ReadRecord[]
 }
 
 /** Waits until a topic holds at least `count` records, then returns them all. */
-export async function waitForRecords(kafka: Kafka, topic: string, count: number, timeoutMs = 60000): Promise<ReadRecord[]> {
+export async function waitForRecords(
+  kafka: Kafka,
+  topic: string,
+  count: number,
+  timeoutMs = 60000,
+): Promise<ReadRecord[]> {
   const admin = kafka.admin();
   await admin.connect();
   try {

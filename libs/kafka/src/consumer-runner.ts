@@ -1,0 +1,384 @@
+import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
+import { type Logger } from 'pino';
+import { deadLetterTopic, FatalError, Headers, RetriableError } from '@app/contracts';
+import { type Metrics } from '@app/observability';
+import {
+  type ConsumedMessage,
+  type ConsumerHealth,
+  type ConsumerRunnerOptions,
+  type MessageHandler,
+  type RetryPolicy,
+} from './consumer.types';
+import { type BatchingProducer } from './producer';
+
+const DEFAULT_RETRY: RetryPolicy = { attempts: 8, initialMs: 200, maxMs: 30000 };
+/** Commit progress inside a long batch at least this often. */
+const COMMIT_INTERVAL_MS = 1000;
+/** A consumer counts as busy for this long after its last batch (the gap between two fetches). */
+const BUSY_GRACE_MS = 250;
+
+/** Thrown inside a batch when the runner is stopping: the message stays uncommitted. */
+class StopRequested extends Error {}
+
+const decodeHeaders = (headers: IHeaders | undefined): Record<string, string> => {
+  const decoded: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    const first = Array.isArray(value) ? value[0] : value;
+    if (first !== undefined) decoded[name] = first.toString();
+  }
+  return decoded;
+};
+
+const describeError = (error: unknown): { errorClass: string; message: string; reason: string } => {
+  if (error instanceof Error) {
+    const reason = (error as { reason?: unknown }).reason;
+    return {
+      errorClass: error.constructor.name || error.name,
+      message: error.message,
+      reason: typeof reason === 'string' ? reason : 'unexpected_error',
+    };
+  }
+  return { errorClass: typeof error, message: String(error), reason: 'unexpected_error' };
+};
+
+/**
+ * Runs one consumer group: batch consumption, partitions in parallel with order kept inside a
+ * partition (and, optionally, distinct keys in parallel with order kept per key), offsets committed
+ * only after the handler's side effects are done, retriable failures retried with jittered backoff
+ * (the partition waits; heartbeats continue), everything else dead-lettered with context headers.
+ */
+export class ConsumerRunner {
+  private readonly consumer: Consumer;
+  private readonly retry: RetryPolicy;
+  private readonly deadLetterTopicOf: (topic: string) => string;
+  private state: ConsumerHealth = { joined: false, crashed: false };
+  private stopping = false;
+  private fatal: FatalError | undefined;
+  private activeBatches = 0;
+  private lastBatchEndedAt = 0;
+
+  constructor(
+    kafka: Kafka,
+    private readonly producer: BatchingProducer,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+    private readonly options: ConsumerRunnerOptions,
+  ) {
+    this.retry = { ...DEFAULT_RETRY, ...options.retry };
+    this.deadLetterTopicOf = options.deadLetterTopic ?? deadLetterTopic;
+    this.consumer = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: options.sessionTimeoutMs ?? 30000,
+      heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30000) / 10),
+      maxBytesPerPartition: options.maxBytesPerPartition ?? 1048576,
+      allowAutoTopicCreation: false,
+      retry: {
+        retries: 10,
+        restartOnFailure: async (error) => !(error instanceof FatalError) && !this.fatal,
+      },
+    });
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
+    this.consumer.on(GROUP_JOIN, () => (this.state = { joined: true, crashed: false }));
+    this.consumer.on(CRASH, ({ payload }) => {
+      this.logger.error(
+        { consumer: options.name, err: payload.error, restart: payload.restart },
+        'kafka consumer crashed',
+      );
+      this.state = { joined: false, crashed: !payload.restart, cause: payload.error.message };
+    });
+    this.consumer.on(STOP, () => (this.state = { ...this.state, joined: false }));
+    this.consumer.on(DISCONNECT, () => (this.state = { ...this.state, joined: false }));
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  health(): ConsumerHealth {
+    if (this.fatal) return { joined: false, crashed: true, cause: this.fatal.message };
+    return this.state;
+  }
+
+  /** True while a batch is being handled (and briefly after): what a lower-priority consumer yields to. */
+  isBusy(): boolean {
+    return this.activeBatches > 0 || Date.now() - this.lastBatchEndedAt < BUSY_GRACE_MS;
+  }
+
+  async start(handler: MessageHandler): Promise<void> {
+    await this.consumer.connect();
+    await this.consumer.subscribe({
+      topics: this.options.topics,
+      fromBeginning: this.options.fromBeginning ?? true,
+    });
+    await this.consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: false,
+      partitionsConsumedConcurrently: this.options.partitionConcurrency ?? 1,
+      eachBatch: (payload) => this.handleBatch(payload, handler),
+    });
+  }
+
+  /** Graceful stop: no new fetches, the batch in hand finishes its current messages, progress is committed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await this.consumer.disconnect();
+  }
+
+  pause(): void {
+    this.consumer.pause(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  resume(): void {
+    this.consumer.resume(this.options.topics.map((topic) => ({ topic })));
+  }
+
+  private async handleBatch(payload: EachBatchPayload, handler: MessageHandler): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    if (this.fatal || this.stopping) return;
+    this.activeBatches++;
+    const done = new Set<string>();
+    let committedUpTo = -1;
+    let lastCommitAt = Date.now();
+    const shouldContinue = () => isRunning() && !isStale() && !this.stopping && !this.fatal;
+
+    const commitContiguous = async (force: boolean) => {
+      let upTo = committedUpTo;
+      for (const message of batch.messages) {
+        if (Number(message.offset) <= upTo) continue;
+        if (!done.has(message.offset)) break;
+        upTo = Number(message.offset);
+      }
+      if (upTo === committedUpTo) return;
+      if (!force && Date.now() - lastCommitAt < COMMIT_INTERVAL_MS) return;
+      resolveOffset(String(upTo));
+      await this.consumer.commitOffsets([
+        { topic: batch.topic, partition: batch.partition, offset: String(upTo + 1) },
+      ]);
+      committedUpTo = upTo;
+      lastCommitAt = Date.now();
+    };
+
+    const handleOne = async (message: KafkaMessage) => {
+      await this.waitForPriority(heartbeat, shouldContinue);
+      await this.process(batch.topic, batch.partition, message, handler, heartbeat, shouldContinue);
+      done.add(message.offset);
+    };
+
+    try {
+      const keyConcurrency = this.options.keyConcurrency ?? 1;
+      if (keyConcurrency <= 1) {
+        for (const message of batch.messages) {
+          if (!shouldContinue()) break;
+          await handleOne(message);
+          await commitContiguous(false);
+        }
+      } else {
+        const byKey = new Map<string, KafkaMessage[]>();
+        for (const message of batch.messages) {
+          const key = message.key?.toString('utf8') ?? '';
+          const list = byKey.get(key);
+          if (list) list.push(message);
+          else byKey.set(key, [message]);
+        }
+        const groups = [...byKey.values()];
+        let next = 0;
+        const worker = async () => {
+          while (next < groups.length && shouldContinue()) {
+            const group = groups[next++];
+            for (const message of group) {
+              if (!shouldContinue()) return;
+              await handleOne(message);
+            }
+          }
+        };
+        const results = await Promise.allSettled(
+          Array.from({ length: Math.min(keyConcurrency, groups.length) }, worker),
+        );
+        const failure = results.find(
+          (result): result is PromiseRejectedResult => result.status === 'rejected',
+        );
+        if (failure) throw failure.reason;
+      }
+      await commitContiguous(true);
+      const last = batch.messages[batch.messages.length - 1];
+      if (last && done.has(last.offset)) {
+        this.metrics.consumerLag.set(
+          { topic: batch.topic, partition: String(batch.partition) },
+          Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
+        );
+      }
+    } catch (error) {
+      if (error instanceof StopRequested) {
+        await commitContiguous(true).catch(() => undefined);
+        return;
+      }
+      if (error instanceof FatalError) {
+        await commitContiguous(true).catch(() => undefined);
+        this.enterFatal(error);
+        return;
+      }
+      // commit what is done; kafkajs retries the rest of the batch
+      await commitContiguous(true).catch(() => undefined);
+      throw error;
+    } finally {
+      this.activeBatches--;
+      this.lastBatchEndedAt = Date.now();
+    }
+  }
+
+  private async process(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    handler: MessageHandler,
+    heartbeat: () => Promise<void>,
+    shouldContinue: () => boolean,
+  ): Promise<void> {
+    const startedAt = process.hrtime.bigint();
+    const base: Omit<ConsumedMessage, 'attempt'> = {
+      topic,
+      partition,
+      offset: message.offset,
+      key: message.key?.toString('utf8') ?? null,
+      value: message.value,
+      headers: decodeHeaders(message.headers),
+      timestamp: message.timestamp,
+    };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const outcome = (await handler({ ...base, attempt })) ?? 'success';
+        this.metrics.messagesProcessed.inc({ topic, outcome });
+        this.observeDuration(topic, startedAt);
+        return;
+      } catch (error) {
+        if (error instanceof FatalError) throw error;
+        if (error instanceof RetriableError && attempt <= this.retry.attempts) {
+          this.metrics.retries.inc({ topic, reason: error.reason });
+          if (!shouldContinue()) throw new StopRequested();
+          const delay = this.backoff(attempt, error.retryAfterMs);
+          this.logger.warn(
+            {
+              consumer: this.options.name,
+              topic,
+              partition,
+              offset: message.offset,
+              attempt,
+              delayMs: delay,
+              reason: error.reason,
+              err: error,
+            },
+            'retriable failure; retrying after backoff',
+          );
+          await this.sleepWithHeartbeat(delay, heartbeat, shouldContinue);
+          continue;
+        }
+        await this.deadLetter(base, error, attempt);
+        this.metrics.messagesProcessed.inc({ topic, outcome: 'dead_lettered' });
+        this.observeDuration(topic, startedAt);
+        return;
+      }
+    }
+  }
+
+  private async deadLetter(
+    message: Omit<ConsumedMessage, 'attempt'>,
+    error: unknown,
+    attempts: number,
+  ): Promise<void> {
+    const { errorClass, message: text, reason } = describeError(error);
+    const finalReason = error instanceof RetriableError ? `retries_exhausted:${reason}` : reason;
+    if (this.options.onDeadLetter)
+      await this.options.onDeadLetter({ ...message, attempt: attempts }, error, attempts);
+    const target = this.deadLetterTopicOf(message.topic);
+    await this.producer.send(target, [
+      {
+        key: message.key,
+        value: message.value ?? Buffer.alloc(0),
+        headers: {
+          ...message.headers,
+          [Headers.dlqOriginalTopic]: message.topic,
+          [Headers.dlqOriginalPartition]: String(message.partition),
+          [Headers.dlqOriginalOffset]: message.offset,
+          [Headers.dlqErrorClass]: errorClass,
+          [Headers.dlqErrorMessage]: text.slice(0, 2000),
+          [Headers.dlqErrorReason]: finalReason,
+          [Headers.dlqFailedAt]: new Date().toISOString(),
+          [Headers.dlqAttempts]: String(attempts),
+        },
+      },
+    ]);
+    this.metrics.deadLetters.inc({
+      topic: message.topic,
+      reason: error instanceof RetriableError ? 'retries_exhausted' : reason,
+    });
+    this.logger.warn(
+      {
+        consumer: this.options.name,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        dlq: target,
+        errorClass,
+        reason: finalReason,
+        error: text,
+      },
+      'message dead-lettered',
+    );
+  }
+
+  private enterFatal(error: FatalError): void {
+    if (this.fatal) return;
+    this.fatal = error;
+    this.logger.fatal(
+      { consumer: this.options.name, reason: error.reason, code: error.code, error: error.message },
+      'consumer stopped: fatal error',
+    );
+    this.pause();
+    // stop outside the batch callback (stop waits for running batches)
+    setImmediate(() => {
+      this.consumer
+        .stop()
+        .catch((stopError: unknown) => this.logger.warn({ err: stopError }, 'consumer stop failed'));
+    });
+  }
+
+  private backoff(attempt: number, retryAfterMs?: number): number {
+    const ceiling = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (attempt - 1));
+    const jittered = ceiling / 2 + Math.random() * (ceiling / 2);
+    return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+  }
+
+  private async sleepWithHeartbeat(
+    ms: number,
+    heartbeat: () => Promise<void>,
+    shouldContinue: () => boolean,
+  ): Promise<void> {
+    const until = Date.now() + ms;
+    while (Date.now() < until) {
+      if (!shouldContinue()) throw new StopRequested();
+      await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
+      await heartbeat();
+    }
+  }
+
+  private async waitForPriority(
+    heartbeat: () => Promise<void>,
+    shouldContinue: () => boolean,
+  ): Promise<void> {
+    const yieldWhile = this.options.yieldWhile;
+    if (!yieldWhile) return;
+    let lastHeartbeat = Date.now();
+    while (yieldWhile()) {
+      if (!shouldContinue()) throw new StopRequested();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      if (Date.now() - lastHeartbeat > 1000) {
+        await heartbeat();
+        lastHeartbeat = Date.now();
+      }
+    }
+  }
+
+  private observeDuration(topic: string, startedAt: bigint): void {
+    this.metrics.processingDuration.observe({ topic }, Number(process.hrtime.bigint() - startedAt) / 1e9);
+  }
+}

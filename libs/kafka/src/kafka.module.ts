@@ -1,0 +1,119 @@
+import {
+  Inject,
+  Injectable,
+  Module,
+  type BeforeApplicationShutdown,
+  type DynamicModule,
+  type OnApplicationShutdown,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { type Kafka } from 'kafkajs';
+import { type Logger } from 'pino';
+import { HealthRegistry, LOGGER, METRICS, type Metrics } from '@app/observability';
+import { type ConsumerRunner } from './consumer-runner';
+import { createKafka, type KafkaConnectionOptions } from './kafka.factory';
+import { KafkaClusterProbe } from './kafka-health';
+import { BatchingProducer, type BatchingProducerOptions } from './producer';
+import { ensureTopics, type TopicBootstrapOptions } from './topic-bootstrap';
+
+export const KAFKA = Symbol('KAFKA');
+const KAFKA_OPTIONS = Symbol('KAFKA_OPTIONS');
+
+export interface KafkaModuleOptions {
+  connection: Omit<KafkaConnectionOptions, 'logger'>;
+  producer?: BatchingProducerOptions;
+  /** Topics to create when missing; none when absent. */
+  bootstrap?: TopicBootstrapOptions & { topics: string[] };
+}
+
+/** The running consumer runners of this process: stopped first at shutdown, before the producer. */
+@Injectable()
+export class ConsumerRegistry {
+  private readonly runners: ConsumerRunner[] = [];
+
+  add(runner: ConsumerRunner): void {
+    this.runners.push(runner);
+  }
+
+  get(name: string): ConsumerRunner | undefined {
+    return this.runners.find((runner) => runner.name === name);
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.allSettled(this.runners.map((runner) => runner.stop()));
+  }
+}
+
+@Injectable()
+class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+  private readonly probe: KafkaClusterProbe;
+
+  constructor(
+    @Inject(KAFKA) private readonly kafka: Kafka,
+    @Inject(KAFKA_OPTIONS) private readonly options: KafkaModuleOptions,
+    private readonly producer: BatchingProducer,
+    private readonly consumers: ConsumerRegistry,
+    private readonly health: HealthRegistry,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.probe = new KafkaClusterProbe(kafka);
+  }
+
+  async onModuleInit(): Promise<void> {
+    this.probe.start();
+    this.health.register({
+      name: 'kafka',
+      check: () => {
+        const cluster = this.probe.check();
+        if (!cluster.ok) return cluster;
+        return this.producer.isConnected() ? { ok: true } : { ok: false, detail: 'producer not connected' };
+      },
+    });
+    if (this.options.bootstrap) {
+      const { topics, ...topicOptions } = this.options.bootstrap;
+      const created = await ensureTopics(this.kafka, topics, topicOptions);
+      if (created.length > 0) this.logger.info({ topics: created }, 'kafka topics created');
+    }
+    await this.producer.connect();
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    await this.consumers.stopAll();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.producer
+      .disconnect()
+      .catch((error: unknown) => this.logger.warn({ err: error }, 'producer disconnect failed'));
+    await this.probe.stop();
+  }
+}
+
+/** Kafka for one service: the client, a connected batching producer, topic bootstrap, readiness. */
+@Module({})
+export class KafkaModule {
+  static forRoot(options: KafkaModuleOptions): DynamicModule {
+    return {
+      module: KafkaModule,
+      global: true,
+      providers: [
+        { provide: KAFKA_OPTIONS, useValue: options },
+        {
+          provide: KAFKA,
+          inject: [LOGGER],
+          useFactory: (logger: Logger) =>
+            createKafka({ ...options.connection, logger: logger.child({ component: 'kafkajs' }) }),
+        },
+        {
+          provide: BatchingProducer,
+          inject: [KAFKA, METRICS, LOGGER],
+          useFactory: (kafka: Kafka, metrics: Metrics, logger: Logger) =>
+            new BatchingProducer(kafka, metrics, logger, options.producer),
+        },
+        ConsumerRegistry,
+        KafkaLifecycle,
+      ],
+      exports: [KAFKA, BatchingProducer, ConsumerRegistry],
+    };
+  }
+}
