@@ -1,3 +1,4 @@
 export * from './wait';
 export * from './environment';
 export * from './kafka-helpers';
+export * from './nest-helpers';
