@@ -1,4 +1,4 @@
-/** Unit tests live next to the code (*.spec.ts); integration and e2e suites under test/. */
+/** Unit tests live next to the code (*.spec.ts); integration, e2e, deploy and fault suites under test/. */
 const moduleNameMapper = { '^@app/([a-z-]+)$': '<rootDir>/libs/$1/src' };
 const transform = {
   '^.+\\.ts$': [
@@ -43,6 +43,20 @@ module.exports = {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/test/e2e/**/*.spec.ts'],
+      globalSetup: '<rootDir>/test/global-setup.ts',
+      setupFilesAfterEnv: ['<rootDir>/test/timeouts.e2e.ts'],
+    },
+    {
+      ...common,
+      displayName: 'deploy',
+      testMatch: ['<rootDir>/test/deploy/**/*.spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/timeouts.integration.ts'],
+    },
+    {
+      // stops and restarts the shared broker: run alone (`jest --selectProjects fault --runInBand`)
+      ...common,
+      displayName: 'fault',
+      testMatch: ['<rootDir>/test/fault/**/*.spec.ts'],
       globalSetup: '<rootDir>/test/global-setup.ts',
       setupFilesAfterEnv: ['<rootDir>/test/timeouts.e2e.ts'],
     },
