@@ -119,6 +119,16 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['libs/replay/**/*.ts'],
+    rules: restrict(
+      deepLibImport,
+      forbid(
+        ['@app/persistence', '@app/wdt-client', '@app/xingchen-client', 'typeorm', 'pg'],
+        'replay is Kafka only: the ledger makes it safe, not a database look-up.',
+      ),
+    ),
+  },
+  {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts'],
     rules: {
       '@typescript-eslint/no-unsafe-assignment': 'off',

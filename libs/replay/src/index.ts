@@ -1,0 +1,2 @@
+export * from './topic-range-reader';
+export * from './replay.service';
