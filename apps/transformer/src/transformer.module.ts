@@ -1,0 +1,77 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { deadLetterTopic } from '@app/contracts';
+import { KafkaModule, type KafkaConnectionOptions } from '@app/kafka';
+import { type MappingRules } from '@app/mapping';
+import { ObservabilityModule } from '@app/observability';
+import { createTradeConsumer } from './trade.consumer';
+import { TradeTransformer } from './trade-transformer.service';
+import {
+  MAPPING_RULES,
+  TRANSFORMER_TOPICS,
+  type TransformerConfig,
+  type TransformerTopics,
+} from './transformer.tokens';
+
+export const transformerTopics = (config: TransformerConfig): TransformerTopics => ({
+  raw: config.RAW_TOPIC,
+  replay: config.RAW_REPLAY_TOPIC,
+  normalized: config.NORMALIZED_TOPIC,
+});
+
+export function kafkaConnection(config: TransformerConfig): Omit<KafkaConnectionOptions, 'logger'> {
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    sasl:
+      mechanism === 'none'
+        ? undefined
+        : {
+            mechanism,
+            username: config.KAFKA_SASL_USERNAME ?? '',
+            password: config.KAFKA_SASL_PASSWORD ?? '',
+          },
+  };
+}
+
+/** The transformer: Kafka in, Kafka out, the pure mapper in between. No HTTP client, no database. */
+@Module({})
+export class TransformerModule {
+  static forRoot(config: TransformerConfig, rules: MappingRules): DynamicModule {
+    const topics = transformerTopics(config);
+    return {
+      module: TransformerModule,
+      imports: [
+        ObservabilityModule.forRoot({
+          service: 'transformer',
+          version: config.BUILD_VERSION,
+          commit: config.BUILD_COMMIT,
+          logLevel: config.LOG_LEVEL,
+        }),
+        KafkaModule.forRoot({
+          connection: kafkaConnection(config),
+          bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
+            ? {
+                topics: [
+                  topics.raw,
+                  topics.replay,
+                  topics.normalized,
+                  deadLetterTopic(topics.raw),
+                  deadLetterTopic(topics.replay),
+                ],
+                partitions: config.KAFKA_TOPIC_PARTITIONS,
+                replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+              }
+            : undefined,
+        }),
+      ],
+      controllers: [createTradeConsumer(topics)],
+      providers: [
+        { provide: MAPPING_RULES, useValue: rules },
+        { provide: TRANSFORMER_TOPICS, useValue: topics },
+        TradeTransformer,
+      ],
+    };
+  }
+}

@@ -1,0 +1,14 @@
+import { type EnvConfig, type transformerEnv } from '@app/config';
+
+export type TransformerConfig = EnvConfig<typeof transformerEnv>;
+
+/** The validated mapping rules (MappingRules from @app/mapping). */
+export const MAPPING_RULES = Symbol('MAPPING_RULES');
+/** The transformer's topic names, as configured. */
+export const TRANSFORMER_TOPICS = Symbol('TRANSFORMER_TOPICS');
+
+export interface TransformerTopics {
+  raw: string;
+  replay: string;
+  normalized: string;
+}

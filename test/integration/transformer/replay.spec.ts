@@ -1,0 +1,66 @@
+import { type Admin, type Kafka } from 'kafkajs';
+import { groupLag, produce, readAll, testKafka, waitFor, waitForRecords } from '@app/testing';
+import { startTransformer, transformerTopics, wdtTrade } from './transformer-harness';
+
+describe('transformer: the replay topic', () => {
+  let kafka: Kafka;
+  let admin: Admin;
+
+  beforeAll(async () => {
+    kafka = testKafka();
+    admin = kafka.admin();
+    await admin.connect();
+  });
+  afterAll(() => admin.disconnect());
+
+  it('is consumed by its own group next to live traffic, keeps the replay id, and dead-letters to its own DLQ', async () => {
+    const topics = await transformerTopics(admin, 3);
+    const service = await startTransformer(topics);
+    try {
+      const live = Array.from({ length: 30 }, (_, i) => `JY-LIVE-${String(i).padStart(3, '0')}`);
+      const replayed = Array.from({ length: 10 }, (_, i) => `JY-REPLAY-${String(i).padStart(3, '0')}`);
+      await Promise.all([
+        produce(
+          kafka,
+          topics.raw,
+          live.map((no) => ({ key: no, value: JSON.stringify(wdtTrade({ trade_no: no })) })),
+        ),
+        produce(kafka, topics.replay, [
+          ...replayed.map((no) => ({
+            key: no,
+            value: JSON.stringify(wdtTrade({ trade_no: no })),
+            headers: { 'replay-id': 'replay-42' },
+          })),
+          { key: 'bad', value: '{"trade_no":', headers: { 'replay-id': 'replay-42' } },
+        ]),
+      ]);
+      await waitFor(
+        async () =>
+          (await groupLag(admin, topics.group, topics.raw)) === 0 &&
+          (await groupLag(admin, topics.replayGroup, topics.replay)) === 0,
+        { timeoutMs: 60000, description: 'both groups committed to the end' },
+      );
+      const normalized = await waitForRecords(kafka, topics.normalized, 40);
+      expect(normalized.map((r) => r.key).sort()).toEqual([...live, ...replayed].sort());
+      expect(
+        normalized
+          .filter((r) => r.headers['replay-id'] === 'replay-42')
+          .map((r) => r.key)
+          .sort(),
+      ).toEqual(replayed);
+
+      const dead = await readAll(kafka, topics.replayDlq);
+      expect(
+        dead.map((r) => [
+          r.key,
+          r.headers['dlq-error-reason'],
+          r.headers['dlq-original-topic'],
+          r.headers['replay-id'],
+        ]),
+      ).toEqual([['bad', 'not_json', topics.replay, 'replay-42']]);
+      expect(await readAll(kafka, topics.rawDlq)).toEqual([]);
+    } finally {
+      await service.close();
+    }
+  });
+});

@@ -1,0 +1,107 @@
+import { type INestApplication } from '@nestjs/common';
+import { type Admin } from 'kafkajs';
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import { loadEnv, transformerEnv } from '@app/config';
+import { deadLetterTopic } from '@app/contracts';
+import { loadMappingFile } from '@app/mapping';
+import { createTopics, randomTopic, testBrokers, uniqueName } from '@app/testing';
+import { createTransformerApp } from '../../../apps/transformer/src/transformer.app';
+
+export interface TransformerTestTopics {
+  raw: string;
+  replay: string;
+  normalized: string;
+  rawDlq: string;
+  replayDlq: string;
+  group: string;
+  replayGroup: string;
+}
+
+/** Fresh random topics (raw topics with `rawPartitions`) and group ids for one test. */
+export async function transformerTopics(admin: Admin, rawPartitions = 1): Promise<TransformerTestTopics> {
+  const raw = randomTopic('raw');
+  const replay = randomTopic('raw-replay');
+  const names = {
+    raw,
+    replay,
+    normalized: randomTopic('normalized'),
+    rawDlq: deadLetterTopic(raw),
+    replayDlq: deadLetterTopic(replay),
+    group: uniqueName('erpsync.transformer'),
+    replayGroup: uniqueName('erpsync.transformer.replay'),
+  };
+  await createTopics(admin, [names.raw, names.replay], rawPartitions);
+  await createTopics(admin, [names.normalized, names.rawDlq, names.replayDlq], 3);
+  return names;
+}
+
+/** The transformer in-process (same factory as main.ts), on the demo mapping, HTTP on a random port. */
+export async function startTransformer(
+  topics: TransformerTestTopics,
+  env: Record<string, string> = {},
+): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
+  const mappingFile = join(__dirname, '..', '..', '..', 'config', 'mapping.demo.yaml');
+  const config = loadEnv(transformerEnv, {
+    MAPPING_FILE: mappingFile,
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_CLIENT_ID: 'transformer-test',
+    KAFKA_BOOTSTRAP_TOPICS: 'false',
+    LOG_LEVEL: 'silent',
+    RAW_TOPIC: topics.raw,
+    RAW_REPLAY_TOPIC: topics.replay,
+    NORMALIZED_TOPIC: topics.normalized,
+    TRANSFORMER_GROUP_ID: topics.group,
+    TRANSFORMER_REPLAY_GROUP_ID: topics.replayGroup,
+    CONSUMER_RETRY_INITIAL_MS: '20',
+    CONSUMER_RETRY_MAX_MS: '200',
+    CONSUMER_SESSION_TIMEOUT_MS: '10000',
+    ...env,
+  });
+  const app = await createTransformerApp(config, loadMappingFile(config.MAPPING_FILE));
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** `erpsync_transformer_orders_total` by outcome, scraped from /metrics. */
+export async function transformerCounts(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^erpsync_transformer_orders_total\{outcome="(\w+)"\} (\d+)$/gm)) {
+    counts[match[1]] = Number(match[2]);
+  }
+  return counts;
+}
+
+/** A raw WDT trade as the extractor publishes it (a `wdt.trade.query` trade). */
+export function wdtTrade(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    trade_id: '200001',
+    trade_no: 'JY-IT-0001',
+    shop_no: 'TM001',
+    shop_name: '天猫旗舰店',
+    warehouse_no: 'WH-SH01',
+    trade_status: 55,
+    trade_time: '2024-06-18 10:00:00',
+    pay_time: '2024-06-18 10:00:30',
+    created: '2024-06-18 10:00:01',
+    modified: '2024-06-18 10:05:00',
+    logistics_no: '',
+    tax_rate: '0.1300',
+    goods_list: [
+      {
+        rec_id: '1',
+        spec_no: 'SKU-001',
+        goods_name: '保温杯',
+        num: '2.0000',
+        share_amount: '119.8000',
+        gift_type: 0,
+        refund_status: 0,
+        tax_rate: '0.1300',
+      },
+    ],
+    ...overrides,
+  };
+}
