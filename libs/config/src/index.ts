@@ -3,3 +3,4 @@ export * from './common.config';
 export * from './process-env';
 export * from './wdt-sandbox.config';
 export * from './extractor.config';
+export * from './transformer.config';
