@@ -4,3 +4,4 @@ export * from './process-env';
 export * from './wdt-sandbox.config';
 export * from './extractor.config';
 export * from './transformer.config';
+export * from './xingchen-sandbox.config';

@@ -74,7 +74,7 @@ const body = { billno: 'B1', billdate: '2024-01-02', customerid_id: 'c1', materi
 
 describe('XingchenClient', () => {
   it('signs every request, sends the token and router headers, and accepts the new envelope', async () => {
-    const h = harness((request, url) =>
+    const h = harness((_request, url) =>
       url.pathname.endsWith('kingdee_auth_token') ? tokenAnswer('tok-1') : saved('9001'),
     );
     await expect(h.client.saveSalesOrder(body)).resolves.toEqual({ id: '9001' });
