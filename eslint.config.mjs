@@ -119,6 +119,16 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['libs/reconciliation/**/*.ts'],
+    rules: restrict(
+      deepLibImport,
+      forbid(
+        ['@nestjs/*', 'kafkajs', 'typeorm', 'pg', 'node:http', 'http', '@app/kafka', '@app/persistence'],
+        'reconciliation is pure: its callers fetch the data.',
+      ),
+    ),
+  },
+  {
     files: ['libs/replay/**/*.ts'],
     rules: restrict(
       deepLibImport,

@@ -1,0 +1,199 @@
+import { parseMappingRules } from '@app/mapping';
+import { reconcile } from './reconcile';
+import { type LedgerView, type MasterDataIds, type XingchenOrderView } from './reconciliation.types';
+
+const rules = parseMappingRules({
+  customers: { byShop: { TM001: 'CUST-TM001' } },
+  project: { source: 'none' },
+});
+
+const ids: MasterDataIds = {
+  customerId: (n) => ({ 'CUST-TM001': 'c1' })[n],
+  materialId: (n) => ({ 'SKU-001': 'm1', 'SKU-002': 'm2' })[n],
+  baseUnitId: (n) => ({ 'SKU-001': 'u1', 'SKU-002': 'u2' })[n],
+  storeId: (n) => ({ 'WH-SH01': 's1' })[n],
+};
+
+const trade = (tradeNo: string, overrides: Record<string, unknown> = {}) => ({
+  trade_id: `id-${tradeNo}`,
+  trade_no: tradeNo,
+  shop_no: 'TM001',
+  warehouse_no: 'WH-SH01',
+  trade_status: 55,
+  trade_time: '2024-03-01 23:59:59',
+  created: '2024-03-01 23:59:59',
+  modified: '2024-03-02 10:00:00',
+  goods_list: [
+    {
+      rec_id: '1',
+      spec_no: 'SKU-001',
+      num: '3.0000',
+      share_amount: '100.0000',
+      gift_type: 0,
+      refund_status: 0,
+      tax_rate: '0.1300',
+    },
+  ],
+  ...overrides,
+});
+
+const savedOrder = (billno: string, overrides: Partial<XingchenOrderView> = {}): XingchenOrderView => ({
+  id: `x-${billno}`,
+  billno,
+  billdate: '2024-03-01',
+  customerid_id: 'c1',
+  material_entity: [
+    {
+      materialid_id: 'm1',
+      stockid_id: 's1',
+      qty: '3',
+      unit_id: 'u1',
+      taxprice: '33.3333',
+      is_free: false,
+      cess: '13',
+    },
+  ],
+  ...overrides,
+});
+
+const synced = (billNo: string, sourceModified = '2024-03-02T10:00:00+08:00'): LedgerView => ({
+  billNo,
+  status: 'synced',
+  sourceModified,
+});
+
+describe('reconcile: the three ledgers of a period', () => {
+  it('counts an order that matches the mapping rules as in sync (decimals compared as decimals)', () => {
+    const report = reconcile({
+      trades: [trade('JY1')],
+      ledger: [synced('JY1')],
+      xingchenOrders: [
+        savedOrder('JY1', {
+          material_entity: [
+            {
+              materialid_id: 'm1',
+              stockid_id: 's1',
+              qty: '3.0000',
+              unit_id: 'u1',
+              taxprice: 33.3333,
+              is_free: 'false',
+              cess: 13,
+            },
+          ],
+        }),
+      ],
+      masterData: ids,
+      rules,
+    });
+    expect(report.counts).toMatchObject({
+      wdtTrades: 1,
+      expectedOrders: 1,
+      inSync: 1,
+      missing: 0,
+      duplicated: 0,
+      stale: 0,
+      mismatched: 0,
+    });
+    expect(report.clean).toBe(true);
+  });
+
+  it('reports missing orders with the reason the ledger or the mapping gives', () => {
+    const report = reconcile({
+      trades: [
+        trade('JY1'),
+        trade('JY2', { shop_no: 'XX999' }),
+        trade('JY3', {
+          goods_list: [
+            { rec_id: '9', spec_no: 'SKU-404', num: '1', share_amount: '1', gift_type: 0, refund_status: 0 },
+          ],
+        }),
+      ],
+      ledger: [
+        {
+          billNo: 'JY3',
+          status: 'rejected',
+          lastErrorCode: '2003',
+          lastErrorMessage: 'material SKU-404 not found',
+        },
+      ],
+      xingchenOrders: [savedOrder('JY1')],
+      masterData: ids,
+      rules,
+    });
+    expect(report.clean).toBe(false);
+    expect(report.missing).toEqual([
+      { billNo: 'JY2', reason: 'not mappable: unmapped_shop', detail: expect.stringContaining('XX999') },
+      { billNo: 'JY3', reason: 'ledger says rejected (2003)', detail: 'material SKU-404 not found' },
+    ]);
+    expect(report.rejected).toEqual([
+      { billNo: 'JY3', reason: 'rejected (2003)', detail: 'material SKU-404 not found' },
+    ]);
+  });
+
+  it('reports duplicates, stale and mismatched orders with field-level differences', () => {
+    const report = reconcile({
+      trades: [trade('JY1'), trade('JY2', { modified: '2024-03-02 12:00:00' }), trade('JY3')],
+      ledger: [synced('JY1'), synced('JY2', '2024-03-02T10:00:00+08:00'), synced('JY3')],
+      xingchenOrders: [
+        savedOrder('JY1'),
+        savedOrder('JY1', { id: 'x-JY1-b' }),
+        savedOrder('JY2', {
+          material_entity: [
+            {
+              materialid_id: 'm1',
+              stockid_id: 's1',
+              qty: '2',
+              unit_id: 'u1',
+              taxprice: '33.3333',
+              is_free: false,
+              cess: '13',
+            },
+          ],
+        }),
+        savedOrder('JY3', { billdate: '2024-03-02' }),
+      ],
+      masterData: ids,
+      rules,
+    });
+    expect(report.duplicated).toEqual([
+      { billNo: 'JY1', reason: 'more than one Xingchen order', xingchenIds: ['x-JY1', 'x-JY1-b'] },
+    ]);
+    expect(report.stale).toEqual([
+      expect.objectContaining({
+        billNo: 'JY2',
+        differences: [{ field: 'material_entity[0].qty', expected: '3', actual: '2' }],
+      }),
+    ]);
+    expect(report.mismatched).toEqual([
+      expect.objectContaining({
+        billNo: 'JY3',
+        differences: [{ field: 'billdate', expected: '2024-03-01', actual: '2024-03-02' }],
+      }),
+    ]);
+    expect(report.counts).toMatchObject({ duplicated: 1, stale: 1, mismatched: 1, inSync: 1 });
+  });
+
+  it('lists orders cancelled in WDT after they were synced, without calling them missing', () => {
+    const report = reconcile({
+      trades: [
+        trade('JY1', { trade_status: 5 }),
+        trade('JY2', { trade_status: 5 }),
+        trade('JY3', { trade_status: 30 }),
+      ],
+      ledger: [{ billNo: 'JY1', status: 'cancelled_in_source' }],
+      xingchenOrders: [savedOrder('JY1')],
+      masterData: ids,
+      rules,
+    });
+    expect(report.cancelledInSource).toEqual([
+      { billNo: 'JY1', reason: 'cancelled in WDT after it was synced', xingchenIds: ['x-JY1'] },
+    ]);
+    expect(report.counts).toMatchObject({
+      expectedOrders: 0,
+      missing: 0,
+      filtered: 1,
+      byStatus: { '5': 2, '30': 1 },
+    });
+    expect(report.clean).toBe(true);
+  });
+});

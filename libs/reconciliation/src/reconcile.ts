@@ -1,0 +1,287 @@
+import { type NormalizedSalesOrder } from '@app/contracts';
+import { decimalEquals, mapTrade, type MappingRules } from '@app/mapping';
+import {
+  type FieldDifference,
+  type LedgerView,
+  type MasterDataIds,
+  type ReconciliationReport,
+  type ReportEntry,
+  type XingchenOrderView,
+} from './reconciliation.types';
+
+export interface ReconcileInput {
+  /** The latest version of every WDT trade of the period (the source of truth). */
+  trades: unknown[];
+  ledger: LedgerView[];
+  xingchenOrders: XingchenOrderView[];
+  masterData: MasterDataIds;
+  rules: MappingRules;
+  period?: { from?: string; to?: string };
+  /** Project custom field name on the saved order (the mapping's `project.field`). */
+}
+
+const text = (value: unknown): string | undefined => {
+  if (value === undefined || value === null) return undefined;
+  if (typeof value === 'string') return value;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return JSON.stringify(value);
+};
+const asBool = (value: unknown): boolean => value === true || value === 'true';
+const sameDecimal = (a: string | undefined, b: string | undefined): boolean =>
+  a !== undefined && b !== undefined && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)
+    ? decimalEquals(a, b)
+    : a === b;
+
+/** Field-level differences between what the mapping rules say and what Xingchen holds. */
+export function diffOrder(
+  expected: NormalizedSalesOrder,
+  actual: XingchenOrderView,
+  ids: MasterDataIds,
+): FieldDifference[] {
+  const differences: FieldDifference[] = [];
+  const compare = (field: string, want: string | undefined, have: string | undefined, decimal = false) => {
+    if (decimal ? !sameDecimal(want, have) : want !== have)
+      differences.push({ field, expected: want, actual: have });
+  };
+  compare('billdate', expected.billDate, text(actual.billdate));
+  compare(
+    'customerid_id',
+    ids.customerId(expected.customerNumber) ?? `number:${expected.customerNumber}`,
+    text(actual.customerid_id),
+  );
+  if (expected.project)
+    compare(expected.project.field, expected.project.value, text(actual[expected.project.field]));
+  if (expected.remark !== undefined) compare('remark', expected.remark, text(actual.remark));
+  const lines = actual.material_entity ?? [];
+  if (lines.length !== expected.lines.length) {
+    differences.push({
+      field: 'material_entity.length',
+      expected: String(expected.lines.length),
+      actual: String(lines.length),
+    });
+    return differences;
+  }
+  expected.lines.forEach((line, index) => {
+    const have = lines[index];
+    const at = `material_entity[${index}]`;
+    compare(
+      `${at}.materialid_id`,
+      ids.materialId(line.materialNumber) ?? `number:${line.materialNumber}`,
+      text(have.materialid_id),
+    );
+    compare(
+      `${at}.stockid_id`,
+      ids.storeId(line.storeNumber) ?? `number:${line.storeNumber}`,
+      text(have.stockid_id),
+    );
+    compare(
+      `${at}.unit_id`,
+      ids.baseUnitId(line.materialNumber) ?? `base unit of ${line.materialNumber}`,
+      text(have.unit_id),
+    );
+    compare(`${at}.qty`, line.qty, text(have.qty), true);
+    compare(`${at}.taxprice`, line.taxPrice, text(have.taxprice), true);
+    compare(`${at}.cess`, line.taxPercent, text(have.cess), true);
+    compare(`${at}.is_free`, String(line.isFree), String(asBool(have.is_free)));
+  });
+  return differences;
+}
+
+/**
+ * Compares the three ledgers of a period: WDT (truth), the erpsync ledger, and Xingchen. Pure: the
+ * callers fetch the data (through the APIs for `reconcile`, from the sandboxes for the fault checker).
+ */
+export function reconcile(input: ReconcileInput): ReconciliationReport {
+  const ordersByBill = new Map<string, XingchenOrderView[]>();
+  for (const order of input.xingchenOrders) {
+    const list = ordersByBill.get(order.billno) ?? [];
+    list.push(order);
+    ordersByBill.set(order.billno, list);
+  }
+  const ledgerByBill = new Map(input.ledger.map((row) => [row.billNo, row]));
+  const report: ReconciliationReport = {
+    period: input.period,
+    generatedAt: new Date().toISOString(),
+    counts: {
+      wdtTrades: input.trades.length,
+      byStatus: {},
+      expectedOrders: 0,
+      xingchenOrders: input.xingchenOrders.length,
+      ledgerRows: input.ledger.length,
+      inSync: 0,
+      missing: 0,
+      duplicated: 0,
+      stale: 0,
+      mismatched: 0,
+      rejected: 0,
+      cancelledInSource: 0,
+      invalid: 0,
+      filtered: 0,
+    },
+    missing: [],
+    duplicated: [],
+    stale: [],
+    mismatched: [],
+    rejected: [],
+    cancelledInSource: [],
+    invalid: [],
+    clean: false,
+  };
+
+  for (const trade of input.trades) {
+    const status = text((trade as { trade_status?: unknown }).trade_status) ?? 'unknown';
+    report.counts.byStatus[status] = (report.counts.byStatus[status] ?? 0) + 1;
+    const result = mapTrade(trade, input.rules);
+    const billNo =
+      result.outcome === 'mapped'
+        ? result.order.billNo
+        : result.outcome === 'cancelled'
+          ? result.cancellation.billNo
+          : (result.billNo ?? '?');
+    const orders = ordersByBill.get(billNo) ?? [];
+    const ledger = ledgerByBill.get(billNo);
+    if (orders.length > 1) {
+      report.duplicated.push({
+        billNo,
+        reason: 'more than one Xingchen order',
+        xingchenIds: orders.map((o) => o.id),
+      });
+    }
+    if (ledger?.status === 'rejected' || ledger?.status === 'failed') {
+      report.rejected.push({
+        billNo,
+        reason: `${ledger.status}${ledger.lastErrorCode ? ` (${ledger.lastErrorCode})` : ''}`,
+        detail: ledger.lastErrorMessage,
+      });
+    }
+
+    switch (result.outcome) {
+      case 'cancelled':
+        if (orders.length > 0)
+          report.cancelledInSource.push({
+            billNo,
+            reason: 'cancelled in WDT after it was synced',
+            xingchenIds: orders.map((o) => o.id),
+          });
+        break;
+      case 'filtered':
+        report.counts.filtered++;
+        if (orders.length > 0 && result.reason === 'no_billable_lines') {
+          report.stale.push({
+            billNo,
+            reason: 'every line refunded in WDT, the Xingchen order still has lines',
+            xingchenIds: orders.map((o) => o.id),
+          });
+        }
+        break;
+      case 'invalid':
+        report.counts.invalid++;
+        report.invalid.push({ billNo, reason: result.reason, detail: result.detail });
+        report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
+        break;
+      case 'mapped': {
+        report.counts.expectedOrders++;
+        if (orders.length === 0) {
+          const why = ledger
+            ? `ledger says ${ledger.status}${ledger.lastErrorCode ? ` (${ledger.lastErrorCode})` : ''}`
+            : 'never reached the loader';
+          report.missing.push({ billNo, reason: why, detail: ledger?.lastErrorMessage });
+          break;
+        }
+        const differences = diffOrder(result.order, orders[0], input.masterData);
+        if (differences.length === 0) {
+          report.counts.inSync++;
+          break;
+        }
+        const ledgerBehind =
+          ledger?.sourceModified !== undefined &&
+          Date.parse(ledger.sourceModified) < Date.parse(result.order.source.modified);
+        if (ledgerBehind || !ledger) {
+          report.stale.push({
+            billNo,
+            reason: `Xingchen holds an older version (ledger at ${ledger?.sourceModified ?? 'nothing'}, WDT at ${result.order.source.modified})`,
+            differences,
+          });
+        } else {
+          report.mismatched.push({ billNo, reason: 'fields differ from the mapping rules', differences });
+        }
+        break;
+      }
+    }
+  }
+
+  for (const row of input.ledger) {
+    if (
+      row.status === 'cancelled_in_source' &&
+      !report.cancelledInSource.some((entry) => entry.billNo === row.billNo)
+    ) {
+      report.cancelledInSource.push({
+        billNo: row.billNo,
+        reason: 'cancelled in WDT after it was synced',
+        xingchenIds: row.xingchenId ? [row.xingchenId] : undefined,
+      });
+    }
+  }
+
+  const byBill = (a: ReportEntry, b: ReportEntry) => a.billNo.localeCompare(b.billNo);
+  for (const list of [
+    report.missing,
+    report.duplicated,
+    report.stale,
+    report.mismatched,
+    report.rejected,
+    report.cancelledInSource,
+    report.invalid,
+  ])
+    list.sort(byBill);
+  report.counts.missing = report.missing.length;
+  report.counts.duplicated = report.duplicated.length;
+  report.counts.stale = report.stale.length;
+  report.counts.mismatched = report.mismatched.length;
+  report.counts.rejected = report.rejected.length;
+  report.counts.cancelledInSource = report.cancelledInSource.length;
+  report.clean =
+    report.missing.length + report.duplicated.length + report.stale.length + report.mismatched.length === 0;
+  return report;
+}
+
+/** A short plain-text table of a report, for the terminal. */
+export function formatReport(report: ReconciliationReport): string {
+  const c = report.counts;
+  const rows: Array<[string, number]> = [
+    ['WDT trades', c.wdtTrades],
+    ['expected orders', c.expectedOrders],
+    ['Xingchen orders', c.xingchenOrders],
+    ['ledger rows', c.ledgerRows],
+    ['in sync', c.inSync],
+    ['missing', c.missing],
+    ['duplicated', c.duplicated],
+    ['stale', c.stale],
+    ['mismatched', c.mismatched],
+    ['rejected', c.rejected],
+    ['cancelled in source', c.cancelledInSource],
+    ['filtered (not eligible)', c.filtered],
+  ];
+  const lines = rows.map(([name, value]) => `  ${name.padEnd(24)} ${String(value).padStart(7)}`);
+  const status = Object.entries(c.byStatus)
+    .sort(([a], [b]) => Number(a) - Number(b))
+    .map(([code, n]) => `${code}:${n}`)
+    .join(' ');
+  const problems = [
+    ...report.missing.map((e) => ['missing', e] as const),
+    ...report.duplicated.map((e) => ['duplicated', e] as const),
+    ...report.stale.map((e) => ['stale', e] as const),
+    ...report.mismatched.map((e) => ['mismatched', e] as const),
+  ]
+    .slice(0, 20)
+    .map(
+      ([kind, e]) =>
+        `  ${kind.padEnd(10)} ${e.billNo}: ${e.reason}${e.detail ? ` — ${e.detail}` : ''}${e.differences ? ` — ${e.differences.map((d) => `${d.field}: ${d.expected} ≠ ${d.actual}`).join(', ')}` : ''}`,
+    );
+  return [
+    `reconciliation ${report.clean ? 'CLEAN' : 'FOUND PROBLEMS'}${report.period ? ` (${report.period.from ?? '…'} → ${report.period.to ?? '…'})` : ''}`,
+    ...lines,
+    `  WDT trades by status    ${status}`,
+    ...(problems.length ? ['', ...problems] : []),
+  ].join('\n');
+}
