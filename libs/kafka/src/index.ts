@@ -27,6 +27,7 @@
  * Compiled services run as `node scripts/start.js <service>` (resolves @app/* in dist/).
  */
 export * from './consumer.types';
+export * from './consumer-lag';
 export * from './consumer-runner';
 export * from './kafka.factory';
 export * from './kafka-health';

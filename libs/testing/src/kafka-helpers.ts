@@ -1,4 +1,5 @@
 import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
+import { consumerGroupLag } from '@app/kafka';
 import { testBrokers } from './environment';
 import { uniqueName, waitFor } from './wait';
 
@@ -102,12 +103,5 @@ export async function waitForRecords(
 }
 
 /** Sum over partitions of (end offset − committed offset) for a group; 0 when it has consumed everything. */
-export async function groupLag(admin: Admin, groupId: string, topic: string): Promise<number> {
-  const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
-  const ends = await admin.fetchTopicOffsets(topic);
-  return ends.reduce((sum, end) => {
-    const done = committed?.partitions.find((p) => p.partition === end.partition)?.offset ?? '-1';
-    const position = Number(done) < 0 ? Number(end.low) : Number(done);
-    return sum + (Number(end.high) - position);
-  }, 0);
-}
+export const groupLag = (admin: Admin, groupId: string, topic: string): Promise<number> =>
+  consumerGroupLag(admin, groupId, topic);
