@@ -92,6 +92,15 @@ describe('TradeTransformer', () => {
     expect(await counted('mapped')).toBe(1);
   });
 
+  it('exports every outcome from the start', async () => {
+    expect((await metrics.transformerOrders.get()).values.map((v) => [v.labels.outcome, v.value])).toEqual([
+      ['mapped', 0],
+      ['filtered', 0],
+      ['cancelled', 0],
+      ['invalid', 0],
+    ]);
+  });
+
   it('generates a correlation id when the raw message has none', async () => {
     await transformer.handle(message(trade()));
     expect(producer.sent[0].messages[0].headers?.['correlation-id']).toMatch(/^[0-9a-f-]{36}$/);

@@ -6,6 +6,7 @@ import {
   NonRetriableError,
   RetriableError,
   SOURCE_SYSTEM_WDT,
+  TransformerOutcomes,
   type NormalizedOrderMessage,
   type TransformerOutcome,
 } from '@app/contracts';
@@ -28,7 +29,10 @@ export class TradeTransformer {
     private readonly producer: BatchingProducer,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // every outcome is exported from the start (0), so rates and alerts have a series to work on
+    for (const outcome of TransformerOutcomes) this.metrics.transformerOrders.inc({ outcome }, 0);
+  }
 
   async handle(message: ConsumedMessage): Promise<HandlerOutcome> {
     const result = mapRawMessage(message.value, this.rules);

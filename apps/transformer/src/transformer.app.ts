@@ -50,6 +50,9 @@ export async function createTransformerApp(
   const logger = app.get<Logger>(LOGGER);
   app.useLogger(new PinoNestLogger(logger));
   app.enableShutdownHooks();
+  // init first: KafkaModule creates missing topics and connects the producer in onModuleInit, which
+  // startAllMicroservices() alone does not run; consumers must not start before either is done
+  await app.init();
   connectKafkaConsumers(app, transformerConsumers(config));
   await app.startAllMicroservices();
   logger.info(

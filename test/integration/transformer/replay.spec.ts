@@ -14,9 +14,19 @@ describe('transformer: the replay topic', () => {
   afterAll(() => admin.disconnect());
 
   it('is consumed by its own group next to live traffic, keeps the replay id, and dead-letters to its own DLQ', async () => {
-    const topics = await transformerTopics(admin, 3);
-    const service = await startTransformer(topics);
+    const topics = await transformerTopics(admin, 0);
+    // the transformer's topic bootstrap creates all five topics before its consumers start
+    const service = await startTransformer(topics, {
+      KAFKA_BOOTSTRAP_TOPICS: 'true',
+      KAFKA_TOPIC_PARTITIONS: '3',
+    });
     try {
+      const existing = await admin.listTopics();
+      expect(
+        [topics.raw, topics.replay, topics.normalized, topics.rawDlq, topics.replayDlq].filter(
+          (t) => !existing.includes(t),
+        ),
+      ).toEqual([]);
       const live = Array.from({ length: 30 }, (_, i) => `JY-LIVE-${String(i).padStart(3, '0')}`);
       const replayed = Array.from({ length: 10 }, (_, i) => `JY-REPLAY-${String(i).padStart(3, '0')}`);
       await Promise.all([

@@ -19,7 +19,10 @@ export interface TransformerTestTopics {
   replayGroup: string;
 }
 
-/** Fresh random topics (raw topics with `rawPartitions`) and group ids for one test. */
+/**
+ * Fresh random topic names and group ids for one test; the topics are created (raw ones with
+ * `rawPartitions`) unless `rawPartitions` is 0 (then the transformer's topic bootstrap creates them).
+ */
 export async function transformerTopics(admin: Admin, rawPartitions = 1): Promise<TransformerTestTopics> {
   const raw = randomTopic('raw');
   const replay = randomTopic('raw-replay');
@@ -32,8 +35,10 @@ export async function transformerTopics(admin: Admin, rawPartitions = 1): Promis
     group: uniqueName('erpsync.transformer'),
     replayGroup: uniqueName('erpsync.transformer.replay'),
   };
-  await createTopics(admin, [names.raw, names.replay], rawPartitions);
-  await createTopics(admin, [names.normalized, names.rawDlq, names.replayDlq], 3);
+  if (rawPartitions > 0) {
+    await createTopics(admin, [names.raw, names.replay], rawPartitions);
+    await createTopics(admin, [names.normalized, names.rawDlq, names.replayDlq], 3);
+  }
   return names;
 }
 
