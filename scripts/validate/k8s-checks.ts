@@ -1,0 +1,519 @@
+/**
+ * Checks of rendered Kubernetes objects: schemas (kubernetes-models, prometheus-operator models,
+ * the Strimzi KafkaTopic schema kept in scripts/validate/schemas), unknown fields, and the rules
+ * that make erpsync work on a cluster: selectors that select, probes on the health endpoints and the
+ * container's HTTP_PORT, resources and locked-down security contexts, HPAs capped at the partition
+ * count, a KafkaTopic for every topic, references to ConfigMaps and Secrets that exist.
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import Ajv from 'ajv';
+import { ConsumerGroups, Topics, allTopics } from '@app/contracts';
+import { isObject, problem, str, type Problem } from './common';
+import { podSpecs, type K8sObject } from './kustomize';
+import type { StrictFieldChecker } from './strict-fields';
+
+type Obj = Record<string, unknown>;
+
+/** The erpsync services, their HTTP port and (for consumers) the topic that bounds their replicas. */
+export const SERVICES: Record<string, { port: number; consumes?: string; group?: string }> = {
+  extractor: { port: 3001 },
+  transformer: { port: 3002, consumes: Topics.rawTrades, group: ConsumerGroups.transformer },
+  loader: { port: 3003, consumes: Topics.normalizedOrders, group: ConsumerGroups.loader },
+};
+export const SANDBOXES: Record<string, number> = { 'wdt-sandbox': 18080, 'xingchen-sandbox': 18081 };
+
+const HEALTH = { liveness: '/health/live', readiness: '/health/ready', startup: '/health/live' } as const;
+
+const idOf = (o: K8sObject) =>
+  `${o.kind}/${o.metadata.namespace ? `${o.metadata.namespace}/` : ''}${o.metadata.name}`;
+const asArray = (value: unknown): Obj[] => (Array.isArray(value) ? value.filter(isObject) : []);
+const get = (value: unknown, ...keys: string[]): unknown =>
+  keys.reduce<unknown>((node, key) => (isObject(node) ? node[key] : undefined), value);
+
+/** Kubernetes label selector semantics (matchLabels and matchExpressions). */
+export function selectorMatches(selector: unknown, labels: Record<string, string> | undefined): boolean {
+  if (!isObject(selector)) return false;
+  const actual = labels ?? {};
+  const matchLabels = isObject(selector.matchLabels) ? (selector.matchLabels as Record<string, string>) : {};
+  for (const [key, value] of Object.entries(matchLabels)) if (actual[key] !== value) return false;
+  for (const expression of asArray(selector.matchExpressions)) {
+    const key = String(expression.key);
+    const values = Array.isArray(expression.values) ? (expression.values as string[]) : [];
+    const has = key in actual;
+    switch (expression.operator) {
+      case 'In':
+        if (!has || !values.includes(actual[key])) return false;
+        break;
+      case 'NotIn':
+        if (has && values.includes(actual[key])) return false;
+        break;
+      case 'Exists':
+        if (!has) return false;
+        break;
+      case 'DoesNotExist':
+        if (has) return false;
+        break;
+      default:
+        return false;
+    }
+  }
+  return true;
+}
+
+/** A Service's plain map selector. */
+const mapSelectorMatches = (selector: unknown, labels: Record<string, string> | undefined) =>
+  isObject(selector) &&
+  Object.keys(selector).length > 0 &&
+  selectorMatches({ matchLabels: selector }, labels);
+
+interface PodTemplate {
+  owner: K8sObject;
+  namespace: string;
+  labels: Record<string, string>;
+  spec: Obj;
+}
+
+function podTemplates(objects: K8sObject[]): PodTemplate[] {
+  return objects.flatMap((owner) =>
+    podSpecs(owner).map((spec) => {
+      const template =
+        get(owner, 'spec', 'template') ?? get(owner, 'spec', 'jobTemplate', 'spec', 'template');
+      return {
+        owner,
+        namespace: owner.metadata.namespace ?? '',
+        labels: (get(template, 'metadata', 'labels') as Record<string, string> | undefined) ?? {},
+        spec: spec,
+      };
+    }),
+  );
+}
+
+/** Runs the kubernetes-models validators (ESM) in a child Node process. */
+export function schemaErrors(objects: K8sObject[]): { errors: string[]; skipped: boolean }[] {
+  const script = path.join(__dirname, 'k8s-schema.mjs');
+  const result = spawnSync(process.execPath, [script], {
+    input: JSON.stringify(objects),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`k8s-schema.mjs failed: ${result.stderr}`);
+  const parsed = JSON.parse(result.stdout) as { index: number; errors: string[]; skipped?: boolean }[];
+  return parsed.map((r) => ({ errors: r.errors, skipped: r.skipped === true }));
+}
+
+let kafkaTopicValidator: ReturnType<Ajv['compile']> | undefined;
+function validateKafkaTopic(object: K8sObject): string[] {
+  if (!kafkaTopicValidator) {
+    const schema = JSON.parse(
+      fs.readFileSync(path.join(__dirname, 'schemas', 'kafkatopic.strimzi.io-v1beta2.json'), 'utf8'),
+    ) as object;
+    kafkaTopicValidator = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
+  }
+  if (kafkaTopicValidator(object)) return [];
+  return (kafkaTopicValidator.errors ?? []).map(
+    (e) =>
+      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
+  );
+}
+
+export interface K8sCheckInput {
+  /** e.g. "overlay dev" */
+  name: string;
+  objects: K8sObject[];
+  /** Secrets expected to exist in the cluster although not rendered (secret.template.yaml) */
+  externalSecrets: K8sObject[];
+  /** the Grafana board file content the dashboard ConfigMap must carry */
+  boardJson?: string;
+  strict?: StrictFieldChecker;
+  /** false in unit tests that only care about the semantic checks */
+  schemas?: boolean;
+}
+
+/** Kubernetes / prometheus-operator / Strimzi schemas, and unknown fields when a checker is given. */
+export function schemaProblems(name: string, objects: K8sObject[], strict?: StrictFieldChecker): Problem[] {
+  const problems: Problem[] = [];
+  const add = (object: K8sObject, message: string) =>
+    problems.push(problem('schema', `${name}: ${idOf(object)}`, message));
+  const results = schemaErrors(objects);
+  objects.forEach((object, index) => {
+    const result = results[index];
+    for (const error of result.errors) add(object, error);
+    if (object.apiVersion.startsWith('kafka.strimzi.io/')) {
+      if (object.kind !== 'KafkaTopic' || object.apiVersion !== 'kafka.strimzi.io/v1beta2')
+        add(object, 'only Strimzi KafkaTopic v1beta2 has a schema here');
+      else for (const error of validateKafkaTopic(object)) add(object, error);
+    } else if (result.skipped) add(object, `no schema for ${object.apiVersion} ${object.kind}`);
+  });
+  if (strict) {
+    for (const object of objects) {
+      for (const field of strict.unknownFields(object) ?? []) add(object, `unknown field ${field}`);
+    }
+  }
+  return problems;
+}
+
+export function checkK8sObjects(input: K8sCheckInput): Problem[] {
+  const { name, objects } = input;
+  const problems: Problem[] = [];
+  const add = (object: K8sObject | string, message: string, check = 'k8s') =>
+    problems.push(problem(check, `${name}: ${typeof object === 'string' ? object : idOf(object)}`, message));
+
+  // 1. schemas and unknown fields
+  if (input.schemas !== false) problems.push(...schemaProblems(name, objects, input.strict));
+
+  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
+  const templates = podTemplates(objects);
+  const inNamespace = (o: K8sObject) => templates.filter((t) => t.namespace === (o.metadata.namespace ?? ''));
+
+  // 2. namespaces: an overlay puts everything in one namespace
+  const namespaces = new Set(
+    objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace ?? ''),
+  );
+  if (namespaces.size !== 1 || namespaces.has(''))
+    add(
+      'objects',
+      `expected one namespace for all objects, got ${[...namespaces].map((n) => n || '(none)').join(', ')}`,
+    );
+  for (const ns of namespaces) {
+    if (ns && !objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns))
+      add('objects', `namespace ${ns} has no Namespace object`);
+  }
+
+  // 3. pods: resources, security, probes, references
+  const configMaps = new Set(
+    byKind('ConfigMap').map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+  );
+  const secretNames = new Set(byKind('Secret').map((o) => o.metadata.name));
+  const externalSecretNames = new Set(input.externalSecrets.map((o) => o.metadata.name));
+  for (const template of templates) {
+    const { owner, spec } = template;
+    const podSecurity = isObject(spec.securityContext) ? spec.securityContext : {};
+    if (spec.automountServiceAccountToken !== false)
+      add(owner, 'automountServiceAccountToken must be false (erpsync never calls the API server)');
+    if (get(podSecurity, 'seccompProfile', 'type') !== 'RuntimeDefault')
+      add(owner, 'pod securityContext.seccompProfile.type must be RuntimeDefault');
+    const volumes = asArray(spec.volumes);
+    for (const volume of volumes) {
+      const cm = get(volume, 'configMap', 'name');
+      if (typeof cm === 'string' && !configMaps.has(`${template.namespace}/${cm}`))
+        add(owner, `volume ${String(volume.name)} mounts ConfigMap ${cm}, which is not rendered`);
+    }
+    const containers = [...asArray(spec.containers), ...asArray(spec.initContainers)];
+    for (const container of containers) {
+      const where = `container ${String(container.name)}`;
+      const image = str(container.image);
+      if (!/[:@]/.test(image.split('/').pop() ?? '') || image.endsWith(':latest'))
+        add(owner, `${where}: image "${image}" needs a pinned tag or digest`);
+      const requests = get(container, 'resources', 'requests');
+      const limits = get(container, 'resources', 'limits');
+      for (const key of ['cpu', 'memory'])
+        if (!isObject(requests) || requests[key] === undefined)
+          add(owner, `${where}: resources.requests.${key} is not set`);
+      if (!isObject(limits) || limits.memory === undefined)
+        add(owner, `${where}: resources.limits.memory is not set`);
+      const security = isObject(container.securityContext) ? container.securityContext : {};
+      if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true)
+        add(owner, `${where}: runAsNonRoot must be true`);
+      const uid = security.runAsUser ?? podSecurity.runAsUser;
+      if (uid === 0) add(owner, `${where}: runs as uid 0`);
+      if (security.readOnlyRootFilesystem !== true)
+        add(owner, `${where}: readOnlyRootFilesystem must be true`);
+      if (security.allowPrivilegeEscalation !== false)
+        add(owner, `${where}: allowPrivilegeEscalation must be false`);
+      if (security.privileged === true) add(owner, `${where}: privileged`);
+      const drop = get(security, 'capabilities', 'drop');
+      if (!Array.isArray(drop) || !drop.includes('ALL'))
+        add(owner, `${where}: capabilities.drop must include ALL`);
+      const added = get(security, 'capabilities', 'add');
+      if (Array.isArray(added) && added.length > 0)
+        add(owner, `${where}: adds capabilities ${added.join(', ')}`);
+      for (const mount of asArray(container.volumeMounts)) {
+        if (!volumes.some((v) => v.name === mount.name))
+          add(owner, `${where}: volumeMount ${String(mount.name)} has no volume`);
+      }
+      for (const from of asArray(container.envFrom)) {
+        const cm = get(from, 'configMapRef', 'name');
+        if (
+          typeof cm === 'string' &&
+          !configMaps.has(`${template.namespace}/${cm}`) &&
+          get(from, 'configMapRef', 'optional') !== true
+        ) {
+          add(owner, `${where}: envFrom ConfigMap ${cm} is not rendered`);
+        }
+        const secret = get(from, 'secretRef', 'name');
+        if (typeof secret === 'string' && !secretNames.has(secret) && !externalSecretNames.has(secret)) {
+          add(owner, `${where}: envFrom Secret ${secret} is neither rendered nor in secret.template.yaml`);
+        }
+      }
+    }
+  }
+
+  // 4. Deployments of the services and sandboxes: probes on the health endpoints of HTTP_PORT
+  const hpas = byKind('HorizontalPodAutoscaler');
+  const deployments = byKind('Deployment');
+  for (const deployment of deployments) {
+    const selector = get(deployment, 'spec', 'selector');
+    const template = templates.find((t) => t.owner === deployment);
+    if (!template) {
+      add(deployment, 'has no pod template');
+      continue;
+    }
+    if (!selectorMatches(selector, template.labels))
+      add(deployment, 'spec.selector does not match the pod template labels');
+    const component = template.labels['app.kubernetes.io/component'] ?? '';
+    const expectedPort = SERVICES[component]?.port ?? SANDBOXES[component];
+    if (expectedPort === undefined)
+      add(
+        deployment,
+        `unknown component "${component}" (expected one of ${[...Object.keys(SERVICES), ...Object.keys(SANDBOXES)].join(', ')})`,
+      );
+    for (const container of asArray(template.spec.containers)) {
+      const where = `container ${String(container.name)}`;
+      const ports = asArray(container.ports);
+      const httpPortEnv = asArray(container.env).find((e) => e.name === 'HTTP_PORT')?.value;
+      if (httpPortEnv === undefined) add(deployment, `${where}: HTTP_PORT is not set`);
+      const httpPort = Number(httpPortEnv);
+      if (expectedPort !== undefined && httpPortEnv !== undefined && httpPort !== expectedPort) {
+        add(deployment, `${where}: HTTP_PORT ${httpPort} but ${component} listens on ${expectedPort}`);
+      }
+      if (!ports.some((p) => p.containerPort === httpPort))
+        add(deployment, `${where}: no containerPort for HTTP_PORT ${httpPort}`);
+      for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+        const probe = container[`${kind}Probe`];
+        if (probe === undefined) {
+          if (kind !== 'startup') add(deployment, `${where}: no ${kind}Probe`);
+          continue;
+        }
+        const httpGet = get(probe, 'httpGet');
+        if (!isObject(httpGet)) {
+          add(deployment, `${where}: ${kind}Probe must be an httpGet probe`);
+          continue;
+        }
+        if (httpGet.path !== HEALTH[kind])
+          add(deployment, `${where}: ${kind}Probe path ${String(httpGet.path)}, expected ${HEALTH[kind]}`);
+        const port =
+          typeof httpGet.port === 'string'
+            ? ports.find((p) => p.name === httpGet.port)?.containerPort
+            : httpGet.port;
+        if (port === undefined)
+          add(
+            deployment,
+            `${where}: ${kind}Probe port ${JSON.stringify(httpGet.port)} is not a named container port`,
+          );
+        else if (port !== httpPort)
+          add(
+            deployment,
+            `${where}: ${kind}Probe port ${JSON.stringify(port)} is not the HTTP port ${httpPort}`,
+          );
+      }
+    }
+    const hpa = hpas.find(
+      (h) =>
+        get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name &&
+        get(h, 'spec', 'scaleTargetRef', 'kind') === 'Deployment',
+    );
+    if (component === 'extractor') {
+      if (get(deployment, 'spec', 'replicas') !== 1)
+        add(deployment, 'the extractor runs exactly one replica');
+      if (hpa) add(deployment, 'the extractor must not be autoscaled');
+    }
+    if (hpa && get(deployment, 'spec', 'replicas') !== undefined)
+      add(deployment, 'spec.replicas is set although an HPA manages it (every apply would reset it)');
+    if (SERVICES[component]?.consumes && !hpa) add(deployment, `${component} has no HorizontalPodAutoscaler`);
+  }
+
+  // 5. HPAs: target exists, capped at the partitions of the consumed topic
+  const topics = byKind('KafkaTopic');
+  const partitionsOf = (topic: string) =>
+    get(
+      topics.find((t) => (get(t, 'spec', 'topicName') ?? t.metadata.name) === topic),
+      'spec',
+      'partitions',
+    ) as number | undefined;
+  for (const hpa of hpas) {
+    const target = deployments.find((d) => d.metadata.name === get(hpa, 'spec', 'scaleTargetRef', 'name'));
+    if (!target) {
+      add(
+        hpa,
+        `scaleTargetRef ${String(get(hpa, 'spec', 'scaleTargetRef', 'name'))} is not a rendered Deployment`,
+      );
+      continue;
+    }
+    const component = templates.find((t) => t.owner === target)?.labels['app.kubernetes.io/component'] ?? '';
+    const topic = SERVICES[component]?.consumes;
+    const max = Number(get(hpa, 'spec', 'maxReplicas'));
+    const min = Number(get(hpa, 'spec', 'minReplicas') ?? 1);
+    if (min > max) add(hpa, `minReplicas ${min} > maxReplicas ${max}`);
+    if (!topic) add(hpa, `${component} does not consume a topic; it should not be autoscaled`);
+    else {
+      const partitions = partitionsOf(topic);
+      if (partitions === undefined) add(hpa, `no KafkaTopic for ${topic}`);
+      else if (max > partitions)
+        add(
+          hpa,
+          `maxReplicas ${max} exceeds the ${partitions} partitions of ${topic}: extra consumers would idle`,
+        );
+    }
+  }
+
+  // 6. Services select pods and target their ports
+  const services = byKind('Service');
+  for (const service of services) {
+    const selected = inNamespace(service).filter((t) =>
+      mapSelectorMatches(get(service, 'spec', 'selector'), t.labels),
+    );
+    if (selected.length === 0) {
+      add(service, 'selector matches no pod template');
+      continue;
+    }
+    for (const port of asArray(get(service, 'spec', 'ports'))) {
+      const target = port.targetPort ?? port.port;
+      for (const t of selected) {
+        const containerPorts = asArray(t.spec.containers).flatMap((c) => asArray(c.ports));
+        const ok = containerPorts.some((p) =>
+          typeof target === 'string' ? p.name === target : p.containerPort === target,
+        );
+        if (!ok) add(service, `targetPort ${String(target)} is not a container port of ${idOf(t.owner)}`);
+      }
+    }
+  }
+  for (const deployment of deployments) {
+    const template = templates.find((t) => t.owner === deployment);
+    if (template && !services.some((s) => mapSelectorMatches(get(s, 'spec', 'selector'), template.labels))) {
+      add(deployment, 'no Service selects its pods (metrics and health must be reachable)');
+    }
+  }
+
+  // 7. PDBs and NetworkPolicies select something
+  for (const pdb of byKind('PodDisruptionBudget')) {
+    if (!inNamespace(pdb).some((t) => selectorMatches(get(pdb, 'spec', 'selector'), t.labels)))
+      add(pdb, 'selector matches no pod template');
+  }
+  for (const deployment of deployments) {
+    const component =
+      templates.find((t) => t.owner === deployment)?.labels['app.kubernetes.io/component'] ?? '';
+    const template = templates.find((t) => t.owner === deployment);
+    const scaled = hpas.some((h) => get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name);
+    if (
+      scaled &&
+      template &&
+      !byKind('PodDisruptionBudget').some((p) => selectorMatches(get(p, 'spec', 'selector'), template.labels))
+    ) {
+      add(deployment, `${component} is replicated but has no PodDisruptionBudget`);
+    }
+  }
+  for (const policy of byKind('NetworkPolicy')) {
+    if (!inNamespace(policy).some((t) => selectorMatches(get(policy, 'spec', 'podSelector'), t.labels)))
+      add(policy, 'podSelector matches no pod template');
+  }
+  const selectedByDeny = (t: PodTemplate) =>
+    byKind('NetworkPolicy').some((p) => {
+      const types = get(p, 'spec', 'policyTypes');
+      return (
+        Array.isArray(types) &&
+        types.includes('Ingress') &&
+        types.includes('Egress') &&
+        get(p, 'spec', 'ingress') === undefined &&
+        get(p, 'spec', 'egress') === undefined &&
+        selectorMatches(get(p, 'spec', 'podSelector'), t.labels)
+      );
+    });
+  for (const template of templates)
+    if (!selectedByDeny(template)) add(template.owner, 'no default-deny NetworkPolicy selects its pods');
+
+  // 8. ServiceMonitor selects the three services on a named port, /metrics
+  const monitors = byKind('ServiceMonitor');
+  if (monitors.length === 0) add('objects', 'no ServiceMonitor');
+  for (const component of Object.keys(SERVICES)) {
+    const service = services.find((s) =>
+      mapSelectorMatches(get(s, 'spec', 'selector'), {
+        'app.kubernetes.io/name': 'erpsync',
+        'app.kubernetes.io/component': component,
+        ...(templates.find((t) => t.labels['app.kubernetes.io/component'] === component)?.labels ?? {}),
+      }),
+    );
+    if (!service) {
+      add('objects', `no Service for ${component}`);
+      continue;
+    }
+    const monitor = monitors.find((m) =>
+      selectorMatches(get(m, 'spec', 'selector'), service.metadata.labels),
+    );
+    if (!monitor) {
+      add(service, 'no ServiceMonitor selects it (its metrics would not be scraped)');
+      continue;
+    }
+    for (const endpoint of asArray(get(monitor, 'spec', 'endpoints'))) {
+      if (!asArray(get(service, 'spec', 'ports')).some((p) => p.name === endpoint.port))
+        add(monitor, `endpoint port "${String(endpoint.port)}" is not a port name of ${idOf(service)}`);
+      if ((endpoint.path ?? '/metrics') !== '/metrics')
+        add(monitor, `endpoint path ${String(endpoint.path)}, expected /metrics`);
+    }
+  }
+
+  // 9. Kafka topics: every topic of libs/contracts, DLQs included, with retention
+  const declared = topics.map((t) => str(get(t, 'spec', 'topicName')) || t.metadata.name);
+  for (const topic of allTopics())
+    if (!declared.includes(topic)) add('objects', `no KafkaTopic for ${topic}`);
+  for (const topic of topics) {
+    const topicName = str(get(topic, 'spec', 'topicName')) || topic.metadata.name;
+    if (!allTopics().includes(topicName))
+      add(topic, `${topicName} is not an erpsync topic (libs/contracts/src/topics.ts)`);
+    if (get(topic, 'spec', 'config', 'retention.ms') === undefined) add(topic, 'no retention.ms');
+    if (get(topic, 'spec', 'partitions') === undefined) add(topic, 'no partitions');
+  }
+
+  // 10. PrometheusRule, dashboard ConfigMap, mapping, migration Job
+  if (byKind('PrometheusRule').length === 0) add('objects', 'no PrometheusRule');
+  const dashboards = byKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+  if (dashboards.length === 0)
+    add('objects', 'no ConfigMap labelled grafana_dashboard=1 for the Grafana sidecar');
+  if (input.boardJson !== undefined) {
+    for (const dashboard of dashboards) {
+      const data = (get(dashboard, 'data') ?? {}) as Record<string, string>;
+      if (!Object.values(data).includes(input.boardJson))
+        add(dashboard, 'does not carry monitoring/grafana/dashboards/erpsync.json');
+    }
+  }
+  if (!byKind('Job').some((j) => j.metadata.name.includes('migrate'))) add('objects', 'no migration Job');
+  const config = byKind('ConfigMap').find((c) => c.metadata.name.startsWith('erpsync-config'));
+  const mappingFile = get(config, 'data', 'MAPPING_FILE');
+  const transformer = templates.find((t) => t.labels['app.kubernetes.io/component'] === 'transformer');
+  if (typeof mappingFile !== 'string') add('objects', 'erpsync-config has no MAPPING_FILE');
+  else if (transformer) {
+    const mounts = asArray(asArray(transformer.spec.containers)[0]?.volumeMounts);
+    const mount = mounts.find((m) => mappingFile.startsWith(`${String(m.mountPath)}/`));
+    const volume = asArray(transformer.spec.volumes).find((v) => v.name === mount?.name);
+    if (
+      !mount ||
+      !isObject(volume?.configMap) ||
+      !String(volume.configMap.name).startsWith('erpsync-mapping')
+    ) {
+      add(
+        transformer.owner,
+        `MAPPING_FILE ${mappingFile} is not inside a mount of the erpsync-mapping ConfigMap`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** The Secret template: no values, and the keys the Deployments expect. */
+export function checkSecretTemplate(secrets: K8sObject[], where: string): Problem[] {
+  const problems: Problem[] = [];
+  for (const secret of secrets) {
+    if (secret.kind !== 'Secret') problems.push(problem('k8s', where, `${idOf(secret)} is not a Secret`));
+    const values = { ...((get(secret, 'stringData') ?? {}) as Obj), ...((get(secret, 'data') ?? {}) as Obj) };
+    if (Object.keys(values).length === 0)
+      problems.push(problem('k8s', where, `${idOf(secret)} lists no keys`));
+    for (const [key, value] of Object.entries(values)) {
+      if (value !== '' && value !== null)
+        problems.push(
+          problem('k8s', where, `${idOf(secret)} ${key} has a value: the template must stay empty`),
+        );
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,47 @@
+// Validates Kubernetes objects against the schemas of `kubernetes-models` and
+// `@kubernetes-models/prometheus-operator` (ESM-only packages, hence a separate Node process).
+// stdin: JSON array of objects; stdout: JSON array of {index, errors: string[], skipped?: true}.
+import { readFileSync } from 'node:fs';
+
+const input = JSON.parse(readFileSync(0, 'utf8'));
+
+function modulePath(apiVersion, kind) {
+  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
+  if (group === 'monitoring.coreos.com')
+    return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
+  if (group === '') return `kubernetes-models/${version}/${kind}`;
+  if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined; // a CRD we do not model
+  return `kubernetes-models/${group}/${version}/${kind}`;
+}
+
+const results = [];
+for (const [index, object] of input.entries()) {
+  const specifier = modulePath(String(object.apiVersion), String(object.kind));
+  if (!specifier) {
+    results.push({ index, errors: [], skipped: true });
+    continue;
+  }
+  let Model;
+  try {
+    Model = (await import(specifier))[object.kind];
+  } catch {
+    Model = undefined;
+  }
+  if (typeof Model !== 'function') {
+    results.push({ index, errors: [`unknown apiVersion/kind ${object.apiVersion} ${object.kind}`] });
+    continue;
+  }
+  try {
+    new Model(object).validate();
+    results.push({ index, errors: [] });
+  } catch (error) {
+    const errors = Array.isArray(error.errors)
+      ? error.errors.map(
+          (e) =>
+            `${e.instancePath || '/'} ${e.message}${e.params && e.params.allowedValues ? ` (${e.params.allowedValues.join(', ')})` : ''}`,
+        )
+      : [String(error.message)];
+    results.push({ index, errors });
+  }
+}
+process.stdout.write(JSON.stringify(results));

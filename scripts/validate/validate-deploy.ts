@@ -1,0 +1,153 @@
+/**
+ * Validates every deployment artefact without a Docker engine or a cluster:
+ *   npm run validate:deploy              # all checks; exit 1 on any problem
+ *   npm run validate:deploy -- --sync    # first regenerate the Kubernetes copies of monitoring/
+ * Checks: Dockerfile lint; docker-compose.yml against the Compose spec + stack rules; .env.example
+ * vs the Kubernetes ConfigMap/Secret names; both kustomize overlays rendered (scripts/validate/
+ * kustomize.ts) and validated (schemas, unknown fields, selectors, probes, resources, security,
+ * HPAs vs partitions, topics); the Grafana board and alert rules vs the metrics in the code;
+ * promtool check/test rules (skipped with a message when promtool is not installed).
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { parse } from 'yaml';
+import { REPO_ROOT, formatProblems, type Problem } from './common';
+import { checkCompose, checkEnvConsistency, loadCompose } from './compose';
+import { lintDockerfile } from './dockerfile';
+import { checkK8sObjects, checkSecretTemplate, schemaProblems } from './k8s-checks';
+import { loadYamlObjects, renderKustomization, type K8sObject } from './kustomize';
+import { metricCatalog } from './metric-catalog';
+import {
+  MONITORING,
+  checkBoard,
+  checkRules,
+  checkSync,
+  checkWithPromtool,
+  loadMonitoring,
+  promtoolAvailable,
+  writeSync,
+} from './monitoring';
+import { StrictFieldChecker } from './strict-fields';
+
+export const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod'];
+export const SECRET_TEMPLATE = 'k8s/base/secret.template.yaml';
+
+export interface Section {
+  name: string;
+  problems: Problem[];
+  skipped?: string;
+  ms: number;
+}
+
+function timed(name: string, run: () => Problem[] | { problems: Problem[]; skipped?: string }): Section {
+  const started = Date.now();
+  try {
+    const result = run();
+    const { problems, skipped } = Array.isArray(result) ? { problems: result, skipped: undefined } : result;
+    return { name, problems, skipped, ms: Date.now() - started };
+  } catch (error) {
+    return {
+      name,
+      problems: [{ check: name, where: '-', message: (error as Error).stack ?? String(error) }],
+      ms: Date.now() - started,
+    };
+  }
+}
+
+export function renderOverlays(root = REPO_ROOT): Map<string, K8sObject[]> {
+  return new Map(OVERLAYS.map((overlay) => [overlay, renderKustomization(path.join(root, overlay))]));
+}
+
+export function validateDeploy(root = REPO_ROOT): Section[] {
+  const sections: Section[] = [];
+  sections.push(
+    timed('dockerfile', () => lintDockerfile(fs.readFileSync(path.join(root, 'Dockerfile'), 'utf8'), root)),
+  );
+  sections.push(
+    timed('compose', () =>
+      checkCompose(
+        loadCompose(root),
+        parse(fs.readFileSync(path.join(root, MONITORING.prometheusConfig), 'utf8')),
+        root,
+      ),
+    ),
+  );
+  const secrets = loadYamlObjects(path.join(root, SECRET_TEMPLATE));
+  sections.push(
+    timed('env', () => {
+      const secretKeys = secrets.flatMap((s) => Object.keys((s as { stringData?: object }).stringData ?? {}));
+      return [
+        ...checkSecretTemplate(secrets, SECRET_TEMPLATE),
+        ...checkEnvConsistency(
+          fs.readFileSync(path.join(root, '.env.example'), 'utf8'),
+          fs.readFileSync(path.join(root, 'k8s/base/config.env'), 'utf8'),
+          secretKeys,
+        ),
+      ];
+    }),
+  );
+  let rendered = new Map<string, K8sObject[]>();
+  sections.push(
+    timed('kustomize', () => {
+      rendered = renderOverlays(root);
+      return [];
+    }),
+  );
+  const boardJson = fs.readFileSync(path.join(root, MONITORING.board), 'utf8');
+  sections.push(
+    timed('kubernetes', () => {
+      const all = [...rendered.values()].flat();
+      if (all.length === 0) return [];
+      const strict = new StrictFieldChecker([...all, ...secrets], root);
+      return [
+        ...[...rendered].flatMap(([overlay, objects]) =>
+          checkK8sObjects({ name: overlay, objects, externalSecrets: secrets, boardJson, strict }),
+        ),
+        ...schemaProblems(SECRET_TEMPLATE, secrets, strict),
+      ];
+    }),
+  );
+  const catalog = metricCatalog();
+  const monitoring = loadMonitoring(root);
+  sections.push(timed('grafana', () => checkBoard(monitoring.board, catalog)));
+  sections.push(
+    timed('alerts', () => checkRules(monitoring.ruleFiles, monitoring.tests, monitoring.runbook, catalog)),
+  );
+  sections.push(timed('sync', () => checkSync(root)));
+  sections.push(
+    timed('promtool', () =>
+      promtoolAvailable()
+        ? checkWithPromtool(monitoring.board, root)
+        : {
+            problems: [],
+            skipped:
+              'promtool not found: install Debian\'s "prometheus" package (apt-get install -y prometheus); CI must have it',
+          },
+    ),
+  );
+  return sections;
+}
+
+function main(argv: string[]): number {
+  if (argv.includes('--sync')) for (const file of writeSync()) console.log(`wrote ${file}`);
+  const sections = validateDeploy();
+  let failed = 0;
+  for (const section of sections) {
+    const status = section.skipped ? 'SKIP' : section.problems.length === 0 ? 'ok' : 'FAIL';
+    console.log(
+      `${status.padEnd(4)} ${section.name} (${section.ms} ms)${section.skipped ? `: ${section.skipped}` : ''}`,
+    );
+    if (section.problems.length > 0) {
+      failed += section.problems.length;
+      console.log(formatProblems(section.problems));
+    }
+  }
+  console.log(
+    failed === 0
+      ? 'validate:deploy: all deployment artefacts valid'
+      : `validate:deploy: ${failed} problem(s)`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+if (require.main === module) process.exit(main(process.argv.slice(2)));
