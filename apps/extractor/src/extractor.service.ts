@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { BatchingProducer } from '@app/kafka';
+import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
+import { formatWdtTime, WdtClient } from '@app/wdt-client';
+import { CheckpointRepository } from './checkpoint.repository';
+import {
+  EXTRACTOR_CLOCK,
+  EXTRACTOR_CONFIG,
+  instanceId,
+  parseInitialCheckpoint,
+  type Clock,
+  type ExtractorConfig,
+} from './extractor.tokens';
+import { WindowExtractor, type RangeResult } from './window-extractor';
+import { planRange, planWindows } from './window-planner';
+
+export type CycleOutcome =
+  { kind: 'standby' } | { kind: 'caught_up' } | ({ kind: 'extracted' } & RangeResult);
+
+class LeaseLostError extends Error {
+  constructor() {
+    super('the extractor lease was taken over by another instance');
+  }
+}
+
+/**
+ * One poll cycle: take (or renew) the lease, plan windows from the checkpoint, extract them and move
+ * the checkpoint forward after every acknowledged prefix. Also the backfill of a past range, which
+ * never touches the live checkpoint.
+ */
+@Injectable()
+export class ExtractorService {
+  readonly holder: string;
+  private readonly checkpoints: CheckpointRepository;
+  private readonly extractor: WindowExtractor;
+
+  constructor(
+    @Inject(EXTRACTOR_CONFIG) private readonly config: ExtractorConfig,
+    @Inject(EXTRACTOR_CLOCK) private readonly clock: Clock,
+    wdt: WdtClient,
+    producer: BatchingProducer,
+    dataSource: DataSource,
+    @Inject(METRICS) private readonly metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.holder = instanceId(config);
+    this.checkpoints = new CheckpointRepository(dataSource, config.CHECKPOINT_NAME);
+    this.extractor = new WindowExtractor(
+      wdt,
+      producer,
+      {
+        rawTopic: config.RAW_TOPIC,
+        pageSize: config.WDT_PAGE_SIZE,
+        status: config.WDT_STATUS_FILTER === 'all' ? undefined : Number(config.WDT_STATUS_FILTER),
+        windowConcurrency: config.WINDOW_CONCURRENCY,
+        pageConcurrency: config.PAGE_CONCURRENCY,
+        rereadAttempts: config.WINDOW_REREAD_ATTEMPTS,
+      },
+      metrics,
+      logger,
+    );
+  }
+
+  get checkpointRepository(): CheckpointRepository {
+    return this.checkpoints;
+  }
+
+  async runCycle(signal?: AbortSignal): Promise<CycleOutcome> {
+    const ttl = this.config.LEASE_TTL_SECONDS;
+    const grant = await this.checkpoints.acquireLease(this.holder, ttl);
+    if (!grant) return { kind: 'standby' };
+    const initial = parseInitialCheckpoint(this.config);
+    const checkpointMs =
+      grant.checkpointMs ??
+      (typeof initial === 'number' ? initial : this.clock() - this.config.INITIAL_LOOKBACK_SECONDS * 1000);
+    this.observe(checkpointMs);
+    const windows = planWindows({
+      checkpointMs,
+      nowMs: this.clock(),
+      overlapSeconds: this.config.WINDOW_OVERLAP_SECONDS,
+      safetyLagSeconds: this.config.SAFETY_LAG_SECONDS,
+      maxSpanSeconds: this.config.MAX_WINDOW_SPAN_SECONDS,
+    });
+    if (windows.length === 0) return { kind: 'caught_up' };
+
+    // keep the lease while the cycle runs; losing it aborts the cycle (writes are fenced anyway)
+    const lost = new AbortController();
+    const abort = signal ? AbortSignal.any([signal, lost.signal]) : lost.signal;
+    const renew = setInterval(
+      () => {
+        this.checkpoints
+          .acquireLease(this.holder, ttl)
+          .then((renewed) => {
+            if (!renewed) lost.abort(new LeaseLostError());
+          })
+          .catch((error: unknown) => this.logger.warn({ err: error }, 'extractor lease renewal failed'));
+      },
+      Math.max(500, (ttl * 1000) / 3),
+    );
+    try {
+      this.logger.info(
+        {
+          from: formatWdtTime(windows[0].startMs),
+          to: formatWdtTime(windows[windows.length - 1].endMs),
+          windows: windows.length,
+        },
+        'extractor cycle started',
+      );
+      const result = await this.extractor.extract(
+        windows,
+        'live',
+        async (ms) => {
+          if (!(await this.checkpoints.advance(this.holder, ms))) throw new LeaseLostError();
+          this.observe(ms);
+        },
+        abort,
+      );
+      this.logger.info(
+        { ...result, checkpoint: formatWdtTime(windows[windows.length - 1].endMs) },
+        'extractor cycle done',
+      );
+      return { kind: 'extracted', ...result };
+    } finally {
+      clearInterval(renew);
+    }
+  }
+
+  /** Re-reads [fromMs, toMs] and publishes it again; the live checkpoint does not move. */
+  async backfill(fromMs: number, toMs: number, signal?: AbortSignal): Promise<RangeResult> {
+    const windows = planRange(fromMs, toMs, this.config.MAX_WINDOW_SPAN_SECONDS);
+    this.logger.info(
+      { from: formatWdtTime(fromMs), to: formatWdtTime(toMs), windows: windows.length },
+      'backfill started',
+    );
+    const result = await this.extractor.extract(windows, 'backfill', async () => undefined, signal);
+    this.logger.info(result, 'backfill done');
+    return result;
+  }
+
+  async releaseLease(): Promise<void> {
+    await this.checkpoints.releaseLease(this.holder);
+  }
+
+  /** Updates the checkpoint and lag gauges (lag also between cycles). */
+  observe(checkpointMs?: number): void {
+    if (checkpointMs !== undefined) this.lastCheckpointMs = checkpointMs;
+    if (this.lastCheckpointMs === undefined) return;
+    this.metrics.extractorCheckpoint.set(this.lastCheckpointMs / 1000);
+    this.metrics.extractorLag.set(Math.max(0, (this.clock() - this.lastCheckpointMs) / 1000));
+  }
+
+  private lastCheckpointMs: number | undefined;
+}

@@ -1,0 +1,329 @@
+import { randomUUID } from 'node:crypto';
+import { type Logger } from 'pino';
+import {
+  deadLetterTopic,
+  FatalError,
+  Headers,
+  NonRetriableError,
+  RetriableError,
+  SOURCE_SYSTEM_WDT,
+  type WdtTrade,
+} from '@app/contracts';
+import { type OutgoingMessage } from '@app/kafka';
+import { type Metrics } from '@app/observability';
+import {
+  formatWdtTime,
+  tryParseWdtTime,
+  wdtTimeToIso,
+  type InvalidTrade,
+  type TradePage,
+  type TradeQuery,
+} from '@app/wdt-client';
+import { type TimeWindow } from './window-planner';
+
+/** Schema version of `erp.wdt.trade.raw.v1` payloads (the WDT trade as WDT sends it). */
+export const RAW_TRADE_SCHEMA_VERSION = '1';
+
+export interface TradeSource {
+  queryTrades(query: TradeQuery): Promise<TradePage>;
+}
+
+/** Resolves when Kafka acknowledged every message (BatchingProducer). */
+export interface MessageSink {
+  send(topic: string, messages: OutgoingMessage[]): Promise<void>;
+}
+
+export interface WindowExtractorOptions {
+  rawTopic: string;
+  pageSize: number;
+  status?: number;
+  windowConcurrency: number;
+  pageConcurrency: number;
+  rereadAttempts: number;
+  /** Attempts per page for transport/5xx failures before the cycle gives up (a 1012 waits and retries). */
+  pageAttempts?: number;
+  retryInitialMs?: number;
+  retryMaxMs?: number;
+}
+
+export type ExtractMode = 'live' | 'backfill';
+
+export interface RangeResult {
+  windows: number;
+  pages: number;
+  trades: number;
+  invalid: number;
+  rereads: number;
+}
+
+const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason as Error);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason as Error);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+/** Runs `task` over `items` with at most `limit` at once; the first failure rejects (others settle). */
+async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  let failed: { error: unknown } | undefined;
+  const worker = async () => {
+    while (!failed && next < items.length) {
+      const index = next++;
+      try {
+        results[index] = await task(items[index]);
+      } catch (error) {
+        failed ??= { error };
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  if (failed) throw failed.error;
+  return results;
+}
+
+/**
+ * Reads windows of WDT trades and publishes them: every page of a window, a re-read when the window
+ * changed while paging (total_count moved, or fewer distinct trades than total_count), each trade to
+ * the raw topic keyed by trade_no, each invalid trade to the DLQ with its reason. Several windows are
+ * read at once so that a page waiting out a 1012 does not stall the quota; `onProgress` gets the end
+ * of the longest fully acknowledged prefix of windows: the only safe checkpoint.
+ */
+export class WindowExtractor {
+  private readonly dlqTopic: string;
+
+  constructor(
+    private readonly source: TradeSource,
+    private readonly sink: MessageSink,
+    private readonly options: WindowExtractorOptions,
+    private readonly metrics: Metrics,
+    private readonly logger: Logger,
+  ) {
+    this.dlqTopic = deadLetterTopic(options.rawTopic);
+  }
+
+  async extract(
+    windows: TimeWindow[],
+    mode: ExtractMode,
+    onProgress: (checkpointMs: number) => Promise<void>,
+    signal?: AbortSignal,
+  ): Promise<RangeResult> {
+    const total: RangeResult = { windows: 0, pages: 0, trades: 0, invalid: 0, rereads: 0 };
+    const done = new Array<boolean>(windows.length).fill(false);
+    let prefix = 0;
+    let progress = Promise.resolve();
+    await mapLimit(
+      windows.map((window, index) => ({ window, index })),
+      this.options.windowConcurrency,
+      async ({ window, index }) => {
+        signal?.throwIfAborted();
+        const result = await this.extractWindow(window, mode, signal);
+        total.windows++;
+        total.pages += result.pages;
+        total.trades += result.trades;
+        total.invalid += result.invalid;
+        total.rereads += result.rereads;
+        done[index] = true;
+        const before = prefix;
+        while (prefix < windows.length && done[prefix]) prefix++;
+        if (prefix > before) {
+          const checkpointMs = windows[prefix - 1].endMs;
+          progress = progress.then(() => onProgress(checkpointMs));
+          await progress;
+        }
+      },
+    );
+    await progress;
+    return total;
+  }
+
+  /** One window, re-read while it changes under the pages; split in halves when it never settles. */
+  async extractWindow(
+    window: TimeWindow,
+    mode: ExtractMode,
+    signal?: AbortSignal,
+  ): Promise<{ pages: number; trades: number; invalid: number; rereads: number }> {
+    let pages = 0;
+    let trades = 0;
+    let invalid = 0;
+    for (let attempt = 1; attempt <= this.options.rereadAttempts; attempt++) {
+      const pass = await this.readOnce(window, signal);
+      pages += pass.pages;
+      trades += pass.trades;
+      invalid += pass.invalid;
+      if (pass.stable) {
+        this.metrics.extractorWindows.inc({ mode });
+        return { pages, trades, invalid, rereads: attempt - 1 };
+      }
+      this.logger.info(
+        { start: formatWdtTime(window.startMs), end: formatWdtTime(window.endMs), attempt, reason: pass.why },
+        'window changed while paging: re-reading it',
+      );
+    }
+    if (window.endMs > window.startMs) {
+      const middle = window.startMs + Math.floor((window.endMs - window.startMs) / 2000) * 1000;
+      this.logger.warn(
+        { start: formatWdtTime(window.startMs), end: formatWdtTime(window.endMs) },
+        'window never settled: splitting it in halves',
+      );
+      const left = await this.extractWindow({ startMs: window.startMs, endMs: middle }, mode, signal);
+      const right = await this.extractWindow({ startMs: middle + 1000, endMs: window.endMs }, mode, signal);
+      return {
+        pages: pages + left.pages + right.pages,
+        trades: trades + left.trades + right.trades,
+        invalid: invalid + left.invalid + right.invalid,
+        rereads: this.options.rereadAttempts + left.rereads + right.rereads,
+      };
+    }
+    throw new RetriableError(`the window ${formatWdtTime(window.startMs)} kept changing while paging`, {
+      reason: 'window_unstable',
+    });
+  }
+
+  /** Reads every page of a window once and publishes what it got (acknowledged when it returns). */
+  private async readOnce(window: TimeWindow, signal?: AbortSignal) {
+    const query: TradeQuery = {
+      startTime: formatWdtTime(window.startMs),
+      endTime: formatWdtTime(window.endMs),
+      status: this.options.status,
+      pageSize: this.options.pageSize,
+    };
+    const publishing: Promise<void>[] = [];
+    const seen = new Set<string>();
+    let trades = 0;
+    let invalid = 0;
+    const take = (page: TradePage) => {
+      this.metrics.extractorPages.inc();
+      this.metrics.extractorTradesFetched.inc(page.trades.length + page.invalid.length);
+      trades += page.trades.length;
+      invalid += page.invalid.length;
+      for (const trade of page.trades) seen.add(trade.trade_no);
+      page.invalid.forEach((bad, index) => seen.add(bad.tradeNo ?? `#invalid-${page.pageNo}-${index}`));
+      publishing.push(this.publish(page));
+    };
+    try {
+      const first = await this.fetchPage({ ...query, pageNo: 0 }, signal);
+      take(first);
+      const pageCount = Math.ceil(first.totalCount / this.options.pageSize);
+      const rest = Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => i + 1);
+      let why: string | undefined;
+      await mapLimit(rest, this.options.pageConcurrency, async (pageNo) => {
+        const page = await this.fetchPage({ ...query, pageNo }, signal);
+        if (page.totalCount !== first.totalCount)
+          why ??= `total_count ${first.totalCount} → ${page.totalCount}`;
+        take(page);
+      });
+      if (!why && seen.size !== first.totalCount)
+        why = `${seen.size} distinct trades for total_count ${first.totalCount}`;
+      await Promise.all(publishing);
+      return { stable: why === undefined, why, pages: pageCount === 0 ? 1 : pageCount, trades, invalid };
+    } catch (error) {
+      await Promise.allSettled(publishing);
+      throw error;
+    }
+  }
+
+  private async fetchPage(query: TradeQuery, signal?: AbortSignal): Promise<TradePage> {
+    const maxAttempts = this.options.pageAttempts ?? 8;
+    for (let attempt = 1; ; attempt++) {
+      signal?.throwIfAborted();
+      try {
+        return await this.source.queryTrades(query);
+      } catch (error) {
+        if (!(error instanceof RetriableError)) throw error;
+        const rateLimited = error.reason === 'rate_limited';
+        if (!rateLimited && attempt >= maxAttempts) throw error;
+        if (rateLimited && attempt >= maxAttempts * 4) throw error;
+        const backoff = Math.min(
+          this.options.retryMaxMs ?? 30_000,
+          (this.options.retryInitialMs ?? 500) * 2 ** (attempt - 1),
+        );
+        const delay = error.retryAfterMs ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+        this.logger.warn(
+          {
+            reason: error.reason,
+            code: error.code,
+            attempt,
+            delayMs: delay,
+            start: query.startTime,
+            page: query.pageNo,
+          },
+          'WDT call failed: retrying the page later',
+        );
+        await sleep(delay, signal);
+      }
+    }
+  }
+
+  private async publish(page: TradePage): Promise<void> {
+    const sends: Promise<void>[] = [];
+    if (page.trades.length > 0)
+      sends.push(
+        this.sink.send(
+          this.options.rawTopic,
+          page.trades.map((trade) => this.message(trade)),
+        ),
+      );
+    if (page.invalid.length > 0) {
+      sends.push(
+        this.sink.send(
+          this.dlqTopic,
+          page.invalid.map((bad) => this.deadLetter(bad)),
+        ),
+      );
+      this.metrics.deadLetters.inc(
+        { topic: this.options.rawTopic, reason: 'invalid_trade' },
+        page.invalid.length,
+      );
+      for (const bad of page.invalid) {
+        this.logger.warn(
+          { tradeNo: bad.tradeNo, modified: bad.modified, reason: bad.reason },
+          'invalid WDT trade dead-lettered',
+        );
+      }
+    }
+    await Promise.all(sends);
+  }
+
+  private message(trade: WdtTrade): OutgoingMessage {
+    return {
+      key: trade.trade_no,
+      value: JSON.stringify(trade),
+      headers: {
+        [Headers.sourceModified]: wdtTimeToIso(trade.modified),
+        [Headers.correlationId]: randomUUID(),
+        [Headers.schemaVersion]: RAW_TRADE_SCHEMA_VERSION,
+        [Headers.sourceSystem]: SOURCE_SYSTEM_WDT,
+      },
+    };
+  }
+
+  private deadLetter(bad: InvalidTrade): OutgoingMessage {
+    const headers: Record<string, string> = {
+      [Headers.correlationId]: randomUUID(),
+      [Headers.schemaVersion]: RAW_TRADE_SCHEMA_VERSION,
+      [Headers.sourceSystem]: SOURCE_SYSTEM_WDT,
+      [Headers.dlqOriginalTopic]: this.options.rawTopic,
+      [Headers.dlqErrorClass]: 'SchemaValidationError',
+      [Headers.dlqErrorReason]: 'invalid_trade',
+      [Headers.dlqErrorMessage]: bad.reason.slice(0, 2000),
+      [Headers.dlqFailedAt]: new Date().toISOString(),
+      [Headers.dlqAttempts]: '1',
+    };
+    if (bad.modified && tryParseWdtTime(bad.modified) !== undefined)
+      headers[Headers.sourceModified] = wdtTimeToIso(bad.modified);
+    return { key: bad.tradeNo, value: JSON.stringify(bad.raw), headers };
+  }
+}
+
+/** Errors that stop the extractor until an operator acts (bad credentials, rejected parameters). */
+export const isStopError = (error: unknown): error is FatalError | NonRetriableError =>
+  error instanceof FatalError || error instanceof NonRetriableError;
