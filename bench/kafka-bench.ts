@@ -5,7 +5,7 @@
  *       6 partitions (goal ≥ 2.5)
  * Run: npm run bench:kafka   (KAFKA_BROKERS overrides the local broker)
  */
-import { type Kafka } from 'kafkajs';
+import { Partitioners, type Kafka } from 'kafkajs';
 import { processEnv } from '@app/config';
 import { BatchingProducer, ConsumerRunner, createKafka } from '@app/kafka';
 import { createLogger, createServiceMetrics } from '@app/observability';
@@ -31,7 +31,7 @@ async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
 }
 
 async function perMessageSend(kafka: Kafka, topic: string, count: number): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
   await producer.connect();
   const started = performance.now();
   for (let i = 0; i < count; i++)

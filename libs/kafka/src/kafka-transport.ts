@@ -13,7 +13,7 @@ import { NonRetriableError } from '@app/contracts';
 import { HealthRegistry, LOGGER, METRICS, type Metrics } from '@app/observability';
 import { ConsumerRunner } from './consumer-runner';
 import { type ConsumedMessage, type ConsumerRunnerOptions, type HandlerOutcome } from './consumer.types';
-import { ConsumerRegistry, KAFKA } from './kafka.module';
+import { ConsumerRegistry, KAFKA, KafkaLifecycle } from './kafka.module';
 import { BatchingProducer } from './producer';
 
 export interface KafkaConsumerDefinition extends Omit<ConsumerRunnerOptions, 'yieldWhile'> {
@@ -28,6 +28,7 @@ interface TransportDependencies {
   logger: Logger;
   health: HealthRegistry;
   registry: ConsumerRegistry;
+  lifecycle: KafkaLifecycle;
 }
 
 /**
@@ -47,6 +48,7 @@ export class KafkaRunnerTransport extends Server implements CustomTransportStrat
 
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
+      await this.deps.lifecycle.ensureInitialized();
       for (const definition of this.consumers) {
         const { yieldTo, ...options } = definition;
         const leader = yieldTo ? this.runners.find((runner) => runner.name === yieldTo) : undefined;
@@ -144,6 +146,7 @@ export function connectKafkaConsumers(app: INestApplication, consumers: KafkaCon
     logger: app.get<Logger>(LOGGER),
     health: app.get(HealthRegistry),
     registry: app.get(ConsumerRegistry),
+    lifecycle: app.get(KafkaLifecycle),
   });
   app.connectMicroservice({ strategy });
 }

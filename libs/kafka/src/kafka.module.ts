@@ -45,8 +45,9 @@ export class ConsumerRegistry {
 }
 
 @Injectable()
-class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
+export class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnApplicationShutdown {
   private readonly probe: KafkaClusterProbe;
+  private initialized: Promise<void> | undefined;
 
   constructor(
     @Inject(KAFKA) private readonly kafka: Kafka,
@@ -59,7 +60,20 @@ class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, OnAppli
     this.probe = new KafkaClusterProbe(kafka);
   }
 
-  async onModuleInit(): Promise<void> {
+  onModuleInit(): Promise<void> {
+    return this.ensureInitialized();
+  }
+
+  /**
+   * Topics exist and the producer is connected. Idempotent: consumers started before `app.init()`
+   * (e.g. `startAllMicroservices()` before `listen()`) wait for it too.
+   */
+  ensureInitialized(): Promise<void> {
+    this.initialized ??= this.initialize();
+    return this.initialized;
+  }
+
+  private async initialize(): Promise<void> {
     this.probe.start();
     this.health.register({
       name: 'kafka',
@@ -113,7 +127,7 @@ export class KafkaModule {
         ConsumerRegistry,
         KafkaLifecycle,
       ],
-      exports: [KAFKA, BatchingProducer, ConsumerRegistry],
+      exports: [KAFKA, BatchingProducer, ConsumerRegistry, KafkaLifecycle],
     };
   }
 }

@@ -1,4 +1,4 @@
-import { Kafka, logLevel, type Admin, type IHeaders, type Message } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type Message } from 'kafkajs';
 import { consumerGroupLag } from '@app/kafka';
 import { testBrokers } from './environment';
 import { uniqueName, waitFor } from './wait';
@@ -35,7 +35,10 @@ export async function createTopics(admin: Admin, names: string[], numPartitions 
 export const randomTopic = (prefix = 'test'): string => uniqueName(prefix).replace(/[^a-zA-Z0-9._-]/g, '-');
 
 export async function produce(kafka: Kafka, topic: string, messages: Message[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     await producer.send({ topic, messages, acks: -1 });
