@@ -5,8 +5,10 @@ import { type MappingRules } from '@app/mapping';
 import { ObservabilityModule } from '@app/observability';
 import { createTradeConsumer } from './trade.consumer';
 import { TradeTransformer } from './trade-transformer.service';
+import { ReplayAdminController } from './replay-admin.controller';
 import {
   MAPPING_RULES,
+  REPLAY_ADMIN_TOKEN,
   TRANSFORMER_TOPICS,
   type TransformerConfig,
   type TransformerTopics,
@@ -66,10 +68,11 @@ export class TransformerModule {
             : undefined,
         }),
       ],
-      controllers: [createTradeConsumer(topics)],
+      controllers: [createTradeConsumer(topics), ReplayAdminController],
       providers: [
         { provide: MAPPING_RULES, useValue: rules },
         { provide: TRANSFORMER_TOPICS, useValue: topics },
+        { provide: REPLAY_ADMIN_TOKEN, useValue: config.REPLAY_ADMIN_TOKEN },
         TradeTransformer,
       ],
     };

@@ -12,3 +12,6 @@ export interface TransformerTopics {
   replay: string;
   normalized: string;
 }
+
+/** Bearer token of POST /admin/replay; undefined disables replay over HTTP. */
+export const REPLAY_ADMIN_TOKEN = Symbol('REPLAY_ADMIN_TOKEN');

@@ -1,6 +1,11 @@
 import { env } from './env-schema';
 import { consumerEnv, httpEnv, kafkaEnv, serviceEnv } from './common.config';
 
+/** The transformer's authenticated replay endpoint (POST /admin/replay): disabled without a token. */
+export const replayAdminEnv = {
+  REPLAY_ADMIN_TOKEN: env.optionalString({ secret: true }),
+};
+
 /**
  * apps/transformer: maps raw WDT trades to normalized sales orders. Topic and group names default to
  * the documented ones (Topics / ConsumerGroups in @app/contracts); tests override them.
@@ -19,4 +24,5 @@ export const transformerEnv = {
   TRANSFORMER_REPLAY_GROUP_ID: env.string({ default: 'erpsync.transformer.replay' }),
   /** Consume the replay topic too (at lower priority than live traffic). */
   TRANSFORMER_REPLAY_ENABLED: env.bool({ default: true }),
+  ...replayAdminEnv,
 };

@@ -4,7 +4,8 @@ import { deadLetterTopic, Headers, Topics } from '@app/contracts';
 import { type BatchingProducer, type OutgoingMessage } from '@app/kafka';
 import { rangesForTimes, readRanges } from './topic-range-reader';
 
-export type ReplaySource = 'raw' | 'raw-dlq' | 'normalized-dlq';
+export const ReplaySources = ['raw', 'raw-dlq', 'normalized-dlq'] as const;
+export type ReplaySource = (typeof ReplaySources)[number];
 
 export interface ReplayRequest {
   source: ReplaySource;
@@ -29,19 +30,6 @@ export interface ReplayProgress {
   finishedAt?: string;
 }
 
-const sourceTopic: Record<ReplaySource, string> = {
-  raw: Topics.rawTrades,
-  'raw-dlq': deadLetterTopic(Topics.rawTrades),
-  'normalized-dlq': deadLetterTopic(Topics.normalizedOrders),
-};
-
-/** Raw trades (live or dead-lettered) go through the low-priority replay topic; dead-lettered orders back to the loader. */
-const targetTopic: Record<ReplaySource, string> = {
-  raw: Topics.rawTradesReplay,
-  'raw-dlq': Topics.rawTradesReplay,
-  'normalized-dlq': Topics.normalizedOrders,
-};
-
 const DLQ_HEADER_PREFIX = 'dlq-';
 
 const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
@@ -54,25 +42,40 @@ const headerText = (headers: IHeaders | undefined, name: string): string | undef
  * Re-sends records of a topic (a time range and/or a list of trade numbers) to where they are processed
  * again. Safe to repeat: the loader's ledger turns an unchanged order into `unchanged`, never a second create.
  */
+export interface ReplayTopics {
+  source: Record<ReplaySource, string>;
+  target: Record<ReplaySource, string>;
+}
+
+/** Where each source is read and where its records go, for the given topic names. */
+export function replayTopics(names: { raw: string; replay: string; normalized: string }): ReplayTopics {
+  return {
+    source: {
+      raw: names.raw,
+      'raw-dlq': deadLetterTopic(names.raw),
+      'normalized-dlq': deadLetterTopic(names.normalized),
+    },
+    target: { raw: names.replay, 'raw-dlq': names.replay, 'normalized-dlq': names.normalized },
+  };
+}
+
 export class ReplayService {
   constructor(
     private readonly kafka: Kafka,
     private readonly producer: BatchingProducer,
-    private readonly topics: {
-      source: Record<ReplaySource, string>;
-      target: Record<ReplaySource, string>;
-    } = {
-      source: sourceTopic,
-      target: targetTopic,
-    },
+    private readonly topics: ReplayTopics = replayTopics({
+      raw: Topics.rawTrades,
+      replay: Topics.rawTradesReplay,
+      normalized: Topics.normalizedOrders,
+    }),
   ) {}
 
   async run(
     request: ReplayRequest,
     onProgress?: (progress: ReplayProgress) => void,
+    id: string = randomUUID(),
   ): Promise<ReplayProgress> {
     validateRequest(request);
-    const id = randomUUID();
     const progress: ReplayProgress = {
       id,
       request,
@@ -134,8 +137,8 @@ export class ReplayService {
 export class ReplayRequestError extends Error {}
 
 export function validateRequest(request: ReplayRequest): void {
-  if (!(request.source in sourceTopic))
-    throw new ReplayRequestError(`source must be one of ${Object.keys(sourceTopic).join(', ')}`);
+  if (!ReplaySources.includes(request.source))
+    throw new ReplayRequestError(`source must be one of ${ReplaySources.join(', ')}`);
   for (const [name, value] of [
     ['from', request.from],
     ['to', request.to],
