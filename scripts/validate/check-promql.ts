@@ -50,6 +50,7 @@ interface ApiAnswer {
   error?: string;
 }
 
+/** GET with the parameters in the query string (every endpoint used here accepts GET; metadata only GET). */
 async function api(
   base: string,
   endpoint: string,
@@ -57,12 +58,8 @@ async function api(
   timeoutMs: number,
 ): Promise<ApiAnswer> {
   const url = new URL(endpoint, base.endsWith('/') ? base : `${base}/`);
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams(params).toString(),
-    signal: AbortSignal.timeout(timeoutMs),
-  });
+  for (const [key, value] of Object.entries(params)) url.searchParams.set(key, value);
+  const response = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const text = await response.text();
   try {
     return JSON.parse(text) as ApiAnswer;

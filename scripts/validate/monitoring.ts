@@ -150,7 +150,8 @@ export function checkBoard(board: unknown, catalog: MetricCatalog): Problem[] {
   }
   const variables = dashboardVariables(board);
   const expressions = dashboardExpressions(board);
-  problems.push(...checkExpressions(check, expressions, catalog, variables));
+  const located = expressions.map((e) => ({ ...e, source: `${where}: ${e.source}` }));
+  problems.push(...checkExpressions(check, located, catalog, variables));
   // the board shows every erpsync metric: a new metric needs a panel
   const used = new Set<string>();
   for (const { expr } of expressions) {
@@ -217,7 +218,13 @@ export function checkRules(
   const seen = new Set<string>();
   for (const { file, groups } of files) {
     problems.push(
-      ...checkExpressions(check, ruleExpressions(groups), catalog, {}, EXTERNAL_PREFIXES[file] ?? []),
+      ...checkExpressions(
+        check,
+        ruleExpressions(groups).map((e) => ({ ...e, source: `${file}: ${e.source}` })),
+        catalog,
+        {},
+        EXTERNAL_PREFIXES[file] ?? [],
+      ),
     );
     for (const group of groups) {
       for (const rule of group.rules) {

@@ -1,0 +1,113 @@
+import * as path from 'node:path';
+import { Topics } from '@app/contracts';
+import { createServiceMetrics, type Metrics } from '@app/observability';
+import { REPO_ROOT } from '../../scripts/validate/common';
+import { checkPromql } from '../../scripts/validate/check-promql';
+import { commandExists, readRepo } from './fixtures';
+import { startMetricsServer, startPrometheus, type RunningPrometheus } from './prometheus-harness';
+
+const board = JSON.parse(readRepo('monitoring/grafana/dashboards/erpsync.json')) as unknown;
+const rules = path.join(REPO_ROOT, 'monitoring/alerts/erpsync.rules.yml');
+const boardFile = 'monitoring/grafana/dashboards/erpsync.json';
+
+/** One service's worth of erpsync metrics, every family observed except the dead-letter counter. */
+function servedMetrics(): Metrics {
+  const m = createServiceMetrics('loader', '0.1.0', 'test');
+  m.kafkaProduced.labels(Topics.rawTrades).inc(3);
+  m.messagesProcessed.labels(Topics.normalizedOrders, 'success').inc(2);
+  m.processingDuration.labels(Topics.normalizedOrders).observe(0.02);
+  m.retries.labels(Topics.normalizedOrders, 'timeout').inc();
+  m.consumerLag.labels(Topics.normalizedOrders, '0').set(5);
+  m.wdtRequests.labels('wdt.trade.query', 'success').inc();
+  m.wdtDuration.labels('wdt.trade.query', 'success').observe(0.1);
+  m.extractorWindows.labels('incremental').inc();
+  m.extractorCheckpoint.set(1764300000);
+  m.extractorLag.set(30);
+  m.transformerOrders.labels('mapped').inc();
+  m.xingchenRequests.labels('sal_order_save', 'success').inc();
+  m.xingchenDuration.labels('sal_order_save', 'success').observe(0.2);
+  m.loaderOrders.labels('created').inc();
+  m.syncLatency.observe(3);
+  return m;
+}
+
+const available = commandExists('prometheus', ['--version']);
+if (!available)
+  console.warn('prometheus not installed (Debian package "prometheus"): check-promql tests skipped');
+
+(available ? describe : describe.skip)('check-promql against a real Prometheus', () => {
+  let prometheus: RunningPrometheus;
+  let server: Awaited<ReturnType<typeof startMetricsServer>>;
+
+  beforeAll(async () => {
+    const metrics = servedMetrics();
+    server = await startMetricsServer(() => metrics.registry.metrics());
+    prometheus = await startPrometheus([server.target]);
+  });
+
+  afterAll(async () => {
+    await prometheus?.stop();
+    await server?.close();
+  });
+
+  it('passes the board and the alert rules: every expression evaluates, every metric exists', async () => {
+    const result = await checkPromql({
+      prometheusUrl: prometheus.url,
+      boards: [{ file: boardFile, board }],
+      ruleFiles: [rules],
+      requireTargetsUp: true,
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.ok).toBe(true);
+    // a labelled counter nobody incremented is declared by the target (# TYPE) but has no series
+    expect(result.notes).toEqual([
+      'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
+    ]);
+    expect(result.expressions).toBe(41 + 9); // board targets + alert rules
+  });
+
+  it('fails on a metric name with a typo', async () => {
+    const typo = structuredClone(board) as { panels: { title: string; targets?: { expr: string }[] }[] };
+    const panel = typo.panels.find((p) => p.title === 'Orders by outcome (loader)');
+    panel!.targets![0].expr = 'sum by (outcome) (rate(erpsync_loader_order_total[$__rate_interval]))';
+    const result = await checkPromql({
+      prometheusUrl: prometheus.url,
+      boards: [{ file: boardFile, board: typo }],
+      ruleFiles: [],
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failures).toEqual([
+      'erpsync_loader_order_total: no such metric in Prometheus — used by monitoring/grafana/dashboards/erpsync.json: board panel "Orders by outcome (loader)" (A)',
+    ]);
+  });
+
+  it('fails on an expression Prometheus cannot parse', async () => {
+    const broken = {
+      panels: [
+        { title: 'broken', targets: [{ refId: 'A', expr: 'sum(rate(erpsync_loader_orders_total[5m])' }] },
+      ],
+    };
+    const result = await checkPromql({
+      prometheusUrl: prometheus.url,
+      boards: [{ file: 'broken.json', board: broken }],
+      ruleFiles: [],
+    });
+    expect(result.ok).toBe(false);
+    expect(result.failures).toHaveLength(1);
+    expect(result.failures[0]).toMatch(
+      /^broken\.json: board panel "broken" \(A\): Prometheus rejects the expression \(bad_data: /,
+    );
+  });
+
+  it('with --require-series, a declared metric without series fails too', async () => {
+    const result = await checkPromql({
+      prometheusUrl: prometheus.url,
+      boards: [],
+      ruleFiles: [rules],
+      requireSeries: true,
+    });
+    expect(result.failures).toEqual([
+      'erpsync_dead_letter_messages_total: no such metric in Prometheus (declared, but no series) — used by monitoring/alerts/erpsync.rules.yml: rule ErpsyncDeadLetters (group erpsync-pipeline)',
+    ]);
+  });
+});
