@@ -34,8 +34,8 @@ export const MONITORING = {
   ],
   prometheusConfig: 'monitoring/prometheus.yml',
   runbook: 'docs/runbook.md',
-  k8sBoard: 'k8s/base/monitoring/erpsync.json',
-  k8sPrometheusRule: 'k8s/base/monitoring/prometheus-rule.yaml',
+  k8sBoard: 'k8s/monitoring/erpsync.json',
+  k8sPrometheusRule: 'k8s/monitoring/prometheus-rule.yaml',
 } as const;
 
 const abs = (relative: string, root = REPO_ROOT) => path.join(root, relative);
