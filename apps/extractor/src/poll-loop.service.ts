@@ -24,6 +24,7 @@ export const POLL_ENABLED = Symbol('POLL_ENABLED');
 export class PollLoop implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   ticks = 0;
   cycles = 0;
+  standbyCycles = 0;
   fatal: string | undefined;
   private running: Promise<void> | undefined;
   private readonly stopping = new AbortController();
@@ -68,8 +69,10 @@ export class PollLoop implements OnModuleInit, OnApplicationBootstrap, BeforeApp
     try {
       const outcome = await this.extractor.runCycle(this.stopping.signal);
       this.cycles++;
-      if (outcome.kind === 'standby')
+      if (outcome.kind === 'standby') {
+        this.standbyCycles++;
         this.logger.debug({ holder: this.extractor.holder }, 'another extractor holds the lease');
+      }
     } catch (error) {
       if (this.stopping.signal.aborted) return;
       if (isStopError(error)) {

@@ -1,0 +1,68 @@
+import { type INestApplication } from '@nestjs/common';
+import { waitFor } from '@app/testing';
+import { formatWdtTime } from '@app/wdt-client';
+import { createWdtSandbox, generateTrades, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import {
+  extractorConfig,
+  pairs,
+  published,
+  readCheckpoint,
+  scenario,
+  startExtractor,
+} from './extractor-harness';
+
+/** A trade that breaks the contract goes to the DLQ with the reason; the window still completes. */
+describe('the extractor and a malformed trade', () => {
+  let sandbox: WdtSandbox;
+  let app: INestApplication | undefined;
+
+  afterAll(async () => {
+    await app?.close();
+    await sandbox.close();
+  });
+
+  it('dead-letters it with the reason and publishes the others', async () => {
+    const now = Date.now();
+    const trades = generateTrades({
+      seed: 4,
+      count: 12,
+      endMs: now - 30_000,
+      historySeconds: 3600,
+      settled: true,
+    });
+    const bad = structuredClone(trades[5]);
+    (bad.goods_list as Array<Record<string, unknown>>)[0].num = 2; // a number where WDT sends "2.0000"
+    trades[5] = bad;
+    sandbox = createWdtSandbox({ trades, faults: { rateLimitPerMinute: 100000 } });
+    await sandbox.listen(0);
+    const names = await scenario();
+    ({ app } = await startExtractor(
+      extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 2 * 3600_000) }),
+    ));
+
+    const last = trades
+      .map((t) => t.modified)
+      .sort()
+      .at(-1)!;
+    await waitFor(async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= last, {
+      timeoutMs: 30000,
+      description: 'the checkpoint to pass every trade',
+    });
+
+    const dead = await published(names.dlq);
+    expect(dead.map((d) => d.tradeNo)).toEqual([bad.trade_no]);
+    expect(dead[0].record.key).toBe(bad.trade_no);
+    expect(JSON.parse(dead[0].record.value!)).toEqual(bad);
+    expect(dead[0].record.headers).toMatchObject({
+      'dlq-original-topic': names.raw,
+      'dlq-error-class': 'SchemaValidationError',
+      'dlq-error-reason': 'invalid_trade',
+      'dlq-error-message':
+        'goods_list.0.num: num must match /^-?\\d+(\\.\\d+)?$/ regular expression; goods_list.0.num: num must be a string',
+      'source-system': 'wdt',
+      'source-modified': `${bad.modified.replace(' ', 'T')}+08:00`,
+    });
+    const good = trades.filter((t) => t !== bad);
+    expect(pairs(await published(names.raw))).toEqual(pairs(good));
+  });
+});

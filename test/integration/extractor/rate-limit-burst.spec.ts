@@ -1,0 +1,72 @@
+import { type INestApplication } from '@nestjs/common';
+import { waitFor } from '@app/testing';
+import { formatWdtTime } from '@app/wdt-client';
+import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import {
+  extractorConfig,
+  pairs,
+  published,
+  readCheckpoint,
+  scenario,
+  startExtractor,
+} from './extractor-harness';
+
+/** A burst of 1012 answers only slows the extractor down: it waits, stays ready, then completes. */
+describe('the extractor under a 1012 burst', () => {
+  let sandbox: WdtSandbox;
+  let app: INestApplication | undefined;
+
+  afterAll(async () => {
+    await app?.close();
+    await sandbox.close();
+  });
+
+  it('backs off on 1012, stays ready, and loses nothing', async () => {
+    const now = Date.now();
+    sandbox = createWdtSandbox({
+      generator: { seed: 9, count: 40, endMs: now - 30_000, historySeconds: 2 * 3600, settled: true },
+      faults: { rateLimitPerMinute: 100000, errorRate: 1 },
+    });
+    await sandbox.listen(0);
+    const names = await scenario();
+    const config = extractorConfig(sandbox, names, {
+      INITIAL_CHECKPOINT: formatWdtTime(now - 3 * 3600_000),
+      WDT_RATE_LIMIT_BACKOFF_SECONDS: '1',
+      WINDOW_CONCURRENCY: '2',
+      PAGE_CONCURRENCY: '1',
+    });
+    const started = Date.now();
+    let url: string;
+    ({ app, url } = await startExtractor(config));
+
+    await waitFor(() => sandbox.stats().rateLimited >= 6, {
+      timeoutMs: 20000,
+      description: 'six 1012 answers',
+    });
+    // two windows in flight, each waiting 1 s after a 1012: six answers take at least two seconds
+    expect(Date.now() - started).toBeGreaterThanOrEqual(2000);
+    const ready = await fetch(`${url}/health/ready`);
+    expect(ready.status).toBe(200);
+    expect((await readCheckpoint(names.checkpointName))?.checkpoint ?? null).toBeNull();
+
+    sandbox.setFaults({ errorRate: 0 });
+    const lastModified = sandbox.store.visible(sandbox.now()).at(-1)!.modified;
+    await waitFor(
+      async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= lastModified,
+      {
+        timeoutMs: 30000,
+        description: 'the extractor to catch up after the burst',
+      },
+    );
+    expect(pairs(await published(names.raw))).toEqual(pairs(sandbox.store.visible(sandbox.now())));
+
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const rateLimited =
+      /erpsync_wdt_api_requests_total\{method="wdt\.trade\.query",outcome="rate_limited"\} (\d+)/.exec(
+        metrics,
+      );
+    expect(Number(rateLimited?.[1])).toBeGreaterThanOrEqual(6);
+    expect(metrics).toMatch(/erpsync_extractor_windows_total\{mode="live"\} [1-9]/);
+    expect((await fetch(`${url}/health/ready`)).status).toBe(200);
+  });
+});
