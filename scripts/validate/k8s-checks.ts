@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
 import { ConsumerGroups, Topics, allTopics } from '@app/contracts';
+import { parseMappingText } from '@app/mapping';
 import { isObject, problem, str, type Problem } from './common';
 import { podSpecs, type K8sObject } from './kustomize';
 import type { StrictFieldChecker } from './strict-fields';
@@ -478,6 +479,15 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
     }
   }
   if (!byKind('Job').some((j) => j.metadata.name.includes('migrate'))) add('objects', 'no migration Job');
+  for (const mapping of byKind('ConfigMap').filter((c) => c.metadata.name.startsWith('erpsync-mapping'))) {
+    for (const [key, text] of Object.entries((get(mapping, 'data') ?? {}) as Record<string, string>)) {
+      try {
+        parseMappingText(text, key);
+      } catch (error) {
+        add(mapping, `${key} is not a valid mapping file: ${(error as Error).message}`);
+      }
+    }
+  }
   const config = byKind('ConfigMap').find((c) => c.metadata.name.startsWith('erpsync-config'));
   const mappingFile = get(config, 'data', 'MAPPING_FILE');
   const transformer = templates.find((t) => t.labels['app.kubernetes.io/component'] === 'transformer');

@@ -273,6 +273,11 @@ export function syncTargets(root = REPO_ROOT): { file: string; content: string }
   return [
     { file: MONITORING.k8sPrometheusRule, content: buildPrometheusRule(root) },
     { file: MONITORING.k8sBoard, content: fs.readFileSync(abs(MONITORING.board, root), 'utf8') },
+    // kustomize cannot load files outside an overlay: the dev overlay carries a copy of the demo mapping
+    {
+      file: 'k8s/overlays/dev/mapping.yaml',
+      content: fs.readFileSync(abs('config/mapping.demo.yaml', root), 'utf8'),
+    },
   ];
 }
 
@@ -283,7 +288,11 @@ export function checkSync(root = REPO_ROOT): Problem[] {
         !fs.existsSync(abs(file, root)) || fs.readFileSync(abs(file, root), 'utf8') !== content,
     )
     .map(({ file }) =>
-      problem('sync', file, 'out of date with monitoring/: run `npm run validate:deploy -- --sync`'),
+      problem(
+        'sync',
+        file,
+        'out of date with its source (monitoring/, config/): run `npm run validate:deploy -- --sync`',
+      ),
     );
 }
 

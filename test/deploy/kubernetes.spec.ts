@@ -134,6 +134,19 @@ describe('the Kubernetes manifests', () => {
     ]);
   });
 
+  it('catches a mapping ConfigMap the transformer would refuse at boot', () => {
+    const objects = prod();
+    const mapping = objects.find(
+      (o) => o.kind === 'ConfigMap' && o.metadata.name.startsWith('erpsync-mapping'),
+    );
+    at(mapping, 'data')['mapping.yaml'] = 'statuses:\n  eligible: [55, confirmed]\n';
+    const found = messages(check(objects));
+    expect(found).toHaveLength(1);
+    expect(found[0]).toMatch(
+      /^prod: ConfigMap\/erpsync\/erpsync-mapping-[a-z0-9]{10}: mapping\.yaml is not a valid mapping file: .*statuses\.eligible\[1\]/s,
+    );
+  });
+
   it('catches an HPA allowed more replicas than the topic has partitions', () => {
     const objects = prod();
     setAt(findObject(objects, 'HorizontalPodAutoscaler', 'erpsync-loader'), 'spec.maxReplicas', 8);
