@@ -1,0 +1,62 @@
+import { type MigrationInterface, type QueryRunner } from 'typeorm';
+
+/** The loader's ledger, its append-only attempts history, and the master-data cache. */
+export class LoaderLedger1764400000000 implements MigrationInterface {
+  name = 'LoaderLedger1764400000000';
+
+  async up(runner: QueryRunner): Promise<void> {
+    await runner.query(`
+      CREATE TABLE sales_order_ledger (
+        bill_no text PRIMARY KEY,
+        trade_id text NOT NULL,
+        status text NOT NULL CHECK (status IN ('pending', 'synced', 'rejected', 'failed', 'cancelled_in_source')),
+        xingchen_id text NULL,
+        source_modified timestamptz NOT NULL,
+        source_version_id text NULL,
+        content_hash text NULL,
+        synced_content_hash text NULL,
+        pending_operation text NULL CHECK (pending_operation IN ('create', 'modify')),
+        attempts integer NOT NULL DEFAULT 0,
+        last_error_code text NULL,
+        last_error_message text NULL,
+        first_synced_at timestamptz NULL,
+        last_synced_at timestamptz NULL,
+        cancelled_at timestamptz NULL,
+        created_at timestamptz NOT NULL DEFAULT now(),
+        updated_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query('CREATE INDEX sales_order_ledger_status_idx ON sales_order_ledger (status)');
+    await runner.query(`
+      CREATE TABLE sales_order_sync_attempts (
+        id bigserial PRIMARY KEY,
+        bill_no text NOT NULL,
+        operation text NOT NULL,
+        outcome text NOT NULL,
+        xingchen_id text NULL,
+        content_hash text NULL,
+        source_modified timestamptz NULL,
+        error_code text NULL,
+        error_message text NULL,
+        duration_ms integer NOT NULL,
+        attempted_at timestamptz NOT NULL DEFAULT now()
+      )`);
+    await runner.query(
+      'CREATE INDEX sales_order_sync_attempts_bill_idx ON sales_order_sync_attempts (bill_no, id)',
+    );
+    await runner.query(`
+      CREATE TABLE xingchen_master_data_cache (
+        kind text NOT NULL CHECK (kind IN ('customer', 'material', 'store')),
+        number text NOT NULL,
+        xingchen_id text NOT NULL,
+        details jsonb NOT NULL DEFAULT '{}'::jsonb,
+        fetched_at timestamptz NOT NULL,
+        PRIMARY KEY (kind, number)
+      )`);
+  }
+
+  async down(runner: QueryRunner): Promise<void> {
+    await runner.query('DROP TABLE xingchen_master_data_cache');
+    await runner.query('DROP TABLE sales_order_sync_attempts');
+    await runner.query('DROP TABLE sales_order_ledger');
+  }
+}
