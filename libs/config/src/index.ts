@@ -5,3 +5,4 @@ export * from './wdt-sandbox.config';
 export * from './extractor.config';
 export * from './transformer.config';
 export * from './xingchen-sandbox.config';
+export * from './loader.config';

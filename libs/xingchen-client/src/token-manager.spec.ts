@@ -37,13 +37,28 @@ describe('TokenManager', () => {
     expect(manager.fetchCount).toBe(1);
   });
 
-  it('refreshes shortly before expires (a tenth of the lifetime at most), once', async () => {
+  it('refreshes shortly before expires (a tenth of the lifetime at most), once, serving the current token meanwhile', async () => {
     const first = manager.get();
     requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
     await first;
     now += 8_900; // margin = min(300 s, 10 s / 10) = 1 s
     await expect(manager.get()).resolves.toBe('t1');
+    expect(requests).toHaveLength(1);
     now += 200;
+    await expect(manager.get()).resolves.toBe('t1');
+    await expect(manager.get()).resolves.toBe('t1');
+    expect(requests).toHaveLength(2);
+    requests[1].resolve({ token: 't2', expiresAt: now + 10_000 });
+    await Promise.resolve();
+    await expect(manager.get()).resolves.toBe('t2');
+    expect(manager.fetchCount).toBe(2);
+  });
+
+  it('waits for the new token once the old one has expired', async () => {
+    const first = manager.get();
+    requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
+    await first;
+    now += 10_001;
     const a = manager.get();
     const b = manager.get();
     expect(requests).toHaveLength(2);
@@ -78,16 +93,38 @@ describe('TokenManager', () => {
     expect(manager.fetchCount).toBe(2);
   });
 
-  it('does not cache a failed token request; the next caller tries again', async () => {
+  it('hands a failed token request to every caller for a hold time, then asks again (no storm)', async () => {
     const a = manager.get();
     const b = manager.get();
-    requests[0].reject(new Error('boom'));
-    await expect(a).rejects.toThrow('boom');
-    await expect(b).rejects.toThrow('boom');
+    requests[0].reject(new Error('429'));
+    await expect(a).rejects.toThrow('429');
+    await expect(b).rejects.toThrow('429');
+    await expect(manager.get()).rejects.toThrow('429');
+    expect(requests).toHaveLength(1);
+    now += 1_001; // default hold: 1 s, doubling
     const c = manager.get();
     expect(requests).toHaveLength(2);
-    requests[1].resolve({ token: 't2', expiresAt: now + 60_000 });
-    await expect(c).resolves.toBe('t2');
+    requests[1].reject(new Error('429 again'));
+    await expect(c).rejects.toThrow('429 again');
+    now += 1_500;
+    await expect(manager.get()).rejects.toThrow('429 again');
+    now += 600;
+    const d = manager.get();
+    expect(requests).toHaveLength(3);
+    requests[2].resolve({ token: 't2', expiresAt: now + 60_000 });
+    await expect(d).resolves.toBe('t2');
+  });
+
+  it('keeps serving a still-valid token while refreshes fail', async () => {
+    const first = manager.get();
+    requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
+    await first;
+    now += 9_500;
+    await expect(manager.get()).resolves.toBe('t1');
+    requests[1].reject(new Error('429'));
+    await Promise.resolve();
+    await expect(manager.get()).resolves.toBe('t1');
+    expect(requests).toHaveLength(2);
   });
 
   it('trusts a token whose expires is already past by our clock for the fallback lifetime', async () => {
@@ -97,5 +134,25 @@ describe('TokenManager', () => {
     now += 59_000;
     await expect(manager.get()).resolves.toBe('t1');
     expect(requests).toHaveLength(1);
+  });
+
+  it('holds a failure as long as failureHoldMs says (bad credentials: a minute)', async () => {
+    const held = new TokenManager(
+      () => {
+        const request = deferred<IssuedToken>();
+        requests.push(request);
+        return request.promise;
+      },
+      { refreshMarginMs: 1000, now: () => now, failureHoldMs: () => 60_000 },
+    );
+    const first = held.get();
+    requests[0].reject(new Error('bad secret'));
+    await expect(first).rejects.toThrow('bad secret');
+    now += 59_000;
+    await expect(held.get()).rejects.toThrow('bad secret');
+    expect(requests).toHaveLength(1);
+    now += 1_001;
+    void held.get().catch(() => undefined);
+    expect(requests).toHaveLength(2);
   });
 });

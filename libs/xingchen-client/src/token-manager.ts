@@ -9,16 +9,26 @@ export interface TokenManagerOptions {
   refreshMarginMs: number;
   /** Used when `expires` is already past by our clock (skew): trust the token this long. */
   fallbackLifetimeMs?: number;
+  /**
+   * After a failed token request, how long every caller gets the same error without a new request
+   * (`consecutive` counts failures in a row). Default: 1 s doubling to 30 s.
+   */
+  failureHoldMs?: (error: unknown, consecutive: number) => number;
   now?: () => number;
 }
 
+const defaultHold = (_error: unknown, consecutive: number) => Math.min(30_000, 1000 * 2 ** (consecutive - 1));
+
 /**
  * One tenant's app-token: fetched once and shared by every concurrent caller (one request in
- * flight at most), kept until shortly before it expires, dropped when the gateway refuses it.
+ * flight at most), refreshed shortly before it expires (callers keep using the current token
+ * while the refresh runs), dropped when the gateway refuses it. A failed token request is not
+ * repeated per caller: its error is handed to everyone for a hold time (bad credentials: a minute).
  */
 export class TokenManager {
-  private current: { token: string; validUntil: number } | undefined;
+  private current: { token: string; refreshAt: number; expiresAt: number } | undefined;
   private inFlight: Promise<string> | undefined;
+  private failure: { error: unknown; until: number; consecutive: number } | undefined;
   private readonly now: () => number;
   private fetches = 0;
 
@@ -35,14 +45,39 @@ export class TokenManager {
   }
 
   async get(): Promise<string> {
-    if (this.current && this.now() < this.current.validUntil) return this.current.token;
+    const now = this.now();
+    const current = this.current;
+    if (current && now < current.refreshAt) return current.token;
+    const held = this.failure && now < this.failure.until;
+    if (current && now < current.expiresAt) {
+      // due for refresh but still valid: refresh in the background, keep serving it
+      if (!held) this.refresh().catch(() => undefined);
+      return current.token;
+    }
+    if (held && !this.inFlight) throw this.failure!.error;
+    return this.refresh();
+  }
+
+  /** The gateway refused `token` (4010/4011): forget it unless it was already replaced. */
+  invalidate(token: string): void {
+    if (this.current?.token === token) this.current = undefined;
+  }
+
+  private refresh(): Promise<string> {
     if (!this.inFlight) {
       this.fetches++;
       const requestedAt = this.now();
       this.inFlight = this.fetchToken()
         .then((issued) => {
-          this.current = { token: issued.token, validUntil: this.validUntil(issued, requestedAt) };
+          this.current = { token: issued.token, ...this.schedule(issued, requestedAt) };
+          this.failure = undefined;
           return issued.token;
+        })
+        .catch((error: unknown) => {
+          const consecutive = (this.failure?.consecutive ?? 0) + 1;
+          const hold = (this.options.failureHoldMs ?? defaultHold)(error, consecutive);
+          this.failure = { error, until: this.now() + hold, consecutive };
+          throw error;
         })
         .finally(() => {
           this.inFlight = undefined;
@@ -51,14 +86,15 @@ export class TokenManager {
     return this.inFlight;
   }
 
-  /** The gateway refused `token` (4010/4011): forget it unless it was already replaced. */
-  invalidate(token: string): void {
-    if (this.current?.token === token) this.current = undefined;
-  }
-
-  private validUntil(issued: IssuedToken, requestedAt: number): number {
+  private schedule(issued: IssuedToken, requestedAt: number): { refreshAt: number; expiresAt: number } {
     const lifetime = issued.expiresAt - requestedAt;
-    if (lifetime <= 0) return requestedAt + (this.options.fallbackLifetimeMs ?? 60000);
-    return issued.expiresAt - Math.min(this.options.refreshMarginMs, lifetime / 10);
+    if (lifetime <= 0) {
+      const until = requestedAt + (this.options.fallbackLifetimeMs ?? 60000);
+      return { refreshAt: until, expiresAt: until };
+    }
+    return {
+      refreshAt: issued.expiresAt - Math.min(this.options.refreshMarginMs, lifetime / 10),
+      expiresAt: issued.expiresAt,
+    };
   }
 }

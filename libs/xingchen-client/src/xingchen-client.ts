@@ -105,6 +105,15 @@ export class XingchenClient {
     this.tokens = new TokenManager(() => this.requestToken(), {
       refreshMarginMs: config.tokenRefreshMarginMs,
       now: () => this.clock.now(),
+      // wrong credentials or clock: one request, one clear error for every caller, not a loop;
+      // a throttled or failed token request is not repeated per caller either
+      failureHoldMs: (error, consecutive) =>
+        error instanceof FatalError
+          ? 60_000
+          : Math.max(
+              (error as RetriableError).retryAfterMs ?? 0,
+              Math.min(30_000, 1000 * 2 ** (consecutive - 1)),
+            ),
     });
   }
 
@@ -225,13 +234,13 @@ export class XingchenClient {
   private async call(spec: CallSpec, allowNotFound = false): Promise<unknown> {
     let refreshed = false;
     for (;;) {
-      const token = await this.tokens.get();
+      const used: { token?: string } = {};
       try {
-        return await this.send(spec, token, allowNotFound);
+        return await this.send(spec, allowNotFound, used);
       } catch (error) {
         if (error instanceof XingchenTokenRejectedError && !refreshed) {
           refreshed = true;
-          this.tokens.invalidate(token);
+          if (used.token) this.tokens.invalidate(used.token);
           this.logger?.info(
             { operation: spec.operation, code: error.code },
             'xingchen app-token refused, refreshing once',
@@ -256,7 +265,6 @@ export class XingchenClient {
           },
           business: false,
         },
-        undefined,
         false,
       ),
     );
@@ -268,11 +276,25 @@ export class XingchenClient {
     return { token, expiresAt: expires };
   }
 
-  /** One HTTP exchange under the concurrency cap and the rate bucket; metrics for each. */
-  private async send(spec: CallSpec, token: string | undefined, allowNotFound: boolean): Promise<unknown> {
-    const release = await this.concurrency.acquire();
+  /**
+   * One HTTP exchange; a business call first takes a concurrency slot and a rate token, then the
+   * app-token (taken last, so that a call queued behind the quota never leaves with a stale token).
+   * The token request itself takes neither (it is one request at most, and must not wait for
+   * the slots of the calls waiting for it).
+   */
+  private async send(
+    spec: CallSpec,
+    allowNotFound: boolean,
+    used: { token?: string } = {},
+  ): Promise<unknown> {
+    const release = spec.business ? await this.concurrency.acquire() : () => undefined;
     try {
-      if (spec.business) await this.limiter.acquire();
+      let token: string | undefined;
+      if (spec.business) {
+        await this.limiter.acquire();
+        token = await this.tokens.get();
+        used.token = token;
+      }
       const started = this.clock.now();
       const answer = await this.exchange(spec, token);
       const seconds = (this.clock.now() - started) / 1000;

@@ -1,0 +1,131 @@
+import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { deadLetterTopic } from '@app/contracts';
+import { KafkaModule, type KafkaConnectionOptions } from '@app/kafka';
+import { LOGGER, METRICS, ObservabilityModule, type Logger, type Metrics } from '@app/observability';
+import { PersistenceModule } from '@app/persistence';
+import { XingchenClient, type XingchenClientConfig } from '@app/xingchen-client';
+import { PostgresLedgerStore } from './ledger.repository';
+import {
+  LEDGER_STORE,
+  LOADER_CONFIG,
+  MASTER_DATA,
+  XINGCHEN_CLIENT,
+  type LoaderConfig,
+} from './loader.tokens';
+import { MasterDataCache } from './master-data.cache';
+import { PostgresMasterDataStore } from './master-data.repository';
+import { createNormalizedOrderConsumer } from './normalized-order.consumer';
+import { NormalizedOrderHandler } from './normalized-order.handler';
+import { OrderLoader } from './order-loader.service';
+
+export function kafkaConnection(config: LoaderConfig): Omit<KafkaConnectionOptions, 'logger'> {
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    sasl:
+      mechanism === 'none'
+        ? undefined
+        : {
+            mechanism,
+            username: config.KAFKA_SASL_USERNAME ?? '',
+            password: config.KAFKA_SASL_PASSWORD ?? '',
+          },
+  };
+}
+
+export const xingchenClientConfig = (config: LoaderConfig): XingchenClientConfig => ({
+  baseUrl: config.XINGCHEN_BASE_URL,
+  clientId: config.XINGCHEN_CLIENT_ID,
+  clientSecret: config.XINGCHEN_CLIENT_SECRET,
+  appKey: config.XINGCHEN_APP_KEY,
+  appSecret: config.XINGCHEN_APP_SECRET,
+  domain: config.XINGCHEN_DOMAIN,
+  rateLimitPerMinute: config.XINGCHEN_RATE_LIMIT_PER_MINUTE,
+  rateHeadroomPercent: config.XINGCHEN_RATE_HEADROOM_PERCENT,
+  maxConcurrency: config.XINGCHEN_MAX_CONCURRENCY,
+  requestTimeoutMs: Math.round(config.XINGCHEN_REQUEST_TIMEOUT_SECONDS * 1000),
+  tokenRefreshMarginMs: config.XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS * 1000,
+});
+
+class XingchenClientLifecycle implements OnApplicationShutdown {
+  constructor(@Inject(XINGCHEN_CLIENT) private readonly client: XingchenClient) {}
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}
+
+/** The loader: Kafka in, Xingchen out, the ledger and the master-data cache in PostgreSQL. */
+@Module({})
+export class LoaderModule {
+  static forRoot(config: LoaderConfig): DynamicModule {
+    return {
+      module: LoaderModule,
+      imports: [
+        ObservabilityModule.forRoot({
+          service: 'loader',
+          version: config.BUILD_VERSION,
+          commit: config.BUILD_COMMIT,
+          logLevel: config.LOG_LEVEL,
+        }),
+        PersistenceModule.forRoot({
+          url: config.DATABASE_URL,
+          poolSize: config.DATABASE_POOL_SIZE,
+          runMigrations: config.DATABASE_RUN_MIGRATIONS,
+          applicationName: 'erpsync-loader',
+        }),
+        KafkaModule.forRoot({
+          connection: kafkaConnection(config),
+          bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
+            ? {
+                topics: [config.NORMALIZED_TOPIC, deadLetterTopic(config.NORMALIZED_TOPIC)],
+                partitions: config.KAFKA_TOPIC_PARTITIONS,
+                replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+              }
+            : undefined,
+        }),
+      ],
+      controllers: [createNormalizedOrderConsumer(config.NORMALIZED_TOPIC)],
+      providers: [
+        { provide: LOADER_CONFIG, useValue: config },
+        {
+          provide: XINGCHEN_CLIENT,
+          inject: [METRICS, LOGGER],
+          useFactory: (metrics: Metrics, logger: Logger) =>
+            new XingchenClient(xingchenClientConfig(config), metrics, {
+              logger: logger.child({ component: 'xingchen-client' }),
+            }),
+        },
+        XingchenClientLifecycle,
+        {
+          provide: LEDGER_STORE,
+          inject: [DataSource],
+          useFactory: (dataSource: DataSource) => new PostgresLedgerStore(dataSource),
+        },
+        {
+          provide: MASTER_DATA,
+          inject: [XINGCHEN_CLIENT, DataSource],
+          useFactory: (client: XingchenClient, dataSource: DataSource) =>
+            new MasterDataCache(client, new PostgresMasterDataStore(dataSource), {
+              maxAgeMs: config.LOADER_MASTER_DATA_MAX_AGE_SECONDS * 1000,
+              negativeTtlMs: config.LOADER_MASTER_DATA_NEGATIVE_TTL_SECONDS * 1000,
+            }),
+        },
+        {
+          provide: OrderLoader,
+          inject: [LEDGER_STORE, XINGCHEN_CLIENT, MASTER_DATA, METRICS, LOGGER],
+          useFactory: (
+            ledger: PostgresLedgerStore,
+            client: XingchenClient,
+            masterData: MasterDataCache,
+            metrics: Metrics,
+            logger: Logger,
+          ) => new OrderLoader(ledger, client, masterData, metrics, logger),
+        },
+        NormalizedOrderHandler,
+      ],
+    };
+  }
+}

@@ -1,0 +1,118 @@
+import {
+  type SalesOrderBody,
+  type SaveResult,
+  type XingchenCustomer,
+  type XingchenMaterial,
+  type XingchenSalesOrderSummary,
+  type XingchenStore,
+} from '@app/xingchen-client';
+
+/** Ledger status of one bill number. */
+export type LedgerStatus = 'pending' | 'synced' | 'rejected' | 'failed' | 'cancelled_in_source';
+
+/** A Xingchen call whose outcome is not known yet (recorded before the call). */
+export type PendingOperation = 'create' | 'modify';
+
+/** One row of `sales_order_ledger`. */
+export interface LedgerRow {
+  billNo: string;
+  tradeId: string;
+  status: LedgerStatus;
+  /** The Xingchen order id, once known. */
+  xingchenId: string | null;
+  /** Source version of the latest accepted message (intent or synced). */
+  sourceModified: Date;
+  sourceVersionId: string | null;
+  /** Content hash of the latest accepted message (intent or synced). */
+  contentHash: string | null;
+  /** Content hash known to be in Xingchen. */
+  syncedContentHash: string | null;
+  pendingOperation: PendingOperation | null;
+  /** Xingchen save calls made for this bill. */
+  attempts: number;
+  lastErrorCode: string | null;
+  lastErrorMessage: string | null;
+  firstSyncedAt: Date | null;
+  lastSyncedAt: Date | null;
+  cancelledAt: Date | null;
+}
+
+export type AttemptOperation = 'create' | 'modify' | 'lookup';
+export type AttemptOutcome =
+  'success' | 'found' | 'absent' | 'business_error' | 'retriable_error' | 'ambiguous' | 'fatal';
+
+/** One row of the append-only `sales_order_sync_attempts`. */
+export interface AttemptRecord {
+  billNo: string;
+  operation: AttemptOperation;
+  outcome: AttemptOutcome;
+  xingchenId: string | null;
+  contentHash: string | null;
+  sourceModified: Date | null;
+  errorCode: string | null;
+  errorMessage: string | null;
+  durationMs: number;
+}
+
+/** Exclusive access to one bill's ledger row while a decision and its Xingchen calls run. */
+export interface LedgerSession {
+  get(): Promise<LedgerRow | null>;
+  /** Inserts or replaces the whole row. */
+  put(row: LedgerRow): Promise<void>;
+  appendAttempt(attempt: AttemptRecord): Promise<void>;
+}
+
+export interface LedgerStore {
+  /** Runs `work` holding the bill's lock; throws RetriableError when another worker holds it. */
+  withBill<T>(billNo: string, work: (session: LedgerSession) => Promise<T>): Promise<T>;
+}
+
+/** The Xingchen calls the loader makes (XingchenClient satisfies it). */
+export interface XingchenPort {
+  saveSalesOrder(body: SalesOrderBody): Promise<SaveResult>;
+  findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null>;
+}
+
+/** Master-data look-ups by number (XingchenClient satisfies it). */
+export interface XingchenLookupPort {
+  findCustomer(number: string): Promise<XingchenCustomer | null>;
+  findMaterial(number: string): Promise<XingchenMaterial | null>;
+  findStore(number: string): Promise<XingchenStore | null>;
+}
+
+export type MasterKind = 'customer' | 'material' | 'store';
+
+/** A resolved master-data record: its id, and for materials the units. */
+export interface MasterEntry {
+  id: string;
+  baseUnitId?: string;
+  unitIds?: string[];
+}
+
+/** Ids of one order's master data, and which of them came from the cache (not fetched just now). */
+export interface ResolvedIds {
+  customerId: string;
+  lines: Array<{ materialId: string; unitId: string; storeId: string }>;
+  cached: Record<MasterKind, boolean>;
+}
+
+export interface MasterDataResolverPort {
+  /** Resolves the order's numbers; throws NonRetriableError naming the unknown number. `fresh` kinds bypass the cache. */
+  resolve(
+    numbers: { customer: string; materials: string[]; stores: string[] },
+    options?: { fresh?: MasterKind[] },
+  ): Promise<ResolvedIds>;
+  invalidate(kind: MasterKind, numbers: string[]): Promise<void>;
+}
+
+/** A persisted cache row (`xingchen_master_data_cache`). */
+export interface StoredMasterEntry {
+  entry: MasterEntry;
+  fetchedAt: Date;
+}
+
+export interface MasterDataStorePort {
+  load(kind: MasterKind, number: string): Promise<StoredMasterEntry | null>;
+  save(kind: MasterKind, number: string, entry: MasterEntry, fetchedAt: Date): Promise<void>;
+  remove(kind: MasterKind, number: string): Promise<void>;
+}

@@ -1,0 +1,221 @@
+import { createHash } from 'node:crypto';
+import { type Server } from 'node:http';
+import { type AddressInfo } from 'node:net';
+import { type INestApplication } from '@nestjs/common';
+import { type Admin, type Kafka } from 'kafkajs';
+import { Client } from 'pg';
+import { loadEnv, loaderEnv } from '@app/config';
+import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
+import { createTopics, produce, randomTopic, testBrokers, testDatabaseUrl, uniqueName } from '@app/testing';
+import { createLoaderApp } from '../../../apps/loader/src/loader.app';
+import {
+  createXingchenSandbox,
+  type SandboxFaults,
+  type XingchenSandbox,
+} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+
+export interface LoaderTestTopics {
+  normalized: string;
+  dlq: string;
+  group: string;
+}
+
+export async function loaderTopics(admin: Admin, partitions = 3): Promise<LoaderTestTopics> {
+  const normalized = randomTopic('normalized');
+  const names = { normalized, dlq: deadLetterTopic(normalized), group: uniqueName('erpsync.loader') };
+  await createTopics(admin, [names.normalized, names.dlq], partitions);
+  return names;
+}
+
+/** The Xingchen sandbox in-process on a random port. */
+export async function startSandbox(faults: Partial<SandboxFaults> = {}): Promise<XingchenSandbox> {
+  const sandbox = createXingchenSandbox({
+    faults: { rateLimitPerMinute: 6000, tokenRateLimitPerMinute: 600, ...faults },
+  });
+  await sandbox.listen(0);
+  return sandbox;
+}
+
+export interface RunningLoader {
+  app: INestApplication;
+  url: string;
+  close: () => Promise<void>;
+}
+
+/** The loader in-process (same factory as main.ts) against the sandbox, HTTP on a random port. */
+export async function startLoader(
+  topics: LoaderTestTopics,
+  sandbox: XingchenSandbox,
+  env: Record<string, string> = {},
+): Promise<RunningLoader> {
+  const config = loadEnv(loaderEnv, {
+    KAFKA_BROKERS: testBrokers().join(','),
+    KAFKA_CLIENT_ID: 'loader-test',
+    KAFKA_BOOTSTRAP_TOPICS: 'false',
+    LOG_LEVEL: process.env.LOADER_TEST_LOG_LEVEL ?? 'silent',
+    DATABASE_URL: testDatabaseUrl(),
+    DATABASE_RUN_MIGRATIONS: 'false',
+    DATABASE_POOL_SIZE: '12',
+    NORMALIZED_TOPIC: topics.normalized,
+    LOADER_GROUP_ID: topics.group,
+    CONSUMER_RETRY_INITIAL_MS: '50',
+    CONSUMER_RETRY_MAX_MS: '500',
+    CONSUMER_SESSION_TIMEOUT_MS: '10000',
+    XINGCHEN_BASE_URL: sandbox.url,
+    XINGCHEN_CLIENT_ID: sandbox.credentials.clientId,
+    XINGCHEN_CLIENT_SECRET: sandbox.credentials.clientSecret,
+    XINGCHEN_APP_KEY: sandbox.credentials.appKey,
+    XINGCHEN_APP_SECRET: sandbox.credentials.appSecret,
+    XINGCHEN_DOMAIN: sandbox.credentials.domain,
+    XINGCHEN_RATE_LIMIT_PER_MINUTE: String(sandbox.faults().rateLimitPerMinute || 60000),
+    XINGCHEN_REQUEST_TIMEOUT_SECONDS: '2',
+    ...env,
+  });
+  const app = await createLoaderApp(config);
+  await app.listen(0, '127.0.0.1');
+  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
+  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+}
+
+/** `erpsync_loader_orders_total` by outcome (non-zero only), scraped from /metrics. */
+export async function loaderCounts(url: string): Promise<Record<string, number>> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const counts: Record<string, number> = {};
+  for (const match of text.matchAll(/^erpsync_loader_orders_total\{outcome="(\w+)"\} (\d+)$/gm)) {
+    if (Number(match[2]) > 0) counts[match[1]] = Number(match[2]);
+  }
+  return counts;
+}
+
+export const billNumber = (prefix = 'JY'): string =>
+  uniqueName(prefix)
+    .replace(/[^A-Za-z0-9-]/g, '-')
+    .toUpperCase();
+
+export interface OrderSpec {
+  billNo: string;
+  modified?: string;
+  versionId?: string;
+  customer?: string;
+  lines?: Array<{ sku: string; store?: string; qty: string; price?: string; free?: boolean; tax?: string }>;
+}
+
+/** A normalized order as the transformer emits it (content hash over the business fields). */
+export function normalizedOrder(spec: OrderSpec): NormalizedSalesOrder {
+  const lines = (spec.lines ?? [{ sku: 'SKU-001', qty: '2' }]).map((line, index) => ({
+    sourceRecId: String(index + 1),
+    materialNumber: line.sku,
+    storeNumber: line.store ?? 'WH-SH01',
+    qty: line.qty,
+    taxPrice: line.price ?? '59.9000',
+    isFree: line.free ?? false,
+    taxPercent: line.tax ?? '13',
+    shareAmount: '0.0000',
+  }));
+  const business = {
+    billNo: spec.billNo,
+    billDate: '2024-06-18',
+    customerNumber: spec.customer ?? 'CUST-TM001',
+    project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
+    lines,
+  };
+  return {
+    kind: 'order',
+    schemaVersion: 1,
+    ...business,
+    source: {
+      system: 'wdt',
+      tradeId: `T-${spec.billNo}`,
+      tradeNo: spec.billNo,
+      shopNo: 'TM001',
+      warehouseNo: 'WH-SH01',
+      tradeStatus: 95,
+      modified: spec.modified ?? '2024-06-18T10:05:00+08:00',
+      ...(spec.versionId ? { versionId: spec.versionId } : {}),
+    },
+    contentHash: createHash('sha256').update(JSON.stringify(business)).digest('hex'),
+  };
+}
+
+export const cancellationOf = (billNo: string, modified: string): OrderCancellation => ({
+  kind: 'cancellation',
+  schemaVersion: 1,
+  billNo,
+  source: {
+    system: 'wdt',
+    tradeId: `T-${billNo}`,
+    tradeNo: billNo,
+    shopNo: 'TM001',
+    warehouseNo: 'WH-SH01',
+    tradeStatus: 5,
+    modified,
+  },
+});
+
+export async function produceOrders(
+  kafka: Kafka,
+  topic: string,
+  messages: Array<NormalizedSalesOrder | OrderCancellation>,
+): Promise<void> {
+  await produce(
+    kafka,
+    topic,
+    messages.map((message) => ({ key: message.billNo, value: JSON.stringify(message) })),
+  );
+}
+
+export interface LedgerView {
+  bill_no: string;
+  status: string;
+  xingchen_id: string | null;
+  content_hash: string | null;
+  synced_content_hash: string | null;
+  pending_operation: string | null;
+  attempts: number;
+  last_error_code: string | null;
+  last_error_message: string | null;
+}
+
+/** Ledger rows of the given bills, by bill number. */
+export async function ledgerRows(billNos: string[]): Promise<Map<string, LedgerView>> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const result = await client.query<LedgerView>(
+      `SELECT bill_no, status, xingchen_id, content_hash, synced_content_hash, pending_operation, attempts, last_error_code, last_error_message
+         FROM sales_order_ledger WHERE bill_no = ANY($1)`,
+      [billNos],
+    );
+    return new Map(result.rows.map((row) => [row.bill_no, row]));
+  } finally {
+    await client.end();
+  }
+}
+
+export async function attemptsOf(
+  billNo: string,
+): Promise<Array<{ operation: string; outcome: string; error_code: string | null }>> {
+  const client = new Client({ connectionString: testDatabaseUrl() });
+  await client.connect();
+  try {
+    const result = await client.query(
+      'SELECT operation, outcome, error_code FROM sales_order_sync_attempts WHERE bill_no = $1 ORDER BY id',
+      [billNo],
+    );
+    return result.rows as Array<{ operation: string; outcome: string; error_code: string | null }>;
+  } finally {
+    await client.end();
+  }
+}
+
+/** The order lines the sandbox stored, as comparable tuples. */
+export const storedLines = (sandbox: XingchenSandbox, billNo: string) =>
+  sandbox
+    .orders()
+    .filter((o) => o.billno === billNo)
+    .map((o) =>
+      (o.body.material_entity as Array<Record<string, unknown>>).map((l) => [l.qty, l.taxprice, l.unit_id]),
+    );
+
+export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> =>
+  sandbox.stats().calls.sal_order_save ?? {};
