@@ -16,7 +16,7 @@ const defaultSleep = (ms: number): Promise<void> =>
 /**
  * Client-side quota: calls are spaced evenly at `callsPerMinute` and never more than
  * `callsPerMinute` start in any 60 s (+ margin) window. After a 1012 the pace slows down
- * (× 0.9 per rejection, down to `minFactor`) and recovers by 2 % of the quota per success.
+ * (× 0.9 per rejection, down to `minFactor`) and recovers by 5 % of the quota per success.
  * Callers are served first come, first served.
  */
 export class CallRateLimiter {
@@ -58,7 +58,7 @@ export class CallRateLimiter {
 
   /** A call went through: recover the pace. */
   recordSuccess(): void {
-    this.factor = Math.min(1, this.factor + 0.02);
+    this.factor = Math.min(1, this.factor + 0.05);
   }
 
   private async waitForSlot(): Promise<void> {

@@ -38,7 +38,10 @@ interface Call {
 function fakeFetch(answer: (call: Call) => Response | Promise<Response>) {
   const calls: Call[] = [];
   const impl = (async (input: string | URL | Request, init?: RequestInit) => {
-    const call = { url: new URL(input instanceof Request ? input.url : input), body: typeof init?.body === 'string' ? init.body : '' };
+    const call = {
+      url: new URL(input instanceof Request ? input.url : input),
+      body: typeof init?.body === 'string' ? init.body : '',
+    };
     calls.push(call);
     return answer(call);
   }) as typeof fetch;
