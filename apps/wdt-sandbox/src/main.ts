@@ -24,6 +24,7 @@ async function main(): Promise<void> {
       seed: config.WDT_SANDBOX_SEED,
       count: config.WDT_SANDBOX_TRADES,
       historySeconds: config.WDT_SANDBOX_HISTORY_SECONDS,
+      settled: config.WDT_SANDBOX_SETTLED,
     },
     maxSpanSeconds: config.WDT_SANDBOX_MAX_SPAN_SECONDS,
     maxSkewSeconds: config.WDT_SANDBOX_MAX_SKEW_SECONDS,

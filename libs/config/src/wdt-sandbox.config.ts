@@ -29,6 +29,8 @@ export const wdtSandboxEnv = {
   WDT_SANDBOX_TRADES: env.int({ default: 2000, min: 0, max: 1_000_000 }),
   /** Generated trades are created over this many seconds before start-up ("a day of orders"). */
   WDT_SANDBOX_HISTORY_SECONDS: env.int({ default: 86400, min: 60 }),
+  /** true: every generated version lies before start-up (a finished day); false: orders keep moving as time passes. */
+  WDT_SANDBOX_SETTLED: env.bool({ default: false }),
   WDT_SANDBOX_MAX_SPAN_SECONDS: env.int({ default: 3600, min: 1 }),
   WDT_SANDBOX_RATE_LIMIT_PER_MINUTE: env.int({ default: 60, min: 1 }),
   WDT_SANDBOX_MAX_SKEW_SECONDS: env.int({ default: 300, min: 0 }),

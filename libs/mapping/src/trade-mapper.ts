@@ -56,6 +56,9 @@ const invalid = (reason: InvalidReason, detail: string, billNo?: string): Invali
     ? { outcome: 'invalid', reason, detail }
     : { outcome: 'invalid', reason, detail, billNo };
 
+/** How WDT spells a time that is not set. */
+export const WDT_UNSET_TIME = '0000-00-00 00:00:00';
+
 /** WDT `goods_list[].refund_status` 5: the line was refunded. */
 export const LINE_REFUNDED = 5;
 
@@ -95,6 +98,8 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
   for (const field of ['trade_time', 'modified', 'created', 'pay_time'] as const) {
     const value = trade[field];
     if (value === undefined) continue;
+    // WDT writes an unset optional time (an unpaid trade's pay_time) as all zeros
+    if (field === 'pay_time' && value === WDT_UNSET_TIME) continue;
     try {
       times[field] = parseWdtTime(value);
     } catch (error) {

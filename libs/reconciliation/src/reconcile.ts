@@ -177,7 +177,10 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
       case 'invalid':
         report.counts.invalid++;
         report.invalid.push({ billNo, reason: result.reason, detail: result.detail });
-        report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
+        // a trade that is not eligible yet is not owed to Xingchen, mappable or not
+        if (input.rules.statuses.eligible.includes(Number(status))) {
+          report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
+        }
         break;
       case 'mapped': {
         report.counts.expectedOrders++;

@@ -1,0 +1,128 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { BatchingProducer, createKafka } from '@app/kafka';
+import { loadMappingFile } from '@app/mapping';
+import { createLogger, createServiceMetrics } from '@app/observability';
+import { formatReport } from '@app/reconciliation';
+import { ReplayService, ReplaySources, type ReplaySource } from '@app/replay';
+import { parseWdtTime } from '@app/wdt-client';
+import { checkKnownOptions, stringOption, UsageError, type ParsedArgs } from './args';
+import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
+import { buildClients } from './clients';
+import { reconcileThroughApis } from './reconcile-sources';
+import { migrate, repoRoot } from './stack/local-infra';
+
+export const REPLAY_USAGE =
+  './erpsync replay [--source raw|raw-dlq|normalized-dlq] [--from ISO-TIME] [--to ISO-TIME] [--trades JY1,JY2] [--reason DLQ-REASON]';
+export const RESYNC_USAGE =
+  './erpsync resync --from "yyyy-MM-dd HH:mm:ss" --to "yyyy-MM-dd HH:mm:ss"   (Beijing time)';
+export const RECONCILE_USAGE =
+  './erpsync reconcile --from "yyyy-MM-dd HH:mm:ss" --to "yyyy-MM-dd HH:mm:ss" [--out report.json]';
+
+const isoTime = (args: ParsedArgs, name: string): Date | undefined => {
+  const value = stringOption(args, name);
+  if (value === undefined) return undefined;
+  if (!/([+-]\d{2}:\d{2}|Z)$/.test(value) || Number.isNaN(new Date(value).getTime())) {
+    throw new UsageError(`--${name} must be an ISO-8601 time with an offset, e.g. 2024-03-01T00:00:00+08:00`);
+  }
+  return new Date(value);
+};
+
+const beijingTime = (args: ParsedArgs, name: string): number => {
+  const value = stringOption(args, name);
+  if (value === undefined) throw new UsageError(`--${name} is required`);
+  try {
+    return parseWdtTime(value);
+  } catch (error) {
+    throw new UsageError(`--${name}: ${(error as Error).message}`);
+  }
+};
+
+/** Re-sends raw trades (or a DLQ) through the low-priority replay topic; the ledger makes it create nothing twice. */
+export async function replayCommand(args: ParsedArgs): Promise<number> {
+  checkKnownOptions(args, ['source', 'from', 'to', 'trades', 'reason']);
+  const source = (stringOption(args, 'source') ?? 'raw') as ReplaySource;
+  if (!ReplaySources.includes(source))
+    throw new UsageError(`--source must be one of ${ReplaySources.join(', ')}`);
+  const tradeNos = stringOption(args, 'trades')
+    ?.split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+  const config = loadCliEnv(cliKafkaEnv);
+  const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: 'erpsync-replay' });
+  const producer = new BatchingProducer(
+    kafka,
+    createServiceMetrics('cli', 'cli', 'cli'),
+    createLogger('replay', 'warn'),
+  );
+  await producer.connect();
+  try {
+    const result = await new ReplayService(kafka, producer).run(
+      {
+        source,
+        from: isoTime(args, 'from'),
+        to: isoTime(args, 'to'),
+        tradeNos,
+        reason: stringOption(args, 'reason'),
+      },
+      (progress) =>
+        process.stdout.write(
+          `replay ${progress.id}: scanned ${progress.scanned}, replayed ${progress.replayed} → ${progress.target}\n`,
+        ),
+    );
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+    return result.state === 'done' ? 0 : 1;
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+/** The extractor's backfill: re-reads a WDT range without moving the live checkpoint. */
+export async function resyncCommand(args: ParsedArgs): Promise<number> {
+  checkKnownOptions(args, ['from', 'to']);
+  const from = stringOption(args, 'from');
+  const to = stringOption(args, 'to');
+  beijingTime(args, 'from');
+  beijingTime(args, 'to');
+  const child = spawn(
+    process.execPath,
+    [join(repoRoot, 'scripts', 'start.js'), 'extractor', 'backfill', '--from', from!, '--to', to!],
+    {
+      stdio: 'inherit',
+    },
+  );
+  return new Promise((done) => child.once('exit', (code) => done(code ?? 1)));
+}
+
+/** Compares WDT (through its API), the ledger and Xingchen (through its API) for a period. */
+export async function reconcileCommand(args: ParsedArgs): Promise<number> {
+  checkKnownOptions(args, ['from', 'to', 'out']);
+  const fromMs = beijingTime(args, 'from');
+  const toMs = beijingTime(args, 'to');
+  if (toMs < fromMs) throw new UsageError('--to must not be earlier than --from');
+  const { config, wdt, xingchen } = buildClients();
+  try {
+    const report = await reconcileThroughApis({
+      wdt,
+      xingchen,
+      databaseUrl: config.DATABASE_URL,
+      rules: loadMappingFile(config.MAPPING_FILE),
+      fromMs,
+      toMs,
+    });
+    const out = resolve(stringOption(args, 'out') ?? 'report.json');
+    writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+    process.stdout.write(`${formatReport(report)}\n\nwritten: ${out}\n`);
+    return report.clean ? 0 : 1;
+  } finally {
+    xingchen.close();
+  }
+}
+
+export async function migrateCommand(args: ParsedArgs): Promise<number> {
+  checkKnownOptions(args, []);
+  const applied = await migrate(loadCliEnv(cliDatabaseEnv).DATABASE_URL);
+  process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
+  return 0;
+}

@@ -1,0 +1,48 @@
+import { type PipelineSnapshot } from './stack/pipeline-stack';
+
+/** Live progress: a redrawn table on a terminal, a plain line every few seconds otherwise. */
+export class ProgressView {
+  private lastPlainAt = 0;
+  private drawnLines = 0;
+  private readonly startedAt = Date.now();
+
+  constructor(
+    private readonly out: NodeJS.WriteStream,
+    private readonly totalTrades: number,
+  ) {}
+
+  render(snapshot: PipelineSnapshot, note = ''): void {
+    const elapsed = Math.round((Date.now() - this.startedAt) / 1000);
+    const l = snapshot.loader;
+    const handled = snapshot.mapped + snapshot.filtered + snapshot.cancelled + snapshot.invalid;
+    const checkpoint =
+      snapshot.checkpointSeconds > 0
+        ? new Date(snapshot.checkpointSeconds * 1000).toISOString().replace('.000', '')
+        : '—';
+    if (!this.out.isTTY) {
+      if (Date.now() - this.lastPlainAt < 5000 && !note) return;
+      this.lastPlainAt = Date.now();
+      this.out.write(
+        `[${elapsed}s] windows=${snapshot.windows} fetched=${snapshot.tradesFetched} mapped=${snapshot.mapped} filtered=${snapshot.filtered} cancelled=${snapshot.cancelled} invalid=${snapshot.invalid} ` +
+          `created=${l.created} updated=${l.updated} unchanged=${l.unchanged} rejected=${l.rejected} failed=${l.failed} lag(raw/norm)=${snapshot.rawLag}/${snapshot.normalizedLag} ${note}\n`,
+      );
+      return;
+    }
+    const bar = (done: number, total: number, width = 30) => {
+      const ratio = total > 0 ? Math.min(1, done / total) : 0;
+      return `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
+    };
+    const lines = [
+      `erpsync demo — ${elapsed}s ${note}`,
+      `  extractor    windows ${snapshot.windows}, trades fetched ${snapshot.tradesFetched} (WDT has ${this.totalTrades}), checkpoint ${checkpoint}`,
+      `               ${bar(snapshot.tradesFetched, this.totalTrades)}   WDT calls ${snapshot.wdtCalls}`,
+      `  transformer  mapped ${snapshot.mapped}, filtered ${snapshot.filtered}, cancelled ${snapshot.cancelled}, invalid ${snapshot.invalid}   lag ${snapshot.rawLag} (+replay ${snapshot.replayLag})`,
+      `               ${bar(handled, snapshot.tradesFetched)}`,
+      `  loader       created ${l.created}, updated ${l.updated}, unchanged ${l.unchanged}, stale ${l.stale}, cancelled ${l.cancelled}, rejected ${l.rejected}, failed ${l.failed}   lag ${snapshot.normalizedLag}`,
+      `               Xingchen calls ${snapshot.xingchenCalls}, dead letters ${snapshot.dlq}, pending intents ${snapshot.pendingLedger}`,
+    ];
+    if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A`);
+    this.out.write(lines.map((line) => `\x1b[2K${line}`).join('\n') + '\n');
+    this.drawnLines = lines.length;
+  }
+}

@@ -1,0 +1,229 @@
+import { join } from 'node:path';
+import { Client } from 'pg';
+import { type Kafka } from 'kafkajs';
+import { ConsumerGroups, Topics } from '@app/contracts';
+import { consumerGroupLag } from '@app/kafka';
+import { repoRoot, waitForHttp } from './local-infra';
+import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
+import { scrape, sumOf, type Sample } from './prometheus-text';
+
+export type ServiceName = 'extractor' | 'transformer' | 'loader';
+export type SandboxName = 'wdt-sandbox' | 'xingchen-sandbox';
+export const SERVICES: ServiceName[] = ['extractor', 'transformer', 'loader'];
+
+/** Credentials the demo uses on both sides: the sandboxes' documented defaults. */
+export const SANDBOX_CREDENTIALS = {
+  xingchen: {
+    XINGCHEN_CLIENT_ID: '100001',
+    XINGCHEN_CLIENT_SECRET: 'sandbox-client-secret',
+    XINGCHEN_APP_KEY: 'sandboxAppKey',
+    XINGCHEN_APP_SECRET: 'sandbox-app-secret',
+    XINGCHEN_DOMAIN: 'sandbox.jdy.local',
+  },
+};
+
+export interface StackPorts {
+  wdt: number;
+  xingchen: number;
+  extractor: number;
+  transformer: number;
+  loader: number;
+}
+
+export const DEFAULT_PORTS: StackPorts = {
+  wdt: 18080,
+  xingchen: 18081,
+  extractor: 3001,
+  transformer: 3002,
+  loader: 3003,
+};
+
+export interface StackOptions {
+  runDir: string;
+  databaseUrl: string;
+  brokers: string[];
+  ports?: StackPorts;
+  mappingFile: string;
+  /** Environment of each process on top of the defaults below. */
+  env?: Partial<Record<ServiceName | SandboxName, Record<string, string>>>;
+  logLevel?: string;
+}
+
+export interface PipelineSnapshot {
+  windows: number;
+  tradesFetched: number;
+  checkpointSeconds: number;
+  mapped: number;
+  filtered: number;
+  cancelled: number;
+  invalid: number;
+  loader: Record<string, number>;
+  dlq: number;
+  rawLag: number;
+  replayLag: number;
+  normalizedLag: number;
+  pendingLedger: number;
+  xingchenCalls: number;
+  wdtCalls: number;
+}
+
+/**
+ * The whole pipeline as separate processes: both sandboxes, then extractor, transformer and loader
+ * (`node scripts/start.js <name>`), each with its own log file, stopped by PID.
+ */
+export class PipelineStack {
+  readonly ports: StackPorts;
+  readonly supervisor: ProcessSupervisor;
+  private readonly extraEnv: Partial<Record<ServiceName | SandboxName, Record<string, string>>> = {};
+
+  constructor(private readonly options: StackOptions) {
+    this.ports = options.ports ?? DEFAULT_PORTS;
+    this.supervisor = new ProcessSupervisor(join(options.runDir, 'logs'), join(options.runDir, 'pids'));
+  }
+
+  url(name: ServiceName | SandboxName): string {
+    const port = {
+      'wdt-sandbox': this.ports.wdt,
+      'xingchen-sandbox': this.ports.xingchen,
+      extractor: this.ports.extractor,
+      transformer: this.ports.transformer,
+      loader: this.ports.loader,
+    }[name];
+    return `http://127.0.0.1:${port}`;
+  }
+
+  /** Adds to a process's environment (takes effect at its next start). */
+  setEnv(name: ServiceName | SandboxName, vars: Record<string, string>): void {
+    this.extraEnv[name] = { ...(this.extraEnv[name] ?? {}), ...vars };
+  }
+
+  envOf(name: ServiceName | SandboxName): Record<string, string> {
+    const common = {
+      KAFKA_BROKERS: this.options.brokers.join(','),
+      DATABASE_URL: this.options.databaseUrl,
+      LOG_LEVEL: this.options.logLevel ?? 'info',
+      MAPPING_FILE: this.options.mappingFile,
+    };
+    const base: Record<ServiceName | SandboxName, Record<string, string>> = {
+      'wdt-sandbox': {
+        LOG_LEVEL: common.LOG_LEVEL,
+        WDT_SANDBOX_PORT: String(this.ports.wdt),
+        WDT_SANDBOX_HOST: '127.0.0.1',
+      },
+      'xingchen-sandbox': {
+        LOG_LEVEL: common.LOG_LEVEL,
+        XINGCHEN_SANDBOX_PORT: String(this.ports.xingchen),
+        XINGCHEN_SANDBOX_HOST: '127.0.0.1',
+      },
+      extractor: {
+        ...common,
+        HTTP_PORT: String(this.ports.extractor),
+        HTTP_HOST: '127.0.0.1',
+        WDT_BASE_URL: this.url('wdt-sandbox'),
+      },
+      transformer: { ...common, HTTP_PORT: String(this.ports.transformer), HTTP_HOST: '127.0.0.1' },
+      loader: {
+        ...common,
+        HTTP_PORT: String(this.ports.loader),
+        HTTP_HOST: '127.0.0.1',
+        XINGCHEN_BASE_URL: this.url('xingchen-sandbox'),
+        ...SANDBOX_CREDENTIALS.xingchen,
+      },
+    };
+    return { ...base[name], ...(this.options.env?.[name] ?? {}), ...(this.extraEnv[name] ?? {}) };
+  }
+
+  startProcess(name: ServiceName | SandboxName, args: string[] = []): ManagedProcess {
+    return this.supervisor.start(
+      name,
+      process.execPath,
+      [join(repoRoot, 'scripts', 'start.js'), name, ...args],
+      this.envOf(name),
+    );
+  }
+
+  async startSandboxes(timeoutMs = 60000): Promise<void> {
+    for (const name of ['wdt-sandbox', 'xingchen-sandbox'] as const) {
+      const managed = this.startProcess(name);
+      await waitForHttp(
+        `${this.url(name)}/health/live`,
+        timeoutMs,
+        () => managed.exitCode === undefined,
+      ).catch((error: unknown) => {
+        throw new Error(`${name} did not start (log: ${managed.logFile}): ${(error as Error).message}`);
+      });
+    }
+  }
+
+  async startService(name: ServiceName, timeoutMs = 90000): Promise<ManagedProcess> {
+    const managed = this.startProcess(name);
+    await waitForHttp(
+      `${this.url(name)}/health/ready`,
+      timeoutMs,
+      () => managed.exitCode === undefined,
+    ).catch((error: unknown) => {
+      throw new Error(`${name} did not become ready (log: ${managed.logFile}): ${(error as Error).message}`);
+    });
+    return managed;
+  }
+
+  async startServices(): Promise<void> {
+    await Promise.all(SERVICES.map((name) => this.startService(name)));
+  }
+
+  async stopAll(): Promise<void> {
+    await this.supervisor.stopAll();
+  }
+
+  async snapshot(kafka: Kafka): Promise<PipelineSnapshot> {
+    const [extractor, transformer, loader] = await Promise.all(
+      SERVICES.map((name) => scrape(`${this.url(name)}/metrics`)),
+    );
+    const admin = kafka.admin();
+    await admin.connect();
+    let lags: number[];
+    try {
+      lags = await Promise.all([
+        consumerGroupLag(admin, ConsumerGroups.transformer, Topics.rawTrades),
+        consumerGroupLag(admin, ConsumerGroups.transformerReplay, Topics.rawTradesReplay),
+        consumerGroupLag(admin, ConsumerGroups.loader, Topics.normalizedOrders),
+      ]);
+    } finally {
+      await admin.disconnect();
+    }
+    const outcomes = ['created', 'updated', 'unchanged', 'stale', 'cancelled', 'rejected', 'failed'];
+    const all: Sample[] = [...extractor, ...transformer, ...loader];
+    return {
+      windows: sumOf(extractor, 'erpsync_extractor_windows_total'),
+      tradesFetched: sumOf(extractor, 'erpsync_extractor_trades_fetched_total'),
+      checkpointSeconds: sumOf(extractor, 'erpsync_extractor_checkpoint_timestamp_seconds'),
+      mapped: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'mapped' }),
+      filtered: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'filtered' }),
+      cancelled: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'cancelled' }),
+      invalid: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'invalid' }),
+      loader: Object.fromEntries(
+        outcomes.map((outcome) => [outcome, sumOf(loader, 'erpsync_loader_orders_total', { outcome })]),
+      ),
+      dlq: sumOf(all, 'erpsync_dead_letter_messages_total'),
+      rawLag: lags[0],
+      replayLag: lags[1],
+      normalizedLag: lags[2],
+      pendingLedger: await this.pendingLedgerRows(),
+      xingchenCalls: sumOf(loader, 'erpsync_xingchen_api_requests_total'),
+      wdtCalls: sumOf(extractor, 'erpsync_wdt_api_requests_total'),
+    };
+  }
+
+  private async pendingLedgerRows(): Promise<number> {
+    const client = new Client({ connectionString: this.options.databaseUrl });
+    await client.connect();
+    try {
+      const result = await client.query<{ n: string }>(
+        "SELECT count(*) AS n FROM sales_order_ledger WHERE status = 'pending'",
+      );
+      return Number(result.rows[0].n);
+    } finally {
+      await client.end();
+    }
+  }
+}
