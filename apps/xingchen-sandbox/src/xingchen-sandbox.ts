@@ -575,6 +575,10 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
   const server: Server = createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const route = ROUTES[url.pathname];
+    if (req.method === 'GET' && (url.pathname === '/health/live' || url.pathname === '/health/ready')) {
+      send(res, 200, { status: 'ok' });
+      return;
+    }
     const work = url.pathname.startsWith('/__sandbox/')
       ? handleAdmin(req, res, url)
       : route

@@ -245,6 +245,30 @@ describe('XingchenClient', () => {
     expect(new URL(h.calls('/jdy/v2/scm/sal_order')[0].url).searchParams.get('bill_no')).toBe('B1');
   });
 
+  it('lists sales orders page by page', async () => {
+    const h = harness((_r, url) =>
+      url.pathname.endsWith('kingdee_auth_token')
+        ? tokenAnswer('t')
+        : json({
+            errcode: 0,
+            data: {
+              count: '3',
+              page: 2,
+              page_size: 2,
+              total_page: 2,
+              rows: [{ id: '9', billno: 'B3', bill_date: '2024-01-01' }],
+            },
+          }),
+    );
+    await expect(h.client.listSalesOrders(2, 2)).resolves.toEqual({
+      rows: [{ id: '9', billno: 'B3' }],
+      totalPages: 2,
+      count: 3,
+    });
+    const url = new URL(h.calls('/jdy/v2/scm/sal_order')[0].url);
+    expect([url.searchParams.get('page'), url.searchParams.get('page_size')]).toEqual(['2', '2']);
+  });
+
   it('turns a timed-out save into an ambiguous error and a timed-out look-up into a plain retriable one', async () => {
     const h = harness((_r, url) => {
       if (url.pathname.endsWith('kingdee_auth_token')) return tokenAnswer('t');

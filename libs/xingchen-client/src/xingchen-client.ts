@@ -202,6 +202,31 @@ export class XingchenClient {
     return first ? { id: str(first.id)!, billno: billNo } : null;
   }
 
+  /** One page (from 1) of the sales-order list: every order, e.g. for a reconciliation. */
+  async listSalesOrders(
+    page = 1,
+    pageSize = 100,
+  ): Promise<{ rows: XingchenSalesOrderSummary[]; totalPages: number; count: number }> {
+    const data = asRecord(
+      await this.call({
+        operation: 'sal_order_list',
+        method: 'GET',
+        path: XingchenPaths.salOrderList,
+        query: { page: String(page), page_size: String(pageSize) },
+        business: true,
+      }),
+    );
+    const rows = (Array.isArray(data?.rows) ? data.rows : [])
+      .map((row) => asRecord(row))
+      .map((row) => ({ id: str(row?.id), billno: str(row?.billno ?? row?.bill_no) }))
+      .filter((row): row is XingchenSalesOrderSummary => row.id !== undefined && row.billno !== undefined);
+    return {
+      rows,
+      totalPages: Math.max(1, Number(data?.total_page) || 1),
+      count: Number(data?.count) || rows.length,
+    };
+  }
+
   /** A stored order by id (null when gone). */
   async getSalesOrder(id: string): Promise<Json | null> {
     const data = await this.lookup('sal_order_detail', XingchenPaths.salOrderDetail, { id });

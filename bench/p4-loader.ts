@@ -1,0 +1,237 @@
+/**
+ * P4 and P10 of docs/quality.md (shared docs), measured on the real loader (Nest app, Xingchen
+ * client, ledger in PostgreSQL, ConsumerRunner on the local broker) against the in-process
+ * Xingchen sandbox:
+ *   P4   sal_order_save calls/s ÷ the sandbox's quota Q, Q ∈ {2, 10, 40}/s, save latency 100–300 ms
+ *        (goal ≥ 0.90 with ≤ 1 % throttled answers)
+ *   P10  Xingchen calls (every route, token included) ÷ orders synced, at steady state (goal ≤ 1.05)
+ * Each Q: a backlog of new orders on a fresh topic, a warm-up (group join, master data cached),
+ * then a MEASURE-second window read from the sandbox's counters.
+ * Run: npm run build && node -r ./scripts/preload-dist.js dist/bench/p4-loader.js [--measure 20] [--quotas 2,10,40] [--json]
+ */
+import { createHash } from 'node:crypto';
+import { type INestApplication } from '@nestjs/common';
+import { loadEnv, loaderEnv, processEnv } from '@app/config';
+import { type NormalizedSalesOrder } from '@app/contracts';
+import { createKafka } from '@app/kafka';
+import { ensureDatabase } from '@app/persistence';
+import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catalog';
+import { createLoaderApp } from '../apps/loader/src/loader.app';
+import {
+  createXingchenSandbox,
+  type SandboxStats,
+  type XingchenSandbox,
+} from '../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { ratio, report } from './lib/report';
+
+const arg = (name: string, fallback: string): string => {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 ? process.argv[index + 1] : fallback;
+};
+
+const MEASURE_SECONDS = Number(arg('measure', '20'));
+const QUOTAS = arg('quotas', '2,10,40').split(',').map(Number);
+const WARMUP_SECONDS = 4;
+const PARTITIONS = 6;
+const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+function order(run: string, index: number): NormalizedSalesOrder {
+  const shop = catalogShops[index % catalogShops.length];
+  const warehouse = catalogWarehouses[index % catalogWarehouses.length];
+  const lines = Array.from({ length: 1 + (index % 3) }, (_, i) => {
+    const sku = catalogSkus[(index * 7 + i * 3) % catalogSkus.length];
+    return {
+      sourceRecId: String(i + 1),
+      materialNumber: sku.specNo,
+      storeNumber: warehouse.storeNumber,
+      qty: String(1 + ((index + i) % 4)),
+      taxPrice: sku.price,
+      isFree: false,
+      taxPercent: '13',
+      shareAmount: sku.price,
+    };
+  });
+  const billNo = `BENCH-${run}-${String(index).padStart(6, '0')}`;
+  const business = { billNo, billDate: '2024-06-18', customerNumber: shop.customerNumber, lines };
+  return {
+    kind: 'order',
+    schemaVersion: 1,
+    ...business,
+    source: {
+      system: 'wdt',
+      tradeId: `T${run}${index}`,
+      tradeNo: billNo,
+      shopNo: shop.shopNo,
+      warehouseNo: warehouse.warehouseNo,
+      tradeStatus: 95,
+      modified: '2024-06-18T10:05:00+08:00',
+    },
+    contentHash: createHash('sha256').update(JSON.stringify(business)).digest('hex'),
+  };
+}
+
+const sum = (
+  counts: Record<string, number> | undefined,
+  filter: (outcome: string) => boolean = () => true,
+): number =>
+  Object.entries(counts ?? {}).reduce((total, [outcome, n]) => total + (filter(outcome) ? n : 0), 0);
+
+interface Snapshot {
+  at: number;
+  saves: number;
+  throttled: number;
+  businessCalls: number;
+  allCalls: number;
+  synced: number;
+}
+
+function snapshot(sandbox: XingchenSandbox): Snapshot {
+  const stats: SandboxStats = sandbox.stats();
+  const business = Object.entries(stats.calls).filter(([route]) => route !== 'token');
+  return {
+    at: performance.now(),
+    saves: sum(stats.calls.sal_order_save),
+    throttled: business.reduce((total, [, counts]) => total + (counts.http_429 ?? 0), 0),
+    businessCalls: business.reduce((total, [, counts]) => total + sum(counts), 0),
+    allCalls: Object.values(stats.calls).reduce((total, counts) => total + sum(counts), 0),
+    synced: stats.ordersCreated + stats.ordersModified,
+  };
+}
+
+async function runQuota(quotaPerSecond: number) {
+  const run = `${quotaPerSecond}-${Date.now().toString(36)}`;
+  const topic = `bench.loader.${run}`;
+  const kafka = createKafka({ brokers, clientId: 'bench-p4' });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: PARTITIONS },
+      { topic: `${topic}.dlq`, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+
+  const backlog = Math.ceil(quotaPerSecond * (WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let from = 0; from < backlog; from += 500) {
+    const messages = Array.from({ length: Math.min(500, backlog - from) }, (_, i) => {
+      const o = order(run, from + i);
+      return { key: o.billNo, value: JSON.stringify(o) };
+    });
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+
+  const sandbox = createXingchenSandbox({
+    faults: { rateLimitPerMinute: quotaPerSecond * 60, saveLatencyMs: { min: 100, max: 300 } },
+  });
+  await sandbox.listen(0);
+  const config = loadEnv(loaderEnv, {
+    KAFKA_BROKERS: brokers.join(','),
+    KAFKA_CLIENT_ID: 'bench-loader',
+    KAFKA_BOOTSTRAP_TOPICS: 'false',
+    LOG_LEVEL: processEnv().BENCH_LOG_LEVEL ?? 'error',
+    DATABASE_URL: databaseUrl,
+    NORMALIZED_TOPIC: topic,
+    LOADER_GROUP_ID: `erpsync.loader.bench.${run}`,
+    XINGCHEN_BASE_URL: sandbox.url,
+    XINGCHEN_CLIENT_ID: sandbox.credentials.clientId,
+    XINGCHEN_CLIENT_SECRET: sandbox.credentials.clientSecret,
+    XINGCHEN_APP_KEY: sandbox.credentials.appKey,
+    XINGCHEN_APP_SECRET: sandbox.credentials.appSecret,
+    XINGCHEN_DOMAIN: sandbox.credentials.domain,
+    // the tenant's quota, as configured in production; the client stays 5 % below it
+    XINGCHEN_RATE_LIMIT_PER_MINUTE: String(quotaPerSecond * 60),
+  });
+  let app: INestApplication | undefined;
+  try {
+    app = await createLoaderApp(config);
+    // warm-up: the group joins, master data gets cached, the bucket's initial burst is spent
+    const deadline = Date.now() + 60_000;
+    while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
+    await sleep(WARMUP_SECONDS * 1000);
+    const start = snapshot(sandbox);
+    await sleep(MEASURE_SECONDS * 1000);
+    const end = snapshot(sandbox);
+    const seconds = (end.at - start.at) / 1000;
+    const saves = end.saves - start.saves;
+    const calls = end.businessCalls - start.businessCalls;
+    const throttled = end.throttled - start.throttled;
+    const synced = end.synced - start.synced;
+    const duplicates = (() => {
+      const seen = new Set<string>();
+      let dup = 0;
+      for (const o of sandbox.orders()) {
+        if (seen.has(o.billno)) dup++;
+        seen.add(o.billno);
+      }
+      return dup;
+    })();
+    return {
+      quotaPerSecond,
+      seconds,
+      savesPerSecond: saves / seconds,
+      throttledShare: calls > 0 ? throttled / calls : 0,
+      callsPerOrder: synced > 0 ? (end.allCalls - start.allCalls) / synced : Number.NaN,
+      synced,
+      duplicates,
+      stats: sandbox.stats().calls,
+    };
+  } finally {
+    await app?.close();
+    await sandbox.close();
+    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+    await admin.disconnect();
+  }
+}
+
+async function main(): Promise<void> {
+  await ensureDatabase(databaseUrl);
+  const results = [];
+  for (const quota of QUOTAS) {
+    const result = await runQuota(quota);
+    console.error(
+      `Q=${quota}/s: ${result.savesPerSecond.toFixed(2)} saves/s over ${result.seconds.toFixed(1)} s, ` +
+        `throttled ${(result.throttledShare * 100).toFixed(2)} %, ${result.callsPerOrder.toFixed(3)} calls/order, duplicates ${result.duplicates}`,
+    );
+    results.push(result);
+  }
+  const rows = results.flatMap((r) => [
+    ratio({
+      id: `P4 Q=${r.quotaPerSecond}/s`,
+      description: 'loader sal_order_save calls/s ÷ sandbox quota (save latency 100–300 ms)',
+      numerator: r.savesPerSecond,
+      denominator: r.quotaPerSecond,
+      unit: 'calls/s',
+      goal: '≥ 0.90',
+      goalMin: 0.9,
+      notes: `throttled ${(r.throttledShare * 100).toFixed(2)} % (goal ≤ 1 %)${r.throttledShare > 0.01 ? ' — FAILS' : ''}`,
+    }),
+  ]);
+  const steady = results.find((r) => r.quotaPerSecond === 10) ?? results[0];
+  rows.push(
+    ratio({
+      id: 'P10',
+      description: `Xingchen calls ÷ orders synced at steady state (Q=${steady.quotaPerSecond}/s, master data cached)`,
+      numerator: steady.callsPerOrder * steady.synced,
+      denominator: steady.synced,
+      unit: 'calls',
+      goal: '≤ 1.05',
+      goalMax: 1.05,
+    }),
+  );
+  for (const row of rows) if (row.id.startsWith('P4') && row.notes?.includes('FAILS')) row.pass = false;
+  report('p4-loader', rows, { measureSeconds: MEASURE_SECONDS, results });
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
