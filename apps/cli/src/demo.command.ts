@@ -9,14 +9,7 @@ import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
-import {
-  ensureLocalPostgres,
-  recreateDatabase,
-  repoRoot,
-  resetTopics,
-  startLocalKafka,
-  stopLocalKafka,
-} from './stack/local-infra';
+import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
 import { PipelineStack, SANDBOX_CREDENTIALS, type PipelineSnapshot } from './stack/pipeline-stack';
 
 export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--timeout SECONDS]`;
@@ -71,16 +64,11 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   );
   const startedKafka = await startLocalKafka();
   say(startedKafka ? 'kafka: local broker started' : `kafka: using ${kafkaConfig.KAFKA_BROKERS.join(',')}`);
-  await ensureLocalPostgres(databaseUrl);
-  await recreateDatabase(databaseUrl);
-  say(`postgres: ${new URL(databaseUrl).pathname.slice(1)} recreated and migrated`);
   const kafka = new Kafka({
     brokers: kafkaConfig.KAFKA_BROKERS,
     clientId: 'erpsync-demo',
     logLevel: logLevel.NOTHING,
   });
-  await resetTopics(kafka, kafkaConfig.KAFKA_TOPIC_PARTITIONS);
-  say('kafka: pipeline topics and consumer groups reset');
 
   const stack = new PipelineStack({
     runDir,
@@ -108,6 +96,11 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
       loader: { XINGCHEN_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE) },
     },
   });
+
+  await stack.prepare(kafka, kafkaConfig.KAFKA_TOPIC_PARTITIONS);
+  say(
+    `postgres: ${new URL(databaseUrl).pathname.slice(1)} recreated and migrated; kafka: pipeline topics and groups reset`,
+  );
 
   let stopping: Promise<void> | undefined;
   const stopEverything = () => {

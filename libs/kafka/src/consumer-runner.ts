@@ -162,6 +162,9 @@ export class ConsumerRunner {
       await this.waitForPriority(heartbeat, shouldContinue);
       await this.process(batch.topic, batch.partition, message, handler, heartbeat, shouldContinue);
       done.add(message.offset);
+      // a batch slowed by an API quota can outlast the session timeout: keep the membership alive
+      // (kafkajs sends at most one heartbeat per heartbeatInterval)
+      await heartbeat();
     };
 
     try {

@@ -214,14 +214,16 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   }
 
   for (const row of input.ledger) {
+    // a trade cancelled before it was ever created has no Xingchen order to speak of
     if (
       row.status === 'cancelled_in_source' &&
+      row.xingchenId &&
       !report.cancelledInSource.some((entry) => entry.billNo === row.billNo)
     ) {
       report.cancelledInSource.push({
         billNo: row.billNo,
         reason: 'cancelled in WDT after it was synced',
-        xingchenIds: row.xingchenId ? [row.xingchenId] : undefined,
+        xingchenIds: [row.xingchenId],
       });
     }
   }

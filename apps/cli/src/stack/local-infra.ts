@@ -75,15 +75,20 @@ export async function migrate(databaseUrl: string): Promise<string[]> {
 }
 
 /** Deletes the pipeline's topics and consumer groups and creates the topics afresh (the demo starts clean). */
-export async function resetTopics(kafka: Kafka, partitions: number): Promise<void> {
+export async function resetTopics(
+  kafka: Kafka,
+  partitions: number,
+  topics: string[] = allTopics(),
+  groupIds: string[] = Object.values(ConsumerGroups),
+): Promise<void> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const wanted = allTopics();
+    const wanted = topics;
     const existing = (await admin.listTopics()).filter((topic) => wanted.includes(topic));
     const groups = (await admin.listGroups()).groups
       .map((g) => g.groupId)
-      .filter((id) => Object.values(ConsumerGroups).includes(id as never));
+      .filter((id) => groupIds.includes(id));
     if (groups.length) await admin.deleteGroups(groups).catch(() => undefined);
     if (existing.length) {
       await admin.deleteTopics({ topics: existing, timeout: 30000 });
@@ -100,7 +105,7 @@ export async function resetTopics(kafka: Kafka, partitions: number): Promise<voi
   const deadline = Date.now() + 60000;
   for (;;) {
     try {
-      await ensureTopics(kafka, allTopics(), { partitions, replicationFactor: 1 });
+      await ensureTopics(kafka, topics, { partitions, replicationFactor: 1 });
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;

@@ -1,9 +1,11 @@
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
-import { ConsumerGroups, Topics } from '@app/contracts';
+import { createServer } from 'node:net';
+import { type AddressInfo } from 'node:net';
+import { ConsumerGroups, deadLetterTopic, Topics } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
-import { repoRoot, waitForHttp } from './local-infra';
+import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
 import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
 import { scrape, sumOf, type Sample } from './prometheus-text';
 
@@ -38,7 +40,57 @@ export const DEFAULT_PORTS: StackPorts = {
   loader: 3003,
 };
 
+/** The pipeline's topic and group names, optionally namespaced so that several stacks share one broker. */
+export interface StackTopology {
+  raw: string;
+  replay: string;
+  normalized: string;
+  transformerGroup: string;
+  transformerReplayGroup: string;
+  loaderGroup: string;
+}
+
+export function stackTopology(namespace?: string): StackTopology {
+  const topic = (name: string) => (namespace ? `${namespace}.${name}` : name);
+  const group = (name: string) => (namespace ? `${name}.${namespace}` : name);
+  return {
+    raw: topic(Topics.rawTrades),
+    replay: topic(Topics.rawTradesReplay),
+    normalized: topic(Topics.normalizedOrders),
+    transformerGroup: group(ConsumerGroups.transformer),
+    transformerReplayGroup: group(ConsumerGroups.transformerReplay),
+    loaderGroup: group(ConsumerGroups.loader),
+  };
+}
+
+/** Every topic of a topology, DLQs included. */
+export const topologyTopics = (t: StackTopology): string[] =>
+  [t.raw, t.replay, t.normalized].flatMap((topic) => [topic, deadLetterTopic(topic)]);
+
+/** Free loopback ports for one stack (the OS picks them). */
+export async function freePorts(): Promise<StackPorts> {
+  const one = () =>
+    new Promise<number>((resolve, reject) => {
+      const server = createServer();
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => {
+        const { port } = server.address() as AddressInfo;
+        server.close(() => resolve(port));
+      });
+    });
+  const [wdt, xingchen, extractor, transformer, loader] = await Promise.all([
+    one(),
+    one(),
+    one(),
+    one(),
+    one(),
+  ]);
+  return { wdt, xingchen, extractor, transformer, loader };
+}
+
 export interface StackOptions {
+  /** Prefix of topic names and suffix of group ids; none = the documented names. */
+  namespace?: string;
   runDir: string;
   databaseUrl: string;
   brokers: string[];
@@ -73,11 +125,13 @@ export interface PipelineSnapshot {
  */
 export class PipelineStack {
   readonly ports: StackPorts;
+  readonly topology: StackTopology;
   readonly supervisor: ProcessSupervisor;
   private readonly extraEnv: Partial<Record<ServiceName | SandboxName, Record<string, string>>> = {};
 
   constructor(private readonly options: StackOptions) {
     this.ports = options.ports ?? DEFAULT_PORTS;
+    this.topology = stackTopology(options.namespace);
     this.supervisor = new ProcessSupervisor(join(options.runDir, 'logs'), join(options.runDir, 'pids'));
   }
 
@@ -104,6 +158,7 @@ export class PipelineStack {
       LOG_LEVEL: this.options.logLevel ?? 'info',
       MAPPING_FILE: this.options.mappingFile,
     };
+    const t = this.topology;
     const base: Record<ServiceName | SandboxName, Record<string, string>> = {
       'wdt-sandbox': {
         LOG_LEVEL: common.LOG_LEVEL,
@@ -120,14 +175,26 @@ export class PipelineStack {
         HTTP_PORT: String(this.ports.extractor),
         HTTP_HOST: '127.0.0.1',
         WDT_BASE_URL: this.url('wdt-sandbox'),
+        RAW_TOPIC: t.raw,
       },
-      transformer: { ...common, HTTP_PORT: String(this.ports.transformer), HTTP_HOST: '127.0.0.1' },
+      transformer: {
+        ...common,
+        HTTP_PORT: String(this.ports.transformer),
+        HTTP_HOST: '127.0.0.1',
+        RAW_TOPIC: t.raw,
+        RAW_REPLAY_TOPIC: t.replay,
+        NORMALIZED_TOPIC: t.normalized,
+        TRANSFORMER_GROUP_ID: t.transformerGroup,
+        TRANSFORMER_REPLAY_GROUP_ID: t.transformerReplayGroup,
+      },
       loader: {
         ...common,
         HTTP_PORT: String(this.ports.loader),
         HTTP_HOST: '127.0.0.1',
         XINGCHEN_BASE_URL: this.url('xingchen-sandbox'),
         ...SANDBOX_CREDENTIALS.xingchen,
+        NORMALIZED_TOPIC: t.normalized,
+        LOADER_GROUP_ID: t.loaderGroup,
       },
     };
     return { ...base[name], ...(this.options.env?.[name] ?? {}), ...(this.extraEnv[name] ?? {}) };
@@ -140,6 +207,18 @@ export class PipelineStack {
       [join(repoRoot, 'scripts', 'start.js'), name, ...args],
       this.envOf(name),
     );
+  }
+
+  /** A clean slate for this stack: its database dropped, recreated and migrated; its topics and groups recreated. */
+  async prepare(kafka: Kafka, partitions: number): Promise<void> {
+    await ensureLocalPostgres(this.options.databaseUrl);
+    await recreateDatabase(this.options.databaseUrl);
+    const t = this.topology;
+    await resetTopics(kafka, partitions, topologyTopics(t), [
+      t.transformerGroup,
+      t.transformerReplayGroup,
+      t.loaderGroup,
+    ]);
   }
 
   async startSandboxes(timeoutMs = 60000): Promise<void> {
@@ -184,9 +263,9 @@ export class PipelineStack {
     let lags: number[];
     try {
       lags = await Promise.all([
-        consumerGroupLag(admin, ConsumerGroups.transformer, Topics.rawTrades),
-        consumerGroupLag(admin, ConsumerGroups.transformerReplay, Topics.rawTradesReplay),
-        consumerGroupLag(admin, ConsumerGroups.loader, Topics.normalizedOrders),
+        consumerGroupLag(admin, this.topology.transformerGroup, this.topology.raw),
+        consumerGroupLag(admin, this.topology.transformerReplayGroup, this.topology.replay),
+        consumerGroupLag(admin, this.topology.loaderGroup, this.topology.normalized),
       ]);
     } finally {
       await admin.disconnect();
