@@ -1,6 +1,7 @@
 import { ConfigValidationError } from '@app/config';
 import { MappingConfigError } from '@app/mapping';
 import { parseArgs, UsageError } from './args';
+import { CHECK_USAGE, checkCommand } from './check.command';
 import { DEMO_USAGE, demoCommand } from './demo.command';
 import {
   migrateCommand,
@@ -18,6 +19,7 @@ const USAGE = `erpsync — keeps Xingchen sales orders in step with WDT orders
   ${REPLAY_USAGE}
   ${RESYNC_USAGE}
   ${RECONCILE_USAGE}
+  ${CHECK_USAGE}
   ./erpsync migrate
   ./erpsync service <extractor|transformer|loader|wdt-sandbox|xingchen-sandbox>   (one service in the foreground)
 `;
@@ -27,6 +29,7 @@ const commands: Record<string, (args: ReturnType<typeof parseArgs>) => Promise<n
   replay: replayCommand,
   resync: resyncCommand,
   reconcile: reconcileCommand,
+  check: checkCommand,
   migrate: migrateCommand,
 };
 

@@ -1,0 +1,161 @@
+import { writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadMappingFile, type MappingRules } from '@app/mapping';
+import {
+  formatReport,
+  reconcile,
+  type MasterDataIds,
+  type ReconciliationReport,
+  type XingchenOrderView,
+} from '@app/reconciliation';
+import { checkKnownOptions, stringOption, type ParsedArgs } from './args';
+import { cliDatabaseEnv, loadCliEnv } from './cli-config';
+import { fetchLedger } from './reconcile-sources';
+import { repoRoot } from './stack/local-infra';
+import { DEFAULT_PORTS } from './stack/pipeline-stack';
+
+export const CHECK_USAGE =
+  './erpsync check [--wdt URL] [--xingchen URL] [--database-url URL] [--mapping FILE] [--out FILE]   (the sandboxes against the ledger)';
+
+const CHECK_OPTIONS = ['wdt', 'xingchen', 'database-url', 'mapping', 'out'];
+
+export interface CheckSources {
+  /** The WDT sandbox: its `/__sandbox/trades` is the truth (every visible trade, latest version). */
+  wdtUrl: string;
+  /** The Xingchen sandbox: `/__sandbox/orders` (saved bodies) and `/__sandbox/master-data` (ids). */
+  xingchenUrl: string;
+  databaseUrl: string;
+  rules: MappingRules;
+}
+
+/** What the checker adds to the reconciliation: the four counts that must be zero, and the ledger's loose ends. */
+export interface CheckResult {
+  report: ReconciliationReport;
+  /** missing + duplicated + stale + mismatched, each a count. */
+  problems: { missing: number; duplicates: number; stale: number; mismatched: number };
+  /** Ledger rows still `pending` (an intent whose outcome nobody resolved yet). */
+  pendingLedger: number;
+  clean: boolean;
+}
+
+interface SandboxStoredOrder {
+  id: string;
+  billno: string;
+  body: Record<string, unknown>;
+}
+
+interface SandboxMasterData {
+  customers: Array<{ id: string; number: string }>;
+  materials: Array<{ id: string; number: string; base_unit_id: string }>;
+  stores: Array<{ id: string; number: string }>;
+}
+
+async function getJson<T>(url: string): Promise<T> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(30000) });
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}: ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Number → id as the Xingchen sandbox holds it now (what the loader's look-ups would find). */
+export function masterDataIds(data: SandboxMasterData): MasterDataIds {
+  const customers = new Map(data.customers.map((c) => [c.number, c.id]));
+  const materials = new Map(data.materials.map((m) => [m.number, m]));
+  const stores = new Map(data.stores.map((s) => [s.number, s.id]));
+  return {
+    customerId: (n) => customers.get(n),
+    materialId: (n) => materials.get(n)?.id,
+    baseUnitId: (n) => materials.get(n)?.base_unit_id,
+    storeId: (n) => stores.get(n),
+  };
+}
+
+/**
+ * The three-ledger check of a sandbox run: the WDT sandbox's trades (truth), the Xingchen sandbox's
+ * stored orders and the erpsync ledger, compared by libs/reconciliation's `reconcile()`.
+ */
+export async function checkSandboxes(sources: CheckSources): Promise<CheckResult> {
+  const [wdt, xingchen, masterData] = await Promise.all([
+    getJson<{ trades: Array<{ trade_no: string }> }>(`${sources.wdtUrl}/__sandbox/trades`),
+    getJson<{ orders: SandboxStoredOrder[] }>(`${sources.xingchenUrl}/__sandbox/orders`),
+    getJson<SandboxMasterData>(`${sources.xingchenUrl}/__sandbox/master-data`),
+  ]);
+  const billNos = new Set(wdt.trades.map((trade) => trade.trade_no));
+  const ledger = await fetchLedger(sources.databaseUrl, [...billNos]);
+  const xingchenOrders: XingchenOrderView[] = xingchen.orders
+    .filter((order) => billNos.has(order.billno))
+    .map((order) => ({ ...order.body, id: order.id, billno: order.billno }));
+  const report = reconcile({
+    trades: wdt.trades,
+    ledger,
+    xingchenOrders,
+    masterData: masterDataIds(masterData),
+    rules: sources.rules,
+  });
+  const problems = {
+    missing: report.counts.missing,
+    duplicates: report.counts.duplicated,
+    stale: report.counts.stale,
+    mismatched: report.counts.mismatched,
+  };
+  return {
+    report,
+    problems,
+    pendingLedger: ledger.filter((row) => row.status === 'pending').length,
+    clean: report.clean,
+  };
+}
+
+/** The terminal text: the reconciliation table, then every problem (not only the first twenty). */
+export function formatCheck(result: CheckResult): string {
+  const { report } = result;
+  const list = (kind: string, entries: ReconciliationReport['missing']) =>
+    entries.map(
+      (e) =>
+        `  ${kind.padEnd(10)} ${e.billNo}: ${e.reason}${e.detail ? ` — ${e.detail}` : ''}${
+          e.differences
+            ? ` — ${e.differences.map((d) => `${d.field}: ${d.expected} ≠ ${d.actual}`).join(', ')}`
+            : ''
+        }${e.xingchenIds ? ` — Xingchen ids ${e.xingchenIds.join(', ')}` : ''}`,
+    );
+  const header = formatReport({
+    ...report,
+    missing: [],
+    duplicated: [],
+    stale: [],
+    mismatched: [],
+  }).replace('reconciliation', 'check');
+  const p = result.problems;
+  return [
+    header,
+    `  pending ledger rows      ${String(result.pendingLedger).padStart(7)}`,
+    '',
+    `missing ${p.missing}, duplicates ${p.duplicates}, stale ${p.stale}, mismatched ${p.mismatched}`,
+    ...list('missing', report.missing),
+    ...list('duplicate', report.duplicated),
+    ...list('stale', report.stale),
+    ...list('mismatched', report.mismatched),
+  ].join('\n');
+}
+
+/** `./erpsync check`: exits 1 when anything is missing, duplicated, stale or mismatched. */
+export async function checkCommand(args: ParsedArgs): Promise<number> {
+  checkKnownOptions(args, CHECK_OPTIONS);
+  const mappingFile = resolve(stringOption(args, 'mapping') ?? join(repoRoot, 'config', 'mapping.demo.yaml'));
+  const databaseUrl = stringOption(args, 'database-url') ?? loadCliEnv(cliDatabaseEnv).DATABASE_URL;
+  const result = await checkSandboxes({
+    wdtUrl: (stringOption(args, 'wdt') ?? `http://127.0.0.1:${DEFAULT_PORTS.wdt}`).replace(/\/$/, ''),
+    xingchenUrl: (stringOption(args, 'xingchen') ?? `http://127.0.0.1:${DEFAULT_PORTS.xingchen}`).replace(
+      /\/$/,
+      '',
+    ),
+    databaseUrl,
+    rules: loadMappingFile(mappingFile),
+  });
+  process.stdout.write(`${formatCheck(result)}\n`);
+  const out = stringOption(args, 'out');
+  if (out) {
+    writeFileSync(resolve(out), `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\nwritten: ${resolve(out)}\n`);
+  }
+  return result.clean ? 0 : 1;
+}
