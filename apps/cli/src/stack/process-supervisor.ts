@@ -49,8 +49,9 @@ export class ProcessSupervisor {
     return managed;
   }
 
+  /** The latest process started under that name (a restarted service has several). */
   get(name: string): ManagedProcess | undefined {
-    return this.processes.find((p) => p.name === name);
+    return this.processes.filter((p) => p.name === name).pop();
   }
 
   /** A process that exited although nobody asked it to. */
@@ -60,7 +61,12 @@ export class ProcessSupervisor {
 
   async stop(name: string, graceMs = 20000): Promise<void> {
     const managed = this.get(name);
-    if (!managed || managed.exitCode !== undefined) return;
+    if (managed) await this.stopProcess(managed, graceMs);
+  }
+
+  /** SIGTERM to that PID, SIGKILL after the grace period; resolves when it exited. */
+  async stopProcess(managed: ManagedProcess, graceMs = 20000): Promise<void> {
+    if (managed.exitCode !== undefined) return;
     managed.child.kill('SIGTERM');
     const timer = setTimeout(() => managed.child.kill('SIGKILL'), graceMs);
     await managed.exited;
@@ -69,7 +75,8 @@ export class ProcessSupervisor {
 
   /** Stops everything, in reverse start order (services before the sandboxes they call). */
   async stopAll(graceMs = 20000): Promise<void> {
-    for (const managed of [...this.processes].reverse()) await this.stop(managed.name, graceMs);
+    // every process started, restarted ones included (stopping by name would miss all but one)
+    for (const managed of [...this.processes].reverse()) await this.stopProcess(managed, graceMs);
     this.writePids();
   }
 
