@@ -10,7 +10,7 @@ import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
 import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
-import { PipelineStack, SANDBOX_CREDENTIALS, type PipelineSnapshot } from './stack/pipeline-stack';
+import { PipelineStack, SANDBOX_CREDENTIALS } from './stack/pipeline-stack';
 
 export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--timeout SECONDS]`;
 
@@ -28,11 +28,6 @@ const DEMO_OPTIONS = [
 /** Quotas of the demo's sandboxes and clients: generous, so a day of orders syncs in a minute or two. */
 const DEMO_WDT_QUOTA_PER_MINUTE = 3000;
 const DEMO_XINGCHEN_QUOTA_PER_MINUTE = 12000;
-
-interface SandboxTrade {
-  trade_no: string;
-  modified: string;
-}
 
 /** The demo database: the server of DATABASE_URL, database `<name>_demo` (dropped and recreated each run). */
 export function demoDatabaseUrl(databaseUrl: string): string {
@@ -117,7 +112,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
 
   try {
     await stack.startSandboxes();
-    const sandboxTrades = await fetchSandboxTrades(stack.url('wdt-sandbox'));
+    const sandboxTrades = await stack.sandboxTrades();
     if (sandboxTrades.length === 0) throw new UsageError('the WDT sandbox has no trades');
     const modifiedTimes = sandboxTrades.map((t) => parseWdtTime(t.modified));
     const firstModified = Math.min(...modifiedTimes);
@@ -131,24 +126,14 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
     say('services: extractor, transformer and loader are ready\n');
 
     const view = new ProgressView(process.stdout, sandboxTrades.length);
-    const deadline = Date.now() + timeoutSeconds * 1000;
-    let idleStreak = 0;
-    for (;;) {
-      const crashed = stack.supervisor.crashed();
-      if (crashed)
-        throw new Error(`${crashed.name} exited with code ${crashed.exitCode} (log: ${crashed.logFile})`);
-      const snapshot = await stack.snapshot(kafka);
-      const latestVisible = Math.max(
-        ...(await fetchSandboxTrades(stack.url('wdt-sandbox'))).map((t) => parseWdtTime(t.modified)),
-      );
-      const idle = isIdle(snapshot, latestVisible);
-      idleStreak = idle ? idleStreak + 1 : 0;
-      view.render(snapshot, idle ? '(idle)' : '');
-      if (once && idleStreak >= 2) break;
-      if (once && Date.now() > deadline)
-        throw new Error(`the pipeline did not become idle within ${timeoutSeconds} s`);
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const watch = () =>
+      stack.waitUntilIdle(kafka, {
+        timeoutMs: timeoutSeconds * 1000,
+        onSnapshot: (snapshot, idle) => view.render(snapshot, idle ? '(idle)' : ''),
+      });
+    await watch();
+    // without --once the demo keeps syncing (orders keep changing in the sandbox) until Ctrl-C
+    while (!once) await watch().catch(() => undefined);
 
     say('\npipeline idle: every WDT trade processed, lag 0, no retry pending');
     const orders = await (await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/orders`)).json();
@@ -178,21 +163,4 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   } finally {
     await stopEverything();
   }
-}
-
-/** Idle: the checkpoint covers every visible trade, every consumer group is at the end, no intent pending. */
-function isIdle(snapshot: PipelineSnapshot, latestModifiedMs: number): boolean {
-  return (
-    snapshot.checkpointSeconds * 1000 >= latestModifiedMs &&
-    snapshot.rawLag === 0 &&
-    snapshot.replayLag === 0 &&
-    snapshot.normalizedLag === 0 &&
-    snapshot.pendingLedger === 0
-  );
-}
-
-async function fetchSandboxTrades(url: string): Promise<SandboxTrade[]> {
-  const response = await fetch(`${url}/__sandbox/trades`);
-  const body = (await response.json()) as { trades: SandboxTrade[] };
-  return body.trades;
 }

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
 import { ConsumerGroups, deadLetterTopic, Topics } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
+import { parseWdtTime } from '@app/wdt-client';
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
 import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
 import { scrape, sumOf, type Sample } from './prometheus-text';
@@ -117,6 +118,17 @@ export interface PipelineSnapshot {
   pendingLedger: number;
   xingchenCalls: number;
   wdtCalls: number;
+}
+
+/** Idle: the checkpoint covers every visible trade, every consumer group is at the end, no intent pending. */
+export function isIdle(snapshot: PipelineSnapshot, latestModifiedMs: number): boolean {
+  return (
+    snapshot.checkpointSeconds * 1000 >= latestModifiedMs &&
+    snapshot.rawLag === 0 &&
+    snapshot.replayLag === 0 &&
+    snapshot.normalizedLag === 0 &&
+    snapshot.pendingLedger === 0
+  );
 }
 
 /**
@@ -291,6 +303,44 @@ export class PipelineStack {
       xingchenCalls: sumOf(loader, 'erpsync_xingchen_api_requests_total'),
       wdtCalls: sumOf(extractor, 'erpsync_wdt_api_requests_total'),
     };
+  }
+
+  /** The WDT sandbox's trades as they are visible now. */
+  async sandboxTrades(): Promise<Array<{ trade_no: string; modified: string } & Record<string, unknown>>> {
+    const response = await fetch(`${this.url('wdt-sandbox')}/__sandbox/trades`);
+    return (
+      (await response.json()) as {
+        trades: Array<{ trade_no: string; modified: string } & Record<string, unknown>>;
+      }
+    ).trades;
+  }
+
+  /**
+   * Waits until every visible WDT trade is behind the checkpoint, every consumer group is at the end
+   * of its topic and no intent is pending — twice in a row. `onSnapshot` sees every poll.
+   */
+  async waitUntilIdle(
+    kafka: Kafka,
+    options: { timeoutMs?: number; onSnapshot?: (snapshot: PipelineSnapshot, idle: boolean) => void } = {},
+  ): Promise<PipelineSnapshot> {
+    const deadline = Date.now() + (options.timeoutMs ?? 300000);
+    let streak = 0;
+    for (;;) {
+      const crashed = this.supervisor.crashed();
+      if (crashed)
+        throw new Error(`${crashed.name} exited with code ${crashed.exitCode} (log: ${crashed.logFile})`);
+      const snapshot = await this.snapshot(kafka);
+      const latest = Math.max(0, ...(await this.sandboxTrades()).map((t) => parseWdtTime(t.modified)));
+      const idle = isIdle(snapshot, latest);
+      options.onSnapshot?.(snapshot, idle);
+      streak = idle ? streak + 1 : 0;
+      if (streak >= 2) return snapshot;
+      if (Date.now() > deadline)
+        throw new Error(
+          `the pipeline did not become idle within ${(options.timeoutMs ?? 300000) / 1000} s: ${JSON.stringify(snapshot)}`,
+        );
+      await new Promise((resolve) => setTimeout(resolve, 1000));
+    }
   }
 
   private async pendingLedgerRows(): Promise<number> {

@@ -9,6 +9,8 @@ export interface ManagedProcess {
   logFile: string;
   exited: Promise<number | null>;
   exitCode: number | null | undefined;
+  /** Set when the supervisor itself stopped it: such an exit is not a crash. */
+  stopRequested: boolean;
 }
 
 /**
@@ -41,6 +43,7 @@ export class ProcessSupervisor {
       child,
       logFile,
       exitCode: undefined,
+      stopRequested: false,
       exited: new Promise((resolve) => child.once('exit', (code) => resolve(code))),
     };
     void managed.exited.then((code) => (managed.exitCode = code));
@@ -50,13 +53,14 @@ export class ProcessSupervisor {
   }
 
   /** The latest process started under that name (a restarted service has several). */
+  /** The most recent process started under this name (a restarted service has several). */
   get(name: string): ManagedProcess | undefined {
-    return this.processes.filter((p) => p.name === name).pop();
+    return [...this.processes].reverse().find((p) => p.name === name);
   }
 
   /** A process that exited although nobody asked it to. */
   crashed(): ManagedProcess | undefined {
-    return this.processes.find((p) => p.exitCode !== undefined);
+    return this.processes.find((p) => p.exitCode !== undefined && !p.stopRequested);
   }
 
   async stop(name: string, graceMs = 20000): Promise<void> {
@@ -64,13 +68,19 @@ export class ProcessSupervisor {
     if (managed) await this.stopProcess(managed, graceMs);
   }
 
-  /** SIGTERM to that PID, SIGKILL after the grace period; resolves when it exited. */
-  async stopProcess(managed: ManagedProcess, graceMs = 20000): Promise<void> {
+  /** SIGTERM, then SIGKILL after the grace period; resolves when the process is gone. */
+  async stopProcess(
+    managed: ManagedProcess,
+    graceMs = 20000,
+    signal: NodeJS.Signals = 'SIGTERM',
+  ): Promise<void> {
     if (managed.exitCode !== undefined) return;
-    managed.child.kill('SIGTERM');
+    managed.stopRequested = true;
+    managed.child.kill(signal);
     const timer = setTimeout(() => managed.child.kill('SIGKILL'), graceMs);
     await managed.exited;
     clearTimeout(timer);
+    this.writePids();
   }
 
   /** Stops everything, in reverse start order (services before the sandboxes they call). */

@@ -1,0 +1,70 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { waitFor } from '@app/testing';
+import { demoMapping, reconcileStack, startE2eStack, xingchenOrders, type E2eStack } from './e2e-stack';
+
+describe('e2e: a mapping gap dead-letters orders; after the fix a DLQ redrive creates them', () => {
+  let e2e: E2eStack;
+  let incompleteMapping: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'erpsync-mapping-'));
+    incompleteMapping = join(dir, 'mapping-without-jd.yaml');
+    writeFileSync(
+      incompleteMapping,
+      readFileSync(demoMapping, 'utf8').replace(/^\s*JD001: CUST-JD001\n/m, ''),
+    );
+    e2e = await startE2eStack({ trades: 300, seed: 23, mappingFile: incompleteMapping });
+  });
+  afterAll(async () => {
+    await e2e?.stop();
+  });
+
+  it('creates the missing orders once the transformer runs the fixed mapping and the DLQ is redriven', async () => {
+    await e2e.stack.waitUntilIdle(e2e.kafka);
+    const gap = await reconcileStack(e2e, incompleteMapping);
+    const unmapped = gap.missing.filter((entry) => entry.reason === 'not mappable: unmapped_shop');
+    expect(unmapped.length).toBeGreaterThan(5);
+    expect(gap.missing).toEqual(unmapped);
+    const ordersBefore = await xingchenOrders(e2e.stack);
+    expect(ordersBefore.some((o) => unmapped.some((m) => m.billNo === o.billno))).toBe(false);
+
+    // the fix: the transformer restarts with the complete mapping
+    await e2e.stack.supervisor.stop('transformer');
+    e2e.stack.setEnv('transformer', { MAPPING_FILE: demoMapping });
+    await e2e.stack.startService('transformer');
+
+    const start = await fetch(`${e2e.stack.url('transformer')}/admin/replay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-replay-token' },
+      body: JSON.stringify({ source: 'raw-dlq', reason: 'unmapped_shop' }),
+    });
+    expect(start.status).toBe(202);
+    const { id } = (await start.json()) as { id: string };
+    const done = await waitFor(
+      async () => {
+        const response = await fetch(`${e2e.stack.url('transformer')}/admin/replay/${id}`, {
+          headers: { authorization: 'Bearer e2e-replay-token' },
+        });
+        const body = (await response.json()) as { state: string; replayed: number };
+        return body.state === 'running' ? undefined : body;
+      },
+      { timeoutMs: 120000, description: 'redrive finished' },
+    );
+    expect(done).toMatchObject({ state: 'done' });
+    expect(done.replayed).toBeGreaterThanOrEqual(unmapped.length);
+
+    await waitFor(
+      async () => {
+        const billNos = new Set((await xingchenOrders(e2e.stack)).map((o) => o.billno));
+        return unmapped.every((entry) => billNos.has(entry.billNo));
+      },
+      { timeoutMs: 120000, description: 'the dead-lettered orders created' },
+    );
+    await e2e.stack.waitUntilIdle(e2e.kafka);
+    const fixed = await reconcileStack(e2e);
+    expect(fixed.counts).toMatchObject({ missing: 0, duplicated: 0, stale: 0, mismatched: 0 });
+    expect((await xingchenOrders(e2e.stack)).length).toBe(ordersBefore.length + unmapped.length);
+  });
+});

@@ -1,0 +1,161 @@
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { type Kafka } from 'kafkajs';
+import { loadMappingFile } from '@app/mapping';
+import { type ReconciliationReport } from '@app/reconciliation';
+import { testBrokers, testDatabaseUrl, testKafka, uniqueName } from '@app/testing';
+import { buildClients } from '../../apps/cli/src/clients';
+import { reconcileThroughApis } from '../../apps/cli/src/reconcile-sources';
+import { startLocalKafka } from '../../apps/cli/src/stack/local-infra';
+import {
+  freePorts,
+  PipelineStack,
+  SANDBOX_CREDENTIALS,
+  type StackOptions,
+} from '../../apps/cli/src/stack/pipeline-stack';
+import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+
+export const repo = join(__dirname, '..', '..');
+export const demoMapping = join(repo, 'config', 'mapping.demo.yaml');
+
+export interface E2eStack {
+  stack: PipelineStack;
+  kafka: Kafka;
+  namespace: string;
+  databaseUrl: string;
+  stop: () => Promise<void>;
+}
+
+/**
+ * The pipeline as separate processes (the built dist/), on its own topics, groups, database and free ports,
+ * so an e2e suite never disturbs another. Requires `npm run build` first (the test command does it).
+ */
+export async function startE2eStack(options: {
+  trades: number;
+  seed?: number;
+  mappingFile?: string;
+  env?: StackOptions['env'];
+  settled?: boolean;
+}): Promise<E2eStack> {
+  await startLocalKafka();
+  const namespace = uniqueName('e2e').replace(/-/g, '_');
+  const url = new URL(testDatabaseUrl());
+  url.pathname = `/erpsync_${namespace}`;
+  const databaseUrl = url.toString();
+  const kafka = testKafka('erpsync-e2e');
+  const stack = new PipelineStack({
+    namespace,
+    runDir: join(repo, 'out', 'e2e', namespace),
+    databaseUrl,
+    brokers: testBrokers(),
+    ports: await freePorts(),
+    mappingFile: options.mappingFile ?? demoMapping,
+    logLevel: 'info',
+    env: {
+      ...options.env,
+      'wdt-sandbox': {
+        WDT_SANDBOX_SEED: String(options.seed ?? 7),
+        WDT_SANDBOX_TRADES: String(options.trades),
+        WDT_SANDBOX_SETTLED: String(options.settled ?? true),
+        WDT_SANDBOX_RATE_LIMIT_PER_MINUTE: '6000',
+        ...options.env?.['wdt-sandbox'],
+      },
+      'xingchen-sandbox': {
+        XINGCHEN_SANDBOX_RATE_LIMIT_PER_MINUTE: '12000',
+        ...options.env?.['xingchen-sandbox'],
+      },
+      extractor: {
+        POLL_INTERVAL_SECONDS: '1',
+        SAFETY_LAG_SECONDS: '2',
+        WDT_RATE_LIMIT_PER_MINUTE: '5900',
+        ...options.env?.extractor,
+      },
+      loader: { XINGCHEN_RATE_LIMIT_PER_MINUTE: '12000', ...options.env?.loader },
+      transformer: { REPLAY_ADMIN_TOKEN: 'e2e-replay-token', ...options.env?.transformer },
+    },
+  });
+  await stack.prepare(kafka, 3);
+  try {
+    await stack.startSandboxes();
+    const first = Math.min(...(await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified)));
+    stack.setEnv('extractor', { INITIAL_CHECKPOINT: formatWdtTime(first - 60_000) });
+    await stack.startServices();
+  } catch (error) {
+    await stack.stopAll();
+    throw error;
+  }
+  return { stack, kafka, namespace, databaseUrl, stop: () => stack.stopAll() };
+}
+
+/** The reconciliation of everything the WDT sandbox holds, through the APIs (as `./erpsync reconcile`). */
+export async function reconcileStack(
+  e2e: E2eStack,
+  mappingFile = demoMapping,
+): Promise<ReconciliationReport> {
+  const { stack } = e2e;
+  const { wdt, xingchen } = buildClients({
+    WDT_BASE_URL: stack.url('wdt-sandbox'),
+    WDT_RATE_LIMIT_PER_MINUTE: '5900',
+    XINGCHEN_BASE_URL: stack.url('xingchen-sandbox'),
+    XINGCHEN_RATE_LIMIT_PER_MINUTE: '12000',
+    ...SANDBOX_CREDENTIALS.xingchen,
+    DATABASE_URL: e2e.databaseUrl,
+    MAPPING_FILE: mappingFile,
+  });
+  try {
+    const modified = (await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified));
+    return await reconcileThroughApis({
+      wdt,
+      xingchen,
+      databaseUrl: e2e.databaseUrl,
+      rules: loadMappingFile(mappingFile),
+      fromMs: Math.min(...modified),
+      toMs: Math.max(...modified),
+    });
+  } finally {
+    xingchen.close();
+  }
+}
+
+export interface StoredOrder {
+  id: string;
+  billno: string;
+  body: Record<string, unknown> & { material_entity: Array<Record<string, unknown>> };
+  modifications: number;
+}
+
+export async function xingchenOrders(stack: PipelineStack): Promise<StoredOrder[]> {
+  const response = await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/orders`);
+  const body = (await response.json()) as { orders?: StoredOrder[] } | StoredOrder[];
+  return Array.isArray(body) ? body : (body.orders ?? []);
+}
+
+export async function xingchenStats(stack: PipelineStack): Promise<Record<string, unknown>> {
+  return (await (await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/stats`)).json()) as Record<
+    string,
+    unknown
+  >;
+}
+
+export async function upsertTrades(stack: PipelineStack, trades: unknown[]): Promise<void> {
+  const response = await fetch(`${stack.url('wdt-sandbox')}/__sandbox/trades`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ trades }),
+  });
+  if (!response.ok) throw new Error(`upsert failed: ${response.status} ${await response.text()}`);
+}
+
+/** Runs the README's first command as a user would, and returns its exit code and output. */
+export function runDemo(args: string[]): Promise<{ code: number | null; output: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(join(repo, 'erpsync'), ['demo', '--once', ...args], {
+      cwd: repo,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.once('exit', (code) => resolve({ code, output }));
+  });
+}
