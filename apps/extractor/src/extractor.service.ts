@@ -38,7 +38,7 @@ export class ExtractorService {
   constructor(
     @Inject(EXTRACTOR_CONFIG) private readonly config: ExtractorConfig,
     @Inject(EXTRACTOR_CLOCK) private readonly clock: Clock,
-    wdt: WdtClient,
+    private readonly wdt: WdtClient,
     producer: BatchingProducer,
     dataSource: DataSource,
     @Inject(METRICS) private readonly metrics: Metrics,
@@ -77,7 +77,7 @@ export class ExtractorService {
     this.observe(checkpointMs);
     const windows = planWindows({
       checkpointMs,
-      nowMs: this.clock(),
+      nowMs: this.sourceNow(),
       overlapSeconds: this.config.WINDOW_OVERLAP_SECONDS,
       safetyLagSeconds: this.config.SAFETY_LAG_SECONDS,
       maxSpanSeconds: this.config.MAX_WINDOW_SPAN_SECONDS,
@@ -110,8 +110,11 @@ export class ExtractorService {
       const result = await this.extractor.extract(
         windows,
         'live',
-        async (ms) => {
-          if (!(await this.checkpoints.advance(this.holder, ms))) throw new LeaseLostError();
+        async (endMs) => {
+          // the first answers may show that our clock runs ahead of WDT's: never past WDT's now − lag
+          const ms = Math.min(endMs, this.sourceNow() - this.config.SAFETY_LAG_SECONDS * 1000);
+          if (!(await this.checkpoints.advance(this.holder, Math.floor(ms / 1000) * 1000)))
+            throw new LeaseLostError();
           this.observe(ms);
         },
         abort,
@@ -125,6 +128,26 @@ export class ExtractorService {
       clearInterval(renew);
     }
   }
+
+  /**
+   * "Now" for planning: our clock, held back to WDT's when ours runs ahead (WDT stamps `modified`
+   * with its clock; a checkpoint past WDT's now would skip the trades modified in between).
+   */
+  private sourceNow(): number {
+    const local = this.clock();
+    const offset = this.wdt.serverClockOffsetMs;
+    if (offset === undefined || offset > -1000) return local;
+    if (!this.skewWarned) {
+      this.skewWarned = true;
+      this.logger.warn(
+        { aheadSeconds: Math.round(-offset / 1000) },
+        "this host's clock runs ahead of WDT's: windows end at WDT's time",
+      );
+    }
+    return local + offset;
+  }
+
+  private skewWarned = false;
 
   /** Re-reads [fromMs, toMs] and publishes it again; the live checkpoint does not move. */
   async backfill(fromMs: number, toMs: number, signal?: AbortSignal): Promise<RangeResult> {

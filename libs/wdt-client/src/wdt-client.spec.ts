@@ -112,6 +112,17 @@ describe('WdtClient over Qimen', () => {
     expect(page.trades).toEqual([trade('JY1')]);
   });
 
+  it("learns WDT's clock from the Date header of its answers (chaos R9: a clock running ahead lost trades)", async () => {
+    const { wdt } = client({}, () => {
+      const answer = json({ response: { code: 0, total_count: '0', trades: [] } });
+      answer.headers.set('date', new Date(NOW - 90_000).toUTCString());
+      return answer;
+    });
+    expect(wdt.serverClockOffsetMs).toBeUndefined();
+    await wdt.queryTrades(window);
+    expect(wdt.serverClockOffsetMs).toBe(-90_000);
+  });
+
   it('accepts errorcode instead of code', async () => {
     const { wdt } = client({}, () => json({ response: { errorcode: 0, total_count: 0, trades: [] } }));
     await expect(wdt.queryTrades(window)).resolves.toMatchObject({ totalCount: 0 });

@@ -66,6 +66,7 @@ export class WdtClient {
   private readonly backoffMs: number;
   private readonly now: () => number;
   private readonly fetchImpl: typeof fetch;
+  private serverOffsetMs: number | undefined;
 
   constructor(
     private readonly options: WdtClientOptions,
@@ -77,6 +78,15 @@ export class WdtClient {
     this.now = options.now ?? Date.now;
     this.fetchImpl = options.fetch ?? fetch;
     this.limiter = limiter ?? new CallRateLimiter({ callsPerMinute: options.rateLimitPerMinute ?? 60 });
+  }
+
+  /**
+   * WDT's clock minus ours, from the `Date` header of its last answer (whole seconds, so WDT's time
+   * is never overestimated); undefined before the first answer. WDT stamps `modified` with its own
+   * clock: a caller that plans windows up to "now" must not run ahead of it.
+   */
+  get serverClockOffsetMs(): number | undefined {
+    return this.serverOffsetMs;
   }
 
   get route(): WdtRoute {
@@ -170,6 +180,8 @@ export class WdtClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
       text = await response.text();
+      const date = Date.parse(response.headers.get('date') ?? '');
+      if (!Number.isNaN(date)) this.serverOffsetMs = date - this.now();
     } catch (error) {
       const name = (error as { name?: string }).name;
       if (name === 'TimeoutError' || name === 'AbortError') {
