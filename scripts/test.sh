@@ -22,13 +22,17 @@ fi
 status=0
 echo "== build"; npm run -s build || status=1
 echo "== lint"; npm run -s lint || status=1
+echo "== deployment artefacts"; npm run -s validate:deploy || status=1
 
-echo "== tests"
+echo "== unit, integration and deploy tests"
 rm -f .run/jest-*.json
-npx jest --ci --maxWorkers=2 --selectProjects unit integration e2e deploy --json --outputFile=.run/jest-main.json "$@" || status=1
-# faults that stop the shared broker run alone, after everything else
-echo "== fault tests (run alone)"
+npx jest --ci --maxWorkers=2 --selectProjects unit integration deploy --json --outputFile=.run/jest-main.json "$@" || status=1
+# whole-pipeline suites start processes on their own ports, topics and databases: one at a time
+echo "== end-to-end tests"
+npx jest --ci --runInBand --selectProjects e2e --json --outputFile=.run/jest-e2e.json || status=1
+# faults that stop the shared broker or PostgreSQL run alone, after everything else
+echo "== fault tests"
 npx jest --ci --runInBand --passWithNoTests --selectProjects fault --json --outputFile=.run/jest-fault.json || status=1
 
-node scripts/test-summary.js .run/jest-main.json .run/jest-fault.json || status=1
+node scripts/test-summary.js .run/jest-main.json .run/jest-e2e.json .run/jest-fault.json || status=1
 exit $status

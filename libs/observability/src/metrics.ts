@@ -129,6 +129,14 @@ export type Metrics = ReturnType<typeof createMetrics>;
 export function createServiceMetrics(service: string, version: string, commit: string): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
+  // prom-client names these gauges with a counter's `_total` suffix, which `promtool check metrics` rejects
+  for (const misnamed of [
+    'nodejs_active_handles_total',
+    'nodejs_active_requests_total',
+    'nodejs_active_resources_total',
+  ]) {
+    registry.removeSingleMetric(misnamed);
+  }
   const metrics = createMetrics(registry);
   metrics.buildInfo.labels(service, version, commit).set(1);
   return metrics;

@@ -1,0 +1,50 @@
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { checkPromql } from '../../scripts/validate/check-promql';
+import { startPrometheus, type RunningPrometheus } from '../deploy/prometheus-harness';
+import { repo, startE2eStack, type E2eStack } from './e2e-stack';
+
+const boardFile = 'monitoring/grafana/dashboards/erpsync.json';
+const services = ['extractor', 'transformer', 'loader'] as const;
+
+/**
+ * After an end-to-end run a real Prometheus scrapes the three services; every PromQL expression of the
+ * Grafana board and of the alert rules must parse and name metrics that exist (a typo fails), and each
+ * service's /metrics passes `promtool check metrics`.
+ */
+describe('e2e: the board and the alerts against a real Prometheus scraping the running pipeline', () => {
+  let e2e: E2eStack;
+  let prometheus: RunningPrometheus;
+
+  beforeAll(async () => {
+    e2e = await startE2eStack({ trades: 200, seed: 31 });
+    await e2e.stack.waitUntilIdle(e2e.kafka);
+    prometheus = await startPrometheus(services.map((name) => e2e.stack.url(name).replace('http://', '')));
+  });
+  afterAll(async () => {
+    await prometheus?.stop();
+    await e2e?.stop();
+  });
+
+  it('serves /metrics that promtool accepts from every service', async () => {
+    for (const name of services) {
+      const text = await (await fetch(`${e2e.stack.url(name)}/metrics`)).text();
+      expect(text).toContain('erpsync_build_info{service="' + name + '"');
+      // promtool prints lint findings and exits non-zero on a malformed exposition
+      execFileSync('promtool', ['check', 'metrics'], { input: text, stdio: ['pipe', 'pipe', 'pipe'] });
+    }
+  });
+
+  it('evaluates every board and alert expression with data behind every metric they name', async () => {
+    const board = JSON.parse(readFileSync(join(repo, boardFile), 'utf8')) as unknown;
+    const result = await checkPromql({
+      prometheusUrl: prometheus.url,
+      boards: [{ file: boardFile, board }],
+      ruleFiles: [join(repo, 'monitoring/alerts/erpsync.rules.yml')],
+      requireTargetsUp: true,
+    });
+    expect(result.failures).toEqual([]);
+    expect(result.expressions).toBeGreaterThan(40);
+  });
+});
