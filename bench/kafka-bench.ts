@@ -31,7 +31,10 @@ async function deleteTopics(kafka: Kafka, topics: string[]): Promise<void> {
 }
 
 async function perMessageSend(kafka: Kafka, topic: string, count: number): Promise<number> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   const started = performance.now();
   for (let i = 0; i < count; i++)

@@ -180,7 +180,10 @@ describe('reconcile: the three ledgers of a period', () => {
         trade('JY2', { trade_status: 5 }),
         trade('JY3', { trade_status: 30 }),
       ],
-      ledger: [{ billNo: 'JY1', status: 'cancelled_in_source', xingchenId: 'x-JY1' }, { billNo: 'JY2', status: 'cancelled_in_source' }],
+      ledger: [
+        { billNo: 'JY1', status: 'cancelled_in_source', xingchenId: 'x-JY1' },
+        { billNo: 'JY2', status: 'cancelled_in_source' },
+      ],
       xingchenOrders: [savedOrder('JY1')],
       masterData: ids,
       rules,
