@@ -7,6 +7,9 @@ export type EnvSource = Record<string, string | undefined>;
 export interface EnvVar<T> {
   readonly describe: string;
   readonly secret: boolean;
+  /** Used when the variable is unset; undefined for required and optional-without-default ones. */
+  readonly defaultValue?: T;
+  readonly required: boolean;
   parse(raw: string | undefined): T;
 }
 
@@ -20,6 +23,8 @@ function variable<T>(
   return {
     describe,
     secret: options.secret ?? false,
+    defaultValue: options.default,
+    required: options.default === undefined && !options.optional,
     parse(raw) {
       if (raw === undefined || raw === '') {
         if (options.default !== undefined) return options.default;

@@ -6,3 +6,4 @@ export * from './extractor.config';
 export * from './transformer.config';
 export * from './xingchen-sandbox.config';
 export * from './loader.config';
+export * from './config-reference';
