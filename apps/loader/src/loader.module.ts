@@ -1,10 +1,10 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@app/contracts';
-import { KafkaModule, type KafkaConnectionOptions } from '@app/kafka';
+import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
 import { LOGGER, METRICS, ObservabilityModule, type Logger, type Metrics } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
-import { XingchenClient, type XingchenClientConfig } from '@app/xingchen-client';
+import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
 import { PostgresLedgerStore } from './ledger.repository';
 import {
   LEDGER_STORE,
@@ -18,37 +18,6 @@ import { PostgresMasterDataStore } from './master-data.repository';
 import { createNormalizedOrderConsumer } from './normalized-order.consumer';
 import { NormalizedOrderHandler } from './normalized-order.handler';
 import { OrderLoader } from './order-loader.service';
-
-export function kafkaConnection(config: LoaderConfig): Omit<KafkaConnectionOptions, 'logger'> {
-  const mechanism = config.KAFKA_SASL_MECHANISM;
-  return {
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID,
-    ssl: config.KAFKA_SSL,
-    sasl:
-      mechanism === 'none'
-        ? undefined
-        : {
-            mechanism,
-            username: config.KAFKA_SASL_USERNAME ?? '',
-            password: config.KAFKA_SASL_PASSWORD ?? '',
-          },
-  };
-}
-
-export const xingchenClientConfig = (config: LoaderConfig): XingchenClientConfig => ({
-  baseUrl: config.XINGCHEN_BASE_URL,
-  clientId: config.XINGCHEN_CLIENT_ID,
-  clientSecret: config.XINGCHEN_CLIENT_SECRET,
-  appKey: config.XINGCHEN_APP_KEY,
-  appSecret: config.XINGCHEN_APP_SECRET,
-  domain: config.XINGCHEN_DOMAIN,
-  rateLimitPerMinute: config.XINGCHEN_RATE_LIMIT_PER_MINUTE,
-  rateHeadroomPercent: config.XINGCHEN_RATE_HEADROOM_PERCENT,
-  maxConcurrency: config.XINGCHEN_MAX_CONCURRENCY,
-  requestTimeoutMs: Math.round(config.XINGCHEN_REQUEST_TIMEOUT_SECONDS * 1000),
-  tokenRefreshMarginMs: config.XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS * 1000,
-});
 
 class XingchenClientLifecycle implements OnApplicationShutdown {
   constructor(@Inject(XINGCHEN_CLIENT) private readonly client: XingchenClient) {}
@@ -77,7 +46,7 @@ export class LoaderModule {
           applicationName: 'erpsync-loader',
         }),
         KafkaModule.forRoot({
-          connection: kafkaConnection(config),
+          connection: kafkaConnectionFromEnv(config),
           bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
             ? {
                 topics: [config.NORMALIZED_TOPIC, deadLetterTopic(config.NORMALIZED_TOPIC)],
@@ -94,7 +63,7 @@ export class LoaderModule {
           provide: XINGCHEN_CLIENT,
           inject: [METRICS, LOGGER],
           useFactory: (metrics: Metrics, logger: Logger) =>
-            new XingchenClient(xingchenClientConfig(config), metrics, {
+            new XingchenClient(xingchenClientConfigFromEnv(config), metrics, {
               logger: logger.child({ component: 'xingchen-client' }),
             }),
         },

@@ -1,6 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { deadLetterTopic } from '@app/contracts';
-import { KafkaModule, type KafkaConnectionOptions } from '@app/kafka';
+import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
 import { type MappingRules } from '@app/mapping';
 import { ObservabilityModule } from '@app/observability';
 import { createTradeConsumer } from './trade.consumer';
@@ -20,23 +20,6 @@ export const transformerTopics = (config: TransformerConfig): TransformerTopics 
   normalized: config.NORMALIZED_TOPIC,
 });
 
-export function kafkaConnection(config: TransformerConfig): Omit<KafkaConnectionOptions, 'logger'> {
-  const mechanism = config.KAFKA_SASL_MECHANISM;
-  return {
-    brokers: config.KAFKA_BROKERS,
-    clientId: config.KAFKA_CLIENT_ID,
-    ssl: config.KAFKA_SSL,
-    sasl:
-      mechanism === 'none'
-        ? undefined
-        : {
-            mechanism,
-            username: config.KAFKA_SASL_USERNAME ?? '',
-            password: config.KAFKA_SASL_PASSWORD ?? '',
-          },
-  };
-}
-
 /** The transformer: Kafka in, Kafka out, the pure mapper in between. No HTTP client, no database. */
 @Module({})
 export class TransformerModule {
@@ -52,7 +35,7 @@ export class TransformerModule {
           logLevel: config.LOG_LEVEL,
         }),
         KafkaModule.forRoot({
-          connection: kafkaConnection(config),
+          connection: kafkaConnectionFromEnv(config),
           bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
             ? {
                 topics: [

@@ -3,7 +3,7 @@ import { loadConfigOrExit, wdtSandboxEnv } from '@app/config';
 import { createLogger } from '@app/observability';
 import { createWdtSandbox, parseFixture } from './wdt-sandbox';
 
-/** `node dist/apps/wdt-sandbox/main.js`: the WDT sandbox as a standalone server. */
+/** `./erpsync service wdt-sandbox` (or `node scripts/start.js wdt-sandbox`): the WDT sandbox as a standalone server. */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('wdt-sandbox', wdtSandboxEnv);
   const logger = createLogger('wdt-sandbox', config.LOG_LEVEL);

@@ -2,7 +2,7 @@ import { loadConfigOrExit, xingchenSandboxEnv } from '@app/config';
 import { createLogger } from '@app/observability';
 import { createXingchenSandbox } from './xingchen-sandbox';
 
-/** Standalone: `node dist/apps/xingchen-sandbox/main.js` (configuration: docs/xingchen.md). */
+/** Standalone: `./erpsync service xingchen-sandbox` (configuration: docs/xingchen.md). */
 async function main(): Promise<void> {
   const config = loadConfigOrExit('xingchen-sandbox', xingchenSandboxEnv);
   const logger = createLogger('xingchen-sandbox', config.LOG_LEVEL);

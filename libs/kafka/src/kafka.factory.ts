@@ -1,3 +1,4 @@
+import { type EnvConfig, type kafkaEnv } from '@app/config';
 import { Kafka, logLevel, type KafkaConfig, type LogEntry, type SASLOptions } from 'kafkajs';
 import { type Logger } from 'pino';
 
@@ -42,4 +43,24 @@ export function createKafka(options: KafkaConnectionOptions): Kafka {
     logCreator: options.logger ? pinoLogCreator(options.logger) : undefined,
   };
   return new Kafka(config);
+}
+
+/** Connection options from a service's validated `KAFKA_*` variables (the kafkaEnv schema). */
+export function kafkaConnectionFromEnv(
+  config: EnvConfig<typeof kafkaEnv>,
+): Omit<KafkaConnectionOptions, 'logger'> {
+  const mechanism = config.KAFKA_SASL_MECHANISM;
+  return {
+    brokers: config.KAFKA_BROKERS,
+    clientId: config.KAFKA_CLIENT_ID,
+    ssl: config.KAFKA_SSL,
+    sasl:
+      mechanism === 'none'
+        ? undefined
+        : {
+            mechanism,
+            username: config.KAFKA_SASL_USERNAME ?? '',
+            password: config.KAFKA_SASL_PASSWORD ?? '',
+          },
+  };
 }

@@ -1,3 +1,4 @@
+import { type EnvConfig, type wdtClientEnv } from '@app/config';
 import { type WdtTrade } from '@app/contracts';
 
 export type WdtRoute = 'qimen' | 'openapi';
@@ -59,4 +60,25 @@ export interface TradePage {
   /** Valid trades as WDT sent them (unknown fields kept). */
   trades: WdtTrade[];
   invalid: InvalidTrade[];
+}
+
+/** Client options from the validated `WDT_*` variables (the wdtClientEnv schema). */
+export function wdtClientOptionsFromEnv(
+  config: EnvConfig<typeof wdtClientEnv>,
+  overrides: Partial<WdtClientOptions> = {},
+): WdtClientOptions {
+  return {
+    route: config.WDT_ROUTE,
+    baseUrl: config.WDT_BASE_URL,
+    sid: config.WDT_SID,
+    appKey: config.WDT_APP_KEY,
+    appSecret: config.WDT_APP_SECRET,
+    qimenAppKey: config.WDT_QIMEN_APP_KEY,
+    qimenSecret: config.WDT_QIMEN_APP_SECRET,
+    targetAppKey: config.WDT_TARGET_APP_KEY,
+    timeoutMs: config.WDT_TIMEOUT_SECONDS * 1000,
+    rateLimitPerMinute: config.WDT_RATE_LIMIT_PER_MINUTE,
+    rateLimitBackoffMs: config.WDT_RATE_LIMIT_BACKOFF_SECONDS * 1000,
+    ...overrides,
+  };
 }

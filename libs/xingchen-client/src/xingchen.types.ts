@@ -1,3 +1,4 @@
+import { type EnvConfig, type xingchenClientEnv } from '@app/config';
 /** Connection and flow-control settings of one tenant (account set). */
 export interface XingchenClientConfig {
   /** Gateway, e.g. `https://api.kingdee.com`. */
@@ -69,3 +70,20 @@ export interface XingchenSalesOrderSummary {
   id: string;
   billno: string;
 }
+
+/** Client config from the validated `XINGCHEN_*` variables (the xingchenClientEnv schema). */
+export const xingchenClientConfigFromEnv = (
+  config: EnvConfig<typeof xingchenClientEnv>,
+): XingchenClientConfig => ({
+  baseUrl: config.XINGCHEN_BASE_URL,
+  clientId: config.XINGCHEN_CLIENT_ID,
+  clientSecret: config.XINGCHEN_CLIENT_SECRET,
+  appKey: config.XINGCHEN_APP_KEY,
+  appSecret: config.XINGCHEN_APP_SECRET,
+  domain: config.XINGCHEN_DOMAIN,
+  rateLimitPerMinute: config.XINGCHEN_RATE_LIMIT_PER_MINUTE,
+  rateHeadroomPercent: config.XINGCHEN_RATE_HEADROOM_PERCENT,
+  maxConcurrency: config.XINGCHEN_MAX_CONCURRENCY,
+  requestTimeoutMs: Math.round(config.XINGCHEN_REQUEST_TIMEOUT_SECONDS * 1000),
+  tokenRefreshMarginMs: config.XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS * 1000,
+});

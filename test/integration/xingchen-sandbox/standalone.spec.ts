@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { waitFor } from '@app/testing';
 import { signRequest, toQueryString, appSignatureOf } from './independent-signer';
 
-/** `node dist/apps/xingchen-sandbox/main.js` reads its configuration from the environment (run here from source). */
+/** The standalone sandbox (`./erpsync service xingchen-sandbox`) reads its configuration from the environment (run here from source). */
 describe('xingchen sandbox as a standalone process', () => {
   let child: ChildProcess;
   let output = '';
