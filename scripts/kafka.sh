@@ -91,6 +91,7 @@ format_once() {
 start() {
   if external; then echo "kafka.sh: KAFKA_BROKERS=$KAFKA_BROKERS is external; not starting a local broker"; return 0; fi
   if running; then echo "kafka.sh: already running (pid $(cat "$PIDFILE")) on $LOCAL_BROKERS"; return 0; fi
+  if node_ready; then echo "kafka.sh: a broker already answers on $LOCAL_BROKERS (not started here; left alone)"; return 0; fi
   write_config
   classpath >/dev/null
   format_once
@@ -129,7 +130,9 @@ stop() {
 
 status() {
   if external; then echo "external: $KAFKA_BROKERS"; return 0; fi
-  if running; then echo "running (pid $(cat "$PIDFILE")) on $LOCAL_BROKERS"; else echo "stopped"; return 3; fi
+  if running; then echo "running (pid $(cat "$PIDFILE")) on $LOCAL_BROKERS"; return 0; fi
+  if node_ready; then echo "running on $LOCAL_BROKERS (started elsewhere)"; return 0; fi
+  echo "stopped"; return 3
 }
 
 case "${1:-}" in
