@@ -165,3 +165,23 @@ export async function startChaosInfra(log: (line: string) => void = () => undefi
     },
   };
 }
+
+/** A broker of our own (free ports, own data directory) for a fault test that stops and starts it. */
+export async function startPrivateKafka(): Promise<{
+  brokers: string[];
+  stopBroker(): Promise<void>;
+  startBroker(): Promise<void>;
+  close(): Promise<void>;
+}> {
+  const kafka = await PrivateKafka.create();
+  await kafka.start();
+  return {
+    brokers: [`127.0.0.1:${kafka.port}`],
+    stopBroker: () => kafka.stop(),
+    startBroker: () => kafka.start(),
+    async close() {
+      await kafka.stop().catch(() => undefined);
+      rmSync(kafka.dir, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,24 +1,28 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
-import { type Admin, type Kafka } from 'kafkajs';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
+import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { createTopics, groupLag, produce, randomTopic, uniqueName, waitFor } from '@app/testing';
+import { startPrivateKafka } from '../../chaos/lib/infra';
 import { startConsumerApp } from '../integration/kafka/consumer-harness';
 
-const kafkaScript = join(__dirname, '..', '..', 'scripts', 'kafka.sh');
-const broker = (command: 'start' | 'stop') => execFileSync('bash', [kafkaScript, command], { stdio: 'pipe' });
-
 describe('fault: the broker stops and comes back', () => {
+  let broker: Awaited<ReturnType<typeof startPrivateKafka>>;
   let kafka: Kafka;
   let admin: Admin;
 
   beforeAll(async () => {
-    kafka = testKafka();
+    // a broker of its own: stopping it disturbs nobody else's tests
+    broker = await startPrivateKafka();
+    kafka = new Kafka({
+      brokers: broker.brokers,
+      clientId: 'fault-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 5 },
+    });
     admin = kafka.admin();
     await admin.connect();
   });
   afterAll(async () => {
-    broker('start');
-    await admin.disconnect();
+    await admin?.disconnect();
+    await broker?.close();
   });
 
   it('turns /health/ready 503 within 10 s of the broker stopping, back to 200 after, and loses nothing', async () => {
@@ -28,6 +32,7 @@ describe('fault: the broker stops and comes back', () => {
     const service = await startConsumerApp({
       topic,
       groupId,
+      brokers: broker.brokers,
       handler: async (m) => void seen.add(m.value!.toString()),
     });
     try {
@@ -40,7 +45,7 @@ describe('fault: the broker stops and comes back', () => {
         description: 'ready before the fault',
       });
 
-      broker('stop');
+      await broker.stopBroker();
       const stoppedAt = Date.now();
       await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 503, {
         timeoutMs: 15000,
@@ -49,7 +54,7 @@ describe('fault: the broker stops and comes back', () => {
       expect(Date.now() - stoppedAt).toBeLessThanOrEqual(10000);
       expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
 
-      broker('start');
+      await broker.startBroker();
       await waitFor(async () => (await fetch(`${service.url}/health/ready`)).status === 200, {
         timeoutMs: 90000,
         description: 'ready again',

@@ -21,6 +21,7 @@ export async function startConsumerApp(options: {
   groupId: string;
   handler: TestHandler;
   consumer?: Partial<KafkaConsumerDefinition>;
+  brokers?: string[];
 }): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
   @Controller()
   class TestConsumer {
@@ -40,7 +41,9 @@ export async function startConsumerApp(options: {
         commit: 'test',
         logLevel: 'silent',
       }),
-      KafkaModule.forRoot({ connection: { brokers: testBrokers(), clientId: 'kafka-test' } }),
+      KafkaModule.forRoot({
+        connection: { brokers: options.brokers ?? testBrokers(), clientId: 'kafka-test' },
+      }),
     ],
     controllers: [TestConsumer],
     providers: [{ provide: HANDLER, useValue: options.handler }],
