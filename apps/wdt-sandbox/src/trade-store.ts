@@ -57,23 +57,14 @@ export class TradeStore {
 
   /** Every trade as it is at `nowMs`, ordered by modified then trade_no. */
   visible(nowMs: number): SandboxTrade[] {
-    const result: SandboxTrade[] = [];
-    for (const versions of this.timelines.values()) {
-      let current: SandboxTrade | undefined;
-      for (const version of versions) {
-        if (version.atMs <= nowMs) current = version.trade;
-        else break;
-      }
-      if (current) result.push(current);
-    }
-    return result.sort(byModifiedThenNo);
+    return this.matching(nowMs, () => true);
   }
 
   /** The matching trades at `nowMs`, in the order WDT pages them. */
   query(filter: TradeFilter, nowMs: number): SandboxTrade[] {
-    const all = this.visible(nowMs);
     if (filter.tradeNo !== undefined || filter.srcTid !== undefined || filter.logisticsNo !== undefined) {
-      return all.filter(
+      return this.matching(
+        nowMs,
         (trade) =>
           (filter.tradeNo === undefined || trade.trade_no === filter.tradeNo) &&
           (filter.srcTid === undefined ||
@@ -81,7 +72,7 @@ export class TradeStore {
           (filter.logisticsNo === undefined || trade.logistics_no === filter.logisticsNo),
       );
     }
-    return all.filter((trade) => {
+    return this.matching(nowMs, (trade) => {
       if (filter.startTime !== undefined && trade.modified < filter.startTime) return false;
       if (filter.endTime !== undefined && trade.modified > filter.endTime) return false;
       if (filter.status !== undefined && trade.trade_status !== filter.status) return false;
@@ -92,5 +83,19 @@ export class TradeStore {
       if (filter.hasLogisticsNo === 2 && hasNo) return false;
       return true;
     });
+  }
+
+  /** The current version of every trade that passes `keep`, sorted (only the matches are sorted: a page is cheap). */
+  private matching(nowMs: number, keep: (trade: SandboxTrade) => boolean): SandboxTrade[] {
+    const result: SandboxTrade[] = [];
+    for (const versions of this.timelines.values()) {
+      let current: SandboxTrade | undefined;
+      for (const version of versions) {
+        if (version.atMs <= nowMs) current = version.trade;
+        else break;
+      }
+      if (current && keep(current)) result.push(current);
+    }
+    return result.sort(byModifiedThenNo);
   }
 }
