@@ -23,7 +23,6 @@ const DEMO_OPTIONS = [
   'xingchen-fixture',
   'mapping',
   'timeout',
-  'quiet',
 ];
 /** Quotas of the demo's sandboxes and clients: generous, so a day of orders syncs in a minute or two. */
 const DEMO_WDT_QUOTA_PER_MINUTE = 3000;
