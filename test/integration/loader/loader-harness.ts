@@ -6,7 +6,15 @@ import { type Admin, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { loadEnv, loaderEnv } from '@app/config';
 import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
-import { createTopics, produce, randomTopic, testBrokers, testDatabaseUrl, uniqueName } from '@app/testing';
+import {
+  createTopics,
+  produce,
+  randomTopic,
+  testBrokers,
+  testDatabaseUrl,
+  testKafka,
+  uniqueName,
+} from '@app/testing';
 import { createLoaderApp } from '../../../apps/loader/src/loader.app';
 import {
   createXingchenSandbox,
@@ -219,3 +227,28 @@ export const storedLines = (sandbox: XingchenSandbox, billNo: string) =>
 
 export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> =>
   sandbox.stats().calls.sal_order_save ?? {};
+
+/** What every loader scenario shares: the broker's admin, a Xingchen sandbox, and the loader the test starts. */
+export interface LoaderScenario {
+  kafka: Kafka;
+  admin: Admin;
+  sandbox: XingchenSandbox;
+  loader?: RunningLoader;
+}
+
+/** Registers the scenario's set-up and tear-down; the fields are filled before the first test runs. */
+export function loaderScenario(): LoaderScenario {
+  const scenario = {} as LoaderScenario;
+  beforeAll(async () => {
+    scenario.kafka = testKafka();
+    scenario.admin = scenario.kafka.admin();
+    await scenario.admin.connect();
+    scenario.sandbox = await startSandbox();
+  });
+  afterAll(async () => {
+    await scenario.loader?.close();
+    await scenario.sandbox.close();
+    await scenario.admin.disconnect();
+  });
+  return scenario;
+}

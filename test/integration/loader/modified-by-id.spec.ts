@@ -1,40 +1,22 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { testKafka, waitFor } from '@app/testing';
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { waitFor } from '@app/testing';
 import {
   billNumber,
   ledgerRows,
   loaderCounts,
+  loaderScenario,
   loaderTopics,
   normalizedOrder,
   produceOrders,
   saveCalls,
   startLoader,
-  startSandbox,
   storedLines,
-  type RunningLoader,
 } from './loader-harness';
 
 describe('loader: a changed order is modified by id', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let sandbox: XingchenSandbox;
-  let loader: RunningLoader | undefined;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    sandbox = await startSandbox();
-  });
-  afterAll(async () => {
-    await loader?.close();
-    await sandbox.close();
-    await admin.disconnect();
-  });
+  const s = loaderScenario();
 
   it('modifies the same Xingchen order (same id, one create, one modify) with the new content', async () => {
-    const topics = await loaderTopics(admin);
+    const topics = await loaderTopics(s.admin);
     const billNo = billNumber('JY-MOD');
     const v1 = normalizedOrder({
       billNo,
@@ -49,31 +31,31 @@ describe('loader: a changed order is modified by id', () => {
         { sku: 'SKU-010', qty: '1', price: '45.5000' },
       ],
     });
-    loader = await startLoader(topics, sandbox);
-    await produceOrders(kafka, topics.normalized, [v1]);
-    await waitFor(() => sandbox.orders().some((o) => o.billno === billNo), {
+    s.loader = await startLoader(topics, s.sandbox);
+    await produceOrders(s.kafka, topics.normalized, [v1]);
+    await waitFor(() => s.sandbox.orders().some((o) => o.billno === billNo), {
       timeoutMs: 60_000,
       description: 'created',
     });
-    const { id } = sandbox.orders().find((o) => o.billno === billNo)!;
+    const { id } = s.sandbox.orders().find((o) => o.billno === billNo)!;
 
-    await produceOrders(kafka, topics.normalized, [v2]);
-    await waitFor(() => sandbox.orders().find((o) => o.billno === billNo)?.modifications === 1, {
+    await produceOrders(s.kafka, topics.normalized, [v2]);
+    await waitFor(() => s.sandbox.orders().find((o) => o.billno === billNo)?.modifications === 1, {
       timeoutMs: 30_000,
       description: 'modified',
     });
 
-    const stored = sandbox.orders().filter((o) => o.billno === billNo);
+    const stored = s.sandbox.orders().filter((o) => o.billno === billNo);
     expect(stored.map((o) => o.id)).toEqual([id]);
-    const unit = (sku: string) => sandbox.state.materials.get(sku)!.baseUnit.id;
-    expect(storedLines(sandbox, billNo)).toEqual([
+    const unit = (sku: string) => s.sandbox.state.materials.get(sku)!.baseUnit.id;
+    expect(storedLines(s.sandbox, billNo)).toEqual([
       [
         ['3', '59.9000', unit('SKU-001')],
         ['1', '45.5000', unit('SKU-010')],
       ],
     ]);
-    expect(saveCalls(sandbox)).toEqual({ ok: 2 });
-    expect(sandbox.stats()).toMatchObject({ ordersCreated: 1, ordersModified: 1 });
+    expect(saveCalls(s.sandbox)).toEqual({ ok: 2 });
+    expect(s.sandbox.stats()).toMatchObject({ ordersCreated: 1, ordersModified: 1 });
     await waitFor(
       async () => (await ledgerRows([billNo])).get(billNo)?.synced_content_hash === v2.contentHash,
       { description: 'ledger synced v2' },
@@ -84,6 +66,6 @@ describe('loader: a changed order is modified by id', () => {
       attempts: 2,
       pending_operation: null,
     });
-    expect(await loaderCounts(loader.url)).toEqual({ created: 1, updated: 1 });
+    expect(await loaderCounts(s.loader.url)).toEqual({ created: 1, updated: 1 });
   });
 });

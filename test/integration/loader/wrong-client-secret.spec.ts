@@ -1,48 +1,30 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { groupLag, readAll, testKafka, waitFor } from '@app/testing';
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { groupLag, readAll, waitFor } from '@app/testing';
 import {
   billNumber,
   loaderCounts,
+  loaderScenario,
   loaderTopics,
   normalizedOrder,
   produceOrders,
   startLoader,
-  startSandbox,
-  type RunningLoader,
 } from './loader-harness';
 
 describe('loader: a wrong client secret gives one clear error, not a loop', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-  let sandbox: XingchenSandbox;
-  let loader: RunningLoader | undefined;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-    sandbox = await startSandbox();
-  });
-  afterAll(async () => {
-    await loader?.close();
-    await sandbox.close();
-    await admin.disconnect();
-  });
+  const s = loaderScenario();
 
   it('stops consuming, turns readiness red naming the cause, and sends nothing to the DLQ', async () => {
-    const topics = await loaderTopics(admin);
+    const topics = await loaderTopics(s.admin);
     const bills = Array.from({ length: 6 }, () => billNumber('JY-SECRET'));
     await produceOrders(
-      kafka,
+      s.kafka,
       topics.normalized,
       bills.map((billNo) => normalizedOrder({ billNo })),
     );
-    loader = await startLoader(topics, sandbox, { XINGCHEN_CLIENT_SECRET: 'not-the-secret' });
+    s.loader = await startLoader(topics, s.sandbox, { XINGCHEN_CLIENT_SECRET: 'not-the-secret' });
 
     const ready = await waitFor(
       async () => {
-        const response = await fetch(`${loader!.url}/health/ready`);
+        const response = await fetch(`${s.loader!.url}/health/ready`);
         const body = (await response.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
         return response.status === 503 &&
           body.checks['consumer:loader']?.detail?.includes('XINGCHEN_CLIENT_SECRET')
@@ -54,10 +36,10 @@ describe('loader: a wrong client secret gives one clear error, not a loop', () =
     expect(ready.checks['consumer:loader'].detail).toContain('signature_invalid');
 
     // exactly one token request, refused with 4008; no business call was ever made
-    expect(sandbox.stats().calls).toEqual({ token: { gw_4008: 1 } });
-    expect(await readAll(kafka, topics.dlq)).toEqual([]);
-    expect(await groupLag(admin, topics.group, topics.normalized)).toBe(6);
-    expect(await loaderCounts(loader.url)).toEqual({});
-    expect(sandbox.orders()).toEqual([]);
+    expect(s.sandbox.stats().calls).toEqual({ token: { gw_4008: 1 } });
+    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
+    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(6);
+    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(s.sandbox.orders()).toEqual([]);
   });
 });
