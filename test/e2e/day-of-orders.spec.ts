@@ -3,12 +3,13 @@ import { Decimal } from 'decimal.js';
 import { formatWdtTime } from '@app/wdt-client';
 import { waitFor } from '@app/testing';
 import {
+  type E2eStack,
   reconcileStack,
+  replayThroughAdmin,
   startE2eStack,
   upsertTrades,
   xingchenOrders,
   xingchenStats,
-  type E2eStack,
 } from './e2e-stack';
 
 type Trade = Record<string, unknown> & {
@@ -128,23 +129,8 @@ describe('e2e: a generated day of orders, later modified and cancelled, then rep
   it('replays every raw trade through the replay topic and creates nothing new', async () => {
     const before = await xingchenStats(e2e.stack);
     const ordersBefore = await xingchenOrders(e2e.stack);
-    const start = await fetch(`${e2e.stack.url('transformer')}/admin/replay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-replay-token' },
-      body: JSON.stringify({ source: 'raw', from: '1970-01-01T00:00:00Z' }),
-    });
-    expect(start.status).toBe(202);
-    const { id } = (await start.json()) as { id: string };
-    const done = await waitFor(
-      async () => {
-        const response = await fetch(`${e2e.stack.url('transformer')}/admin/replay/${id}`, {
-          headers: { authorization: 'Bearer e2e-replay-token' },
-        });
-        const body = (await response.json()) as { state: string; replayed: number };
-        return body.state === 'running' ? undefined : body;
-      },
-      { timeoutMs: 120000, description: 'replay finished' },
-    );
+    const done = await replayThroughAdmin(e2e.stack, { source: 'raw', from: '1970-01-01T00:00:00Z' });
+    expect(done.status).toBe(202);
     expect(done.state).toBe('done');
     expect(done.replayed).toBeGreaterThan(400);
     await waitFor(async () => (await e2e.stack.snapshot(e2e.kafka)).loader.unchanged >= ordersBefore.length, {

@@ -2,7 +2,14 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitFor } from '@app/testing';
-import { demoMapping, reconcileStack, startE2eStack, xingchenOrders, type E2eStack } from './e2e-stack';
+import {
+  demoMapping,
+  type E2eStack,
+  reconcileStack,
+  replayThroughAdmin,
+  startE2eStack,
+  xingchenOrders,
+} from './e2e-stack';
 
 describe('e2e: a mapping gap dead-letters orders; after the fix a DLQ redrive creates them', () => {
   let e2e: E2eStack;
@@ -35,23 +42,8 @@ describe('e2e: a mapping gap dead-letters orders; after the fix a DLQ redrive cr
     e2e.stack.setEnv('transformer', { MAPPING_FILE: demoMapping });
     await e2e.stack.startService('transformer');
 
-    const start = await fetch(`${e2e.stack.url('transformer')}/admin/replay`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: 'Bearer e2e-replay-token' },
-      body: JSON.stringify({ source: 'raw-dlq', reason: 'unmapped_shop' }),
-    });
-    expect(start.status).toBe(202);
-    const { id } = (await start.json()) as { id: string };
-    const done = await waitFor(
-      async () => {
-        const response = await fetch(`${e2e.stack.url('transformer')}/admin/replay/${id}`, {
-          headers: { authorization: 'Bearer e2e-replay-token' },
-        });
-        const body = (await response.json()) as { state: string; replayed: number };
-        return body.state === 'running' ? undefined : body;
-      },
-      { timeoutMs: 120000, description: 'redrive finished' },
-    );
+    const done = await replayThroughAdmin(e2e.stack, { source: 'raw-dlq', reason: 'unmapped_shop' });
+    expect(done.status).toBe(202);
     expect(done).toMatchObject({ state: 'done' });
     expect(done.replayed).toBeGreaterThanOrEqual(unmapped.length);
 

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
 import { type ReconciliationReport } from '@app/reconciliation';
-import { testBrokers, testDatabaseUrl, testKafka, uniqueName } from '@app/testing';
+import { testBrokers, testDatabaseUrl, testKafka, uniqueName, waitFor } from '@app/testing';
 import { buildClients } from '../../apps/cli/src/clients';
 import { reconcileThroughApis } from '../../apps/cli/src/reconcile-sources';
 import { startLocalKafka } from '../../apps/cli/src/stack/local-infra';
@@ -158,4 +158,28 @@ export function runDemo(args: string[]): Promise<{ code: number | null; output: 
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.once('exit', (code) => resolve({ code, output }));
   });
+}
+
+/** `POST /admin/replay` on the stack's transformer, then its progress until it is no longer running. */
+export async function replayThroughAdmin(
+  stack: PipelineStack,
+  request: Record<string, unknown>,
+): Promise<{ status: number; state: string; replayed: number }> {
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer e2e-replay-token' };
+  const start = await fetch(`${stack.url('transformer')}/admin/replay`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(request),
+  });
+  if (start.status !== 202) return { status: start.status, state: 'refused', replayed: 0 };
+  const { id } = (await start.json()) as { id: string };
+  const done = await waitFor(
+    async () => {
+      const response = await fetch(`${stack.url('transformer')}/admin/replay/${id}`, { headers });
+      const body = (await response.json()) as { state: string; replayed: number };
+      return body.state === 'running' ? undefined : body;
+    },
+    { timeoutMs: 120000, description: `replay ${id} finished` },
+  );
+  return { status: start.status, ...done };
 }
