@@ -234,6 +234,17 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
   };
   const ok = (res: ServerResponse, data: unknown) =>
     send(res, 200, { errcode: 0, description: '成功', data });
+  /** HTTP 429 with Retry-After, as the gateway answers a call over the quota. */
+  const throttled = (res: ServerResponse, route: string, waitMs: number) => {
+    count(route, 'http_429');
+    stats.throttled++;
+    send(
+      res,
+      429,
+      { code: 429, description: '请求过于频繁' },
+      { 'Retry-After': String(Math.max(1, Math.ceil(waitMs / 1000))) },
+    );
+  };
   const gatewayError = (res: ServerResponse, code: number, description: string) =>
     send(res, 519, { code, description_cn: description, description });
   const business = (
@@ -373,14 +384,7 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
     if (route === 'token') {
       const wait = tokenQuota.take();
       if (wait > 0) {
-        count(route, 'http_429');
-        stats.throttled++;
-        send(
-          res,
-          429,
-          { code: 429, description: '请求过于频繁' },
-          { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
-        );
+        throttled(res, route, wait);
         return;
       }
       const appKey = url.searchParams.get('app_key') ?? '';
@@ -439,14 +443,7 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
     }
     const wait = quota.take();
     if (wait > 0) {
-      count(route, 'http_429');
-      stats.throttled++;
-      send(
-        res,
-        429,
-        { code: 429, description: '请求过于频繁' },
-        { 'Retry-After': String(Math.max(1, Math.ceil(wait / 1000))) },
-      );
+      throttled(res, route, wait);
       return;
     }
     if (faults.errorRate > 0 && random() < faults.errorRate) {
