@@ -17,14 +17,20 @@ export const SERVICE_SCHEMAS: Array<{ service: string; schema: EnvSchema }> = [
 const shown = (value: unknown): string => {
   if (value === undefined) return '';
   if (Array.isArray(value)) return value.join(',');
-  return String(value as string | number | boolean);
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean')
+    return String(value);
+  return JSON.stringify(value);
 };
 
 /** The configuration reference as Markdown, generated from the env schemas (so it cannot drift). */
 export function renderConfigReference(): string {
   const sections = SERVICE_SCHEMAS.map(({ service, schema }) => {
     const rows = Object.entries(schema).map(([name, spec]) => {
-      const value = spec.required ? '**required**' : spec.defaultValue === undefined ? '(unset)' : `\`${shown(spec.defaultValue)}\``;
+      const value = spec.required
+        ? '**required**'
+        : spec.defaultValue === undefined
+          ? '(unset)'
+          : `\`${shown(spec.defaultValue)}\``;
       return `| \`${name}\` | ${value} | ${spec.describe}${spec.secret ? ' (secret: never logged)' : ''} |`;
     });
     return [`## ${service}`, '', '| variable | default | value |', '|---|---|---|', ...rows].join('\n');
