@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessSupervisor } from './process-supervisor';
@@ -23,4 +23,27 @@ describe('ProcessSupervisor', () => {
     expect(second.exitCode).not.toBeUndefined();
     expect(second.child.signalCode).toBe('SIGTERM');
   });
+
+  it('keeps what a process writes to stderr after its stdout has closed (a crash message, say)', async () => {
+    const supervisor = new ProcessSupervisor(join(dir, 'logs'), join(dir, 'pids'));
+    const script = [
+      "process.stdout.write('first line\\n', () => {",
+      '  require("node:fs").closeSync(1);',
+      "  setTimeout(() => process.stderr.write('late line\\n'), 200);",
+      '});',
+    ].join('\n');
+    const managed = supervisor.start('late-writer', process.execPath, ['-e', script], {});
+    await managed.exited;
+    await waitForText(managed.logFile, 'late line');
+
+    expect(readFileSync(managed.logFile, 'utf8')).toBe('first line\nlate line\n');
+  });
 });
+
+async function waitForText(file: string, text: string): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    if (readFileSync(file, 'utf8').includes(text)) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`${file} never contained "${text}"`);
+}

@@ -34,8 +34,10 @@ export class ProcessSupervisor {
       env: { ...process.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    child.stdout?.pipe(log);
-    child.stderr?.pipe(log);
+    // both streams share one file: neither may end it, or the other's late output is a write after end
+    child.stdout?.pipe(log, { end: false });
+    child.stderr?.pipe(log, { end: false });
+    child.once('close', () => log.end());
     if (child.pid === undefined) throw new Error(`could not start ${name}`);
     const managed: ManagedProcess = {
       name,
@@ -52,7 +54,6 @@ export class ProcessSupervisor {
     return managed;
   }
 
-  /** The latest process started under that name (a restarted service has several). */
   /** The most recent process started under this name (a restarted service has several). */
   get(name: string): ManagedProcess | undefined {
     return [...this.processes].reverse().find((p) => p.name === name);
