@@ -1,4 +1,5 @@
 import { RetriableError, SyncError } from '@app/contracts';
+import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import { type DataSource, type QueryRunner } from 'typeorm';
 import { type AttemptRecord, type LedgerRow, type LedgerSession, type LedgerStore } from './loader.ports';
 
@@ -35,111 +36,193 @@ export function databaseError(error: unknown): unknown {
   return new RetriableError(`database: ${message}`, { reason: 'database_error', cause: error });
 }
 
-const UPSERT = `
-  INSERT INTO sales_order_ledger (
-    bill_no, trade_id, status, xingchen_id, source_modified, source_version_id, content_hash, synced_content_hash,
-    pending_operation, attempts, last_error_code, last_error_message, first_synced_at, last_synced_at, cancelled_at
-  ) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
-  ON CONFLICT (bill_no) DO UPDATE SET
-    trade_id = EXCLUDED.trade_id, status = EXCLUDED.status, xingchen_id = EXCLUDED.xingchen_id,
-    source_modified = EXCLUDED.source_modified, source_version_id = EXCLUDED.source_version_id,
-    content_hash = EXCLUDED.content_hash, synced_content_hash = EXCLUDED.synced_content_hash,
-    pending_operation = EXCLUDED.pending_operation, attempts = EXCLUDED.attempts,
-    last_error_code = EXCLUDED.last_error_code, last_error_message = EXCLUDED.last_error_message,
-    first_synced_at = EXCLUDED.first_synced_at, last_synced_at = EXCLUDED.last_synced_at,
-    cancelled_at = EXCLUDED.cancelled_at, updated_at = now()`;
+const LEDGER_COLUMNS = [
+  'bill_no',
+  'trade_id',
+  'status',
+  'xingchen_id',
+  'source_modified',
+  'source_version_id',
+  'content_hash',
+  'synced_content_hash',
+  'pending_operation',
+  'attempts',
+  'last_error_code',
+  'last_error_message',
+  'first_synced_at',
+  'last_synced_at',
+  'cancelled_at',
+] as const;
 
-const INSERT_ATTEMPT = `
-  INSERT INTO sales_order_sync_attempts
-    (bill_no, operation, outcome, xingchen_id, content_hash, source_modified, error_code, error_message, duration_ms)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`;
+const ATTEMPT_COLUMNS =
+  'bill_no, operation, outcome, xingchen_id, content_hash, source_modified, error_code, error_message, duration_ms';
+
+type SqlValue = string | number | Date | null;
+
+/** A SQL literal (the simple query protocol takes no parameters): strings through pg's escaping. */
+export function sqlLiteral(value: SqlValue): string {
+  if (value === null) return 'NULL';
+  if (value instanceof Date) return `${escapeLiteral(value.toISOString())}::timestamptz`;
+  if (typeof value === 'number') {
+    if (!Number.isSafeInteger(value)) throw new TypeError(`not an integer: ${value}`);
+    return String(value);
+  }
+  return escapeLiteral(value);
+}
+
+const rowValues = (r: LedgerRow): SqlValue[] => [
+  r.billNo,
+  r.tradeId,
+  r.status,
+  r.xingchenId,
+  r.sourceModified,
+  r.sourceVersionId,
+  r.contentHash,
+  r.syncedContentHash,
+  r.pendingOperation,
+  r.attempts,
+  r.lastErrorCode,
+  r.lastErrorMessage,
+  r.firstSyncedAt,
+  r.lastSyncedAt,
+  r.cancelledAt,
+];
+
+const upsertStatement = (row: LedgerRow): string => `
+  INSERT INTO sales_order_ledger (${LEDGER_COLUMNS.join(', ')})
+  VALUES (${rowValues(row).map(sqlLiteral).join(', ')})
+  ON CONFLICT (bill_no) DO UPDATE SET
+    ${LEDGER_COLUMNS.slice(1)
+      .map((column) => `${column} = EXCLUDED.${column}`)
+      .join(', ')}, updated_at = now()`;
+
+const attemptStatement = (a: AttemptRecord): string => `
+  INSERT INTO sales_order_sync_attempts (${ATTEMPT_COLUMNS})
+  VALUES (${[
+    a.billNo,
+    a.operation,
+    a.outcome,
+    a.xingchenId,
+    a.contentHash,
+    a.sourceModified,
+    a.errorCode,
+    a.errorMessage,
+    Math.round(a.durationMs),
+  ]
+    .map(sqlLiteral)
+    .join(', ')})`;
+
+/** Statements as one transaction, when there is more than one. */
+const atomically = (statements: string[]): string[] =>
+  statements.length > 1 ? ['BEGIN', ...statements, 'COMMIT'] : statements;
 
 /**
  * The ledger in PostgreSQL. Each bill is worked on under a session advisory lock held on one
  * pooled connection for the whole decision (a crash or a lost connection releases it), so two
- * loader replicas, or a replay racing live traffic, never decide on the same bill at once. Every
- * write is committed at once: the intent row is durable before the Xingchen call.
+ * loader replicas, or a replay racing live traffic, never decide on the same bill at once.
+ *
+ * Round trips are the loader's main cost, so a session makes few: the lock and the row are read
+ * in one (the SELECT runs after the lock is taken, with a snapshot of its own); an intent is written,
+ * with anything recorded before it, before `putIntent` resolves, since a Xingchen call follows; every
+ * other write is recorded and committed in one transaction when the work ends, followed by the
+ * unlock in the same round trip. A crash before that commit loses only what the pending intent
+ * already says: that a call's outcome is unknown.
  */
 export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async withBill<T>(billNo: string, work: (session: LedgerSession) => Promise<T>): Promise<T> {
     let runner: QueryRunner;
+    let client: PoolClient;
     try {
       runner = this.dataSource.createQueryRunner();
-      await runner.connect();
+      client = (await runner.connect()) as PoolClient;
     } catch (error) {
       throw databaseError(error);
     }
+    const lockKey = `${LOCK_NAMESPACE}, hashtext(${sqlLiteral(billNo)})`;
     let locked = false;
     let broken: unknown;
+    const run = async (statements: string[]): Promise<QueryResult[]> => {
+      try {
+        const result = (await client.query(statements.join(';\n'))) as QueryResult | QueryResult[];
+        return Array.isArray(result) ? result : [result];
+      } catch (error) {
+        broken = error;
+        throw databaseError(error);
+      }
+    };
+    let current: LedgerRow | null = null;
+    let unwritten: LedgerRow | null = null;
+    let attempts: AttemptRecord[] = [];
+    const pendingStatements = (): string[] => [
+      ...(unwritten ? [upsertStatement(unwritten)] : []),
+      ...attempts.map(attemptStatement),
+    ];
+    let outcome: T;
     try {
-      const [row] = (await runner
-        .query('SELECT pg_try_advisory_lock($1, hashtext($2)) AS locked', [LOCK_NAMESPACE, billNo])
-        .catch((error: unknown) => {
-          throw databaseError(error);
-        })) as Array<{ locked: boolean }>;
-      locked = row?.locked === true;
+      const [lock, read] = await run([
+        `SELECT pg_try_advisory_lock(${lockKey}) AS locked`,
+        `SELECT * FROM sales_order_ledger WHERE bill_no = ${sqlLiteral(billNo)}`,
+      ]);
+      locked = (lock.rows[0] as { locked?: boolean } | undefined)?.locked === true;
       if (!locked) {
         throw new RetriableError(`bill ${billNo} is being loaded by another worker`, {
           reason: 'bill_locked',
         });
       }
-      const db = async <R>(sql: string, params: unknown[]): Promise<R> => {
-        try {
-          return (await runner.query(sql, params)) as R;
-        } catch (error) {
-          broken = error;
-          throw databaseError(error);
-        }
-      };
+      current = read.rows[0] ? fromRaw(read.rows[0] as Raw) : null;
       const session: LedgerSession = {
-        get: async () => {
-          const rows = await db<Raw[]>('SELECT * FROM sales_order_ledger WHERE bill_no = $1', [billNo]);
-          return rows[0] ? fromRaw(rows[0]) : null;
+        get: () => Promise.resolve(current && { ...current }),
+        put: (row: LedgerRow) => {
+          current = { ...row };
+          unwritten = current;
+          return Promise.resolve();
         },
-        put: async (r: LedgerRow) => {
-          await db(UPSERT, [
-            r.billNo,
-            r.tradeId,
-            r.status,
-            r.xingchenId,
-            r.sourceModified,
-            r.sourceVersionId,
-            r.contentHash,
-            r.syncedContentHash,
-            r.pendingOperation,
-            r.attempts,
-            r.lastErrorCode,
-            r.lastErrorMessage,
-            r.firstSyncedAt,
-            r.lastSyncedAt,
-            r.cancelledAt,
-          ]);
+        putIntent: async (row: LedgerRow) => {
+          current = { ...row };
+          unwritten = current;
+          await run(atomically(pendingStatements()));
+          unwritten = null;
+          attempts = [];
         },
-        appendAttempt: async (a: AttemptRecord) => {
-          await db(INSERT_ATTEMPT, [
-            a.billNo,
-            a.operation,
-            a.outcome,
-            a.xingchenId,
-            a.contentHash,
-            a.sourceModified,
-            a.errorCode,
-            a.errorMessage,
-            a.durationMs,
-          ]);
+        appendAttempt: (attempt: AttemptRecord) => {
+          attempts.push(attempt);
+          return Promise.resolve();
         },
       };
-      return await work(session);
-    } finally {
+      outcome = await work(session);
+    } catch (error) {
+      // a failure to commit what was recorded outranks the work's error: the message must be retried
+      await this.finish(run, runner, locked, broken, pendingStatements(), lockKey);
+      throw error;
+    }
+    await this.finish(run, runner, locked, broken, pendingStatements(), lockKey);
+    return outcome;
+  }
+
+  /** Commits what was recorded and releases the lock in one round trip; a broken connection is closed. */
+  private async finish(
+    run: (statements: string[]) => Promise<QueryResult[]>,
+    runner: QueryRunner,
+    locked: boolean,
+    brokenBefore: unknown,
+    statements: string[],
+    lockKey: string,
+  ): Promise<void> {
+    let broken = brokenBefore;
+    try {
       if (locked && !broken) {
-        await runner
-          .query('SELECT pg_advisory_unlock($1, hashtext($2))', [LOCK_NAMESPACE, billNo])
-          .catch((error: unknown) => (broken = error));
+        await run([...atomically(statements), `SELECT pg_advisory_unlock(${lockKey})`]).catch(
+          (error: unknown) => {
+            broken = error;
+            throw error;
+          },
+        );
       }
+    } finally {
       if (broken) {
-        // never hand a connection that may still hold the lock back to the pool
+        // never hand a connection that may still hold the lock (or an aborted transaction) back to the pool
         await (
           runner as QueryRunner & { releasePostgresConnection?: (err: unknown) => Promise<void> }
         ).releasePostgresConnection?.(broken);

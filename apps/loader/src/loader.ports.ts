@@ -56,9 +56,16 @@ export interface AttemptRecord {
 
 /** Exclusive access to one bill's ledger row while a decision and its Xingchen calls run. */
 export interface LedgerSession {
+  /** The row as this session last saw or wrote it (null: the bill is new). */
   get(): Promise<LedgerRow | null>;
-  /** Inserts or replaces the whole row. */
+  /** Inserts or replaces the whole row; durable at the latest when the session ends, before its lock is released. */
   put(row: LedgerRow): Promise<void>;
+  /**
+   * Like `put`, but durable (with everything recorded before it) when it resolves: the row that
+   * says a Xingchen save is about to be made, whose outcome a crash would leave unknown.
+   */
+  putIntent(row: LedgerRow): Promise<void>;
+  /** Recorded like `put`. */
   appendAttempt(attempt: AttemptRecord): Promise<void>;
 }
 

@@ -28,24 +28,38 @@ import { compareVersions, OrderLoader } from './order-loader.service';
 
 // ---------- typed fakes ----------
 
+/** `rows` is what is durable: `put` becomes durable when the session ends, `putIntent` at once. */
 class FakeLedger implements LedgerStore {
   rows = new Map<string, LedgerRow>();
   attempts: AttemptRecord[] = [];
   puts: LedgerRow[] = [];
   async withBill<T>(billNo: string, work: (session: LedgerSession) => Promise<T>): Promise<T> {
-    return work({
-      get: async () => {
-        const row = this.rows.get(billNo);
-        return row ? { ...row } : null;
-      },
-      put: async (row) => {
-        this.rows.set(billNo, { ...row });
-        this.puts.push({ ...row });
-      },
-      appendAttempt: async (attempt) => {
-        this.attempts.push(attempt);
-      },
-    });
+    let current = this.rows.get(billNo) ?? null;
+    let unwritten: LedgerRow | null = null;
+    const record = (row: LedgerRow) => {
+      current = { ...row };
+      unwritten = current;
+      this.puts.push({ ...row });
+    };
+    const flush = () => {
+      if (unwritten) this.rows.set(billNo, { ...unwritten });
+      unwritten = null;
+    };
+    try {
+      return await work({
+        get: async () => current && { ...current },
+        put: async (row) => record(row),
+        putIntent: async (row) => {
+          record(row);
+          flush();
+        },
+        appendAttempt: async (attempt) => {
+          this.attempts.push(attempt);
+        },
+      });
+    } finally {
+      flush();
+    }
   }
 }
 

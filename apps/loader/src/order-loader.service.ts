@@ -239,7 +239,7 @@ export class OrderLoader {
       pendingOperation: operation,
       xingchenId: xingchenId ?? accepted.xingchenId,
     };
-    await session.put(intent);
+    await session.putIntent(intent);
     return this.call(session, intent, order, ids, xingchenId, true);
   }
 
@@ -382,7 +382,7 @@ export class OrderLoader {
       'bill number already in Xingchen; adopting it and modifying by id',
     );
     const intent: LedgerRow = { ...tried, xingchenId: found, pendingOperation: 'modify', status: 'pending' };
-    await session.put(intent);
+    await session.putIntent(intent);
     return this.call(session, intent, order, ids, found, false);
   }
 
