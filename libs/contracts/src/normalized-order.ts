@@ -7,11 +7,10 @@ import {
   IsOptional,
   IsString,
   Matches,
-  ValidateNested,
   validateSync,
   type ValidationError,
 } from 'class-validator';
-import { plainToInstance, Type } from 'class-transformer';
+import { instantiateContract, Nested } from './nested-contract';
 
 /** Decimal numbers travel as strings, never as binary floating point. */
 export const DECIMAL_PATTERN = /^-?\d+(\.\d+)?$/;
@@ -63,13 +62,10 @@ export class NormalizedSalesOrder {
   @IsString() @IsNotEmpty() billNo!: string;
   @Matches(DATE_PATTERN) billDate!: string;
   @IsString() @IsNotEmpty() customerNumber!: string;
-  @IsOptional() @ValidateNested() @Type(() => ProjectField) project?: ProjectField;
+  @IsOptional() @Nested(() => ProjectField) project?: ProjectField;
   @IsOptional() @IsString() remark?: string;
-  @ArrayMinSize(1)
-  @ValidateNested({ each: true })
-  @Type(() => NormalizedOrderLine)
-  lines!: NormalizedOrderLine[];
-  @ValidateNested() @Type(() => OrderSource) source!: OrderSource;
+  @ArrayMinSize(1) @Nested(() => NormalizedOrderLine, { each: true }) lines!: NormalizedOrderLine[];
+  @Nested(() => OrderSource) source!: OrderSource;
   /** sha256 (hex) over the business fields only: a new logistics number does not change it. */
   @Matches(/^[0-9a-f]{64}$/) contentHash!: string;
 }
@@ -79,7 +75,7 @@ export class OrderCancellation {
   @Equals('cancellation') kind!: 'cancellation';
   @Equals(NORMALIZED_ORDER_SCHEMA_VERSION) schemaVersion!: number;
   @IsString() @IsNotEmpty() billNo!: string;
-  @ValidateNested() @Type(() => OrderSource) source!: OrderSource;
+  @Nested(() => OrderSource) source!: OrderSource;
 }
 
 export type NormalizedOrderMessage = NormalizedSalesOrder | OrderCancellation;
@@ -105,7 +101,12 @@ export function validateContract<T extends object>(cls: new () => T, plain: unkn
   if (typeof plain !== 'object' || plain === null || Array.isArray(plain)) {
     throw new SchemaValidationError(['message is not a JSON object']);
   }
-  const instance = plainToInstance(cls, plain);
+  let instance: T;
+  try {
+    instance = instantiateContract(cls, plain as Record<string, unknown>);
+  } catch (error) {
+    throw new SchemaValidationError([error instanceof Error ? error.message : String(error)]);
+  }
   const errors = validateSync(instance, { forbidUnknownValues: true, whitelist: false });
   if (errors.length > 0) throw new SchemaValidationError(flatten(errors));
   return instance;

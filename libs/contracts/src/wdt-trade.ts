@@ -1,5 +1,5 @@
-import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches, ValidateNested } from 'class-validator';
-import { Type } from 'class-transformer';
+import { IsArray, IsInt, IsNotEmpty, IsOptional, IsString, Matches } from 'class-validator';
+import { Nested } from './nested-contract';
 import { DECIMAL_PATTERN } from './normalized-order';
 
 /** WDT `yyyy-MM-dd HH:mm:ss`, always Beijing time (Asia/Shanghai, +08:00). */
@@ -46,6 +46,6 @@ export class WdtTrade {
   @IsOptional() @IsString() version_id?: string;
   @IsOptional() @IsString() shop_name?: string;
   @IsOptional() @IsInt() refund_status?: number;
-  @IsArray() @ValidateNested({ each: true }) @Type(() => WdtTradeLine) goods_list!: WdtTradeLine[];
+  @IsArray() @Nested(() => WdtTradeLine, { each: true }) goods_list!: WdtTradeLine[];
   [extra: string]: unknown;
 }
