@@ -55,6 +55,7 @@ export class ExtractorService {
         status: config.WDT_STATUS_FILTER === 'all' ? undefined : Number(config.WDT_STATUS_FILTER),
         windowConcurrency: config.WINDOW_CONCURRENCY,
         pageConcurrency: config.PAGE_CONCURRENCY,
+        maxUnackedTrades: config.MAX_UNACKED_TRADES,
         rereadAttempts: config.WINDOW_REREAD_ATTEMPTS,
       },
       metrics,

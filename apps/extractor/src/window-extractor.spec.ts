@@ -222,4 +222,45 @@ describe('WindowExtractor', () => {
     expect(progress).toEqual([]);
     expect(wdt.calls.length).toBeLessThanOrEqual(options.windowConcurrency);
   });
+
+  it('stops fetching while Kafka has not acknowledged maxUnackedTrades trades, and resumes as acks come in', async () => {
+    const { wdt, progress, onProgress } = setup();
+    for (let hour = 10; hour < 14; hour++)
+      for (let i = 0; i < 6; i++) wdt.add(trade(`U${hour}${i}`, `2024-01-01 ${hour}:0${i}:00`));
+    const acks: Array<() => void> = [];
+    const sent: string[] = [];
+    const holdingSink = {
+      send: (_topic: string, messages: OutgoingMessage[]) =>
+        new Promise<void>((resolve) =>
+          acks.push(() => {
+            sent.push(...messages.map((m) => m.key!));
+            resolve();
+          }),
+        ),
+    };
+    const bounded = new WindowExtractor(
+      wdt,
+      holdingSink,
+      { ...options, maxUnackedTrades: 4 },
+      createMetrics(new Registry()),
+      logger,
+    );
+    const running = bounded.extract(hours('2024-01-01 10:00:00', 4), 'live', onProgress);
+    await waitUntil(() => acks.length === 2);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    expect(wdt.calls).toHaveLength(2); // 2 pages of 2 trades: the budget of 4 is used up
+    while (sent.length < 24) {
+      await waitUntil(() => acks.length > 0);
+      acks.shift()!();
+    }
+    await running;
+    expect(new Set(sent).size).toBe(24);
+    expect(progress.at(-1)).toBe('2024-01-01 13:59:59');
+  });
 });
+
+async function waitUntil(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !condition(); i++) await new Promise((resolve) => setImmediate(resolve));
+  if (!condition()) throw new Error('condition never held');
+}

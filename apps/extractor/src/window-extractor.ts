@@ -19,7 +19,11 @@ import {
   type TradePage,
   type TradeQuery,
 } from '@app/wdt-client';
+import { UnackedBudget } from './unacked-budget';
 import { type TimeWindow } from './window-planner';
+
+/** Default of `maxUnackedTrades`: 20 full pages, a few MiB of JSON. */
+export const DEFAULT_MAX_UNACKED_TRADES = 2000;
 
 /** Schema version of `erp.wdt.trade.raw.v1` payloads (the WDT trade as WDT sends it). */
 export const RAW_TRADE_SCHEMA_VERSION = '1';
@@ -40,6 +44,8 @@ export interface WindowExtractorOptions {
   windowConcurrency: number;
   pageConcurrency: number;
   rereadAttempts: number;
+  /** Trades fetched and not yet acknowledged by Kafka, across all windows, before fetching waits. */
+  maxUnackedTrades?: number;
   /** Attempts per page for transport/5xx failures before the cycle gives up (a 1012 waits and retries). */
   pageAttempts?: number;
   retryInitialMs?: number;
@@ -99,6 +105,7 @@ async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Prom
  */
 export class WindowExtractor {
   private readonly dlqTopic: string;
+  private readonly unacked: UnackedBudget;
 
   constructor(
     private readonly source: TradeSource,
@@ -108,6 +115,7 @@ export class WindowExtractor {
     private readonly logger: Logger,
   ) {
     this.dlqTopic = deadLetterTopic(options.rawTopic);
+    this.unacked = new UnackedBudget(options.maxUnackedTrades ?? DEFAULT_MAX_UNACKED_TRADES);
   }
 
   async extract(
@@ -200,26 +208,37 @@ export class WindowExtractor {
     const seen = new Set<string>();
     let trades = 0;
     let invalid = 0;
-    const take = (page: TradePage) => {
+    const take = (page: TradePage, reserved: number) => {
       this.metrics.extractorPages.inc();
       this.metrics.extractorTradesFetched.inc(page.trades.length + page.invalid.length);
       trades += page.trades.length;
       invalid += page.invalid.length;
       for (const trade of page.trades) seen.add(trade.trade_no);
       page.invalid.forEach((bad, index) => seen.add(bad.tradeNo ?? `#invalid-${page.pageNo}-${index}`));
-      publishing.push(this.publish(page));
+      publishing.push(this.publish(page).finally(() => this.unacked.release(reserved)));
+    };
+    /** A page is fetched only when the trades it may hold fit in the unacknowledged budget. */
+    const fetchAndTake = async (pageNo: number): Promise<TradePage> => {
+      const reserved = await this.unacked.acquire(this.options.pageSize, signal);
+      let page: TradePage;
+      try {
+        page = await this.fetchPage({ ...query, pageNo }, signal);
+      } catch (error) {
+        this.unacked.release(reserved);
+        throw error;
+      }
+      take(page, reserved);
+      return page;
     };
     try {
-      const first = await this.fetchPage({ ...query, pageNo: 0 }, signal);
-      take(first);
+      const first = await fetchAndTake(0);
       const pageCount = Math.ceil(first.totalCount / this.options.pageSize);
       const rest = Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => i + 1);
       let why: string | undefined;
       await mapLimit(rest, this.options.pageConcurrency, async (pageNo) => {
-        const page = await this.fetchPage({ ...query, pageNo }, signal);
+        const page = await fetchAndTake(pageNo);
         if (page.totalCount !== first.totalCount)
           why ??= `total_count ${first.totalCount} → ${page.totalCount}`;
-        take(page);
       });
       if (!why && seen.size !== first.totalCount)
         why = `${seen.size} distinct trades for total_count ${first.totalCount}`;

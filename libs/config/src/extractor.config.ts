@@ -68,6 +68,8 @@ export const extractorEnv = {
   WINDOW_CONCURRENCY: env.int({ default: 32, min: 1, max: 1024 }),
   /** Page requests of one window in flight at once. */
   PAGE_CONCURRENCY: env.int({ default: 4, min: 1, max: 64 }),
+  /** Trades fetched and not yet acknowledged by Kafka before fetching waits: bounds memory when Kafka lags. */
+  MAX_UNACKED_TRADES: env.int({ default: 2000, min: 1, max: 1_000_000 }),
   /** Re-reads of a window whose total_count changed while paging before the cycle gives up and retries later. */
   WINDOW_REREAD_ATTEMPTS: env.int({ default: 5, min: 1, max: 100 }),
   RAW_TOPIC: env.string({ default: 'erp.wdt.trade.raw.v1' }),
