@@ -95,8 +95,15 @@ export class KafkaRunnerTransport extends Server implements CustomTransportStrat
     return this.runners as T;
   }
 
+  /** Nest's look-up JSON-parses the pattern first and throws for every plain topic name: once per topic. */
+  private readonly handlersByTopic = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
+
   private async dispatch(message: ConsumedMessage): Promise<HandlerOutcome | void> {
-    const handler = this.getHandlerByPattern(message.topic);
+    let handler = this.handlersByTopic.get(message.topic);
+    if (!handler) {
+      handler = this.getHandlerByPattern(message.topic);
+      if (handler) this.handlersByTopic.set(message.topic, handler);
+    }
     if (!handler)
       throw new NonRetriableError(`no handler for topic ${message.topic}`, { reason: 'no_handler' });
     const result = (await handler(message)) as unknown;
