@@ -12,6 +12,7 @@ import {
   type Clock,
   type ExtractorConfig,
 } from './extractor.tokens';
+import { RecentlyPublished } from './recently-published';
 import { WindowExtractor, type RangeResult } from './window-extractor';
 import { planRange, planWindows } from './window-planner';
 
@@ -34,6 +35,7 @@ export class ExtractorService {
   readonly holder: string;
   private readonly checkpoints: CheckpointRepository;
   private readonly extractor: WindowExtractor;
+  private readonly recentlyPublished = new RecentlyPublished();
 
   constructor(
     @Inject(EXTRACTOR_CONFIG) private readonly config: ExtractorConfig,
@@ -56,6 +58,7 @@ export class ExtractorService {
         windowConcurrency: config.WINDOW_CONCURRENCY,
         pageConcurrency: config.PAGE_CONCURRENCY,
         maxUnackedTrades: config.MAX_UNACKED_TRADES,
+        recentlyPublished: this.recentlyPublished,
         rereadAttempts: config.WINDOW_REREAD_ATTEMPTS,
       },
       metrics,
@@ -84,6 +87,7 @@ export class ExtractorService {
       maxSpanSeconds: this.config.MAX_WINDOW_SPAN_SECONDS,
     });
     if (windows.length === 0) return { kind: 'caught_up' };
+    this.recentlyPublished.forgetBefore(windows[0].startMs);
 
     // keep the lease while the cycle runs; losing it aborts the cycle (writes are fenced anyway)
     const lost = new AbortController();
@@ -114,8 +118,12 @@ export class ExtractorService {
         async (endMs) => {
           // the first answers may show that our clock runs ahead of WDT's: never past WDT's now − lag
           const ms = Math.min(endMs, this.sourceNow() - this.config.SAFETY_LAG_SECONDS * 1000);
-          if (!(await this.checkpoints.advance(this.holder, Math.floor(ms / 1000) * 1000)))
-            throw new LeaseLostError();
+          const checkpointMs = Math.floor(ms / 1000) * 1000;
+          if (!(await this.checkpoints.advance(this.holder, checkpointMs))) throw new LeaseLostError();
+          // the next cycle starts its first window here: nothing modified before it is read again
+          this.recentlyPublished.forgetBefore(
+            checkpointMs + 1000 - this.config.WINDOW_OVERLAP_SECONDS * 1000,
+          );
           this.observe(ms);
         },
         abort,

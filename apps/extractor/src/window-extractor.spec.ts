@@ -4,6 +4,7 @@ import { FatalError, RetriableError, type WdtTrade } from '@app/contracts';
 import { type OutgoingMessage } from '@app/kafka';
 import { createMetrics } from '@app/observability';
 import { formatWdtTime, parseWdtTime, type TradePage, type TradeQuery } from '@app/wdt-client';
+import { RecentlyPublished } from './recently-published';
 import { WindowExtractor, type TradeSource } from './window-extractor';
 import { planWindows } from './window-planner';
 
@@ -109,7 +110,7 @@ describe('WindowExtractor', () => {
     );
     const result = await extractor.extract(hours('2024-01-01 10:00:00', 2), 'live', onProgress);
     expect(sink.keys().sort()).toEqual(['A1', 'A2', 'A3', 'A4', 'A5', 'A6']);
-    expect(result).toEqual({ windows: 2, pages: 3, trades: 6, invalid: 0, rereads: 0 });
+    expect(result).toEqual({ windows: 2, pages: 3, trades: 6, invalid: 0, rereads: 0, unchanged: 0 });
     expect(progress[progress.length - 1]).toBe('2024-01-01 11:59:59');
     const first = sink.sent.find((s) => s.message.key === 'A4')!.message;
     expect(first.headers).toEqual({
@@ -257,6 +258,64 @@ describe('WindowExtractor', () => {
     await running;
     expect(new Set(sent).size).toBe(24);
     expect(progress.at(-1)).toBe('2024-01-01 13:59:59');
+  });
+
+  it('live: a trade re-read with the payload Kafka acknowledged is not sent again; a changed one, a new one and a backfill are', async () => {
+    const { wdt, sink, metrics, onProgress } = setup();
+    const recent = new RecentlyPublished();
+    const live = new WindowExtractor(wdt, sink, { ...options, recentlyPublished: recent }, metrics, logger);
+    wdt.add(trade('R1', '2024-01-01 10:10:00'), trade('R2', '2024-01-01 10:20:00'));
+    const window = hours('2024-01-01 10:00:00', 1);
+
+    const firstRead = await live.extract(window, 'live', onProgress);
+    const overlapRead = await live.extract(window, 'live', onProgress);
+    expect(firstRead.unchanged).toBe(0);
+    expect(overlapRead.unchanged).toBe(2);
+    expect(sink.keys()).toEqual(['R1', 'R2']);
+
+    wdt.add(
+      { ...trade('R2', '2024-01-01 10:20:00'), receiver_name: '李四' },
+      trade('R3', '2024-01-01 10:30:00'),
+    );
+    const afterChange = await live.extract(window, 'live', onProgress);
+    expect(afterChange.unchanged).toBe(1);
+    expect(sink.keys()).toEqual(['R1', 'R2', 'R2', 'R3']);
+
+    await live.extract(window, 'backfill', async () => undefined);
+    expect(sink.keys()).toEqual(['R1', 'R2', 'R2', 'R3', 'R1', 'R2', 'R3']);
+    expect(
+      await metrics.registry.getSingleMetricAsString('erpsync_extractor_trades_unchanged_total'),
+    ).toMatch(/erpsync_extractor_trades_unchanged_total 3$/m);
+  });
+
+  it('live: a payload whose send failed is not taken as sent, so the next read sends it', async () => {
+    const { wdt, metrics, onProgress } = setup();
+    const recent = new RecentlyPublished();
+    let failNext = true;
+    const sent: string[] = [];
+    const flakySink = {
+      send: async (_topic: string, messages: OutgoingMessage[]) => {
+        if (failNext) {
+          failNext = false;
+          throw new RetriableError('broker unavailable', { reason: 'produce_failed' });
+        }
+        sent.push(...messages.map((m) => m.key!));
+      },
+    };
+    const live = new WindowExtractor(
+      wdt,
+      flakySink,
+      { ...options, recentlyPublished: recent },
+      metrics,
+      logger,
+    );
+    wdt.add(trade('F1', '2024-01-01 10:10:00'));
+    const window = hours('2024-01-01 10:00:00', 1);
+
+    await expect(live.extract(window, 'live', onProgress)).rejects.toThrow('broker unavailable');
+    const retry = await live.extract(window, 'live', onProgress);
+    expect(retry.unchanged).toBe(0);
+    expect(sent).toEqual(['F1']);
   });
 });
 

@@ -13,12 +13,14 @@ import { type OutgoingMessage } from '@app/kafka';
 import { type Metrics } from '@app/observability';
 import {
   formatWdtTime,
+  parseWdtTime,
   tryParseWdtTime,
   wdtTimeToIso,
   type InvalidTrade,
   type TradePage,
   type TradeQuery,
 } from '@app/wdt-client';
+import { RecentlyPublished } from './recently-published';
 import { UnackedBudget } from './unacked-budget';
 import { type TimeWindow } from './window-planner';
 
@@ -46,6 +48,8 @@ export interface WindowExtractorOptions {
   rereadAttempts: number;
   /** Trades fetched and not yet acknowledged by Kafka, across all windows, before fetching waits. */
   maxUnackedTrades?: number;
+  /** Live mode: trades whose exact payload Kafka acknowledged before are not sent again. */
+  recentlyPublished?: RecentlyPublished;
   /** Attempts per page for transport/5xx failures before the cycle gives up (a 1012 waits and retries). */
   pageAttempts?: number;
   retryInitialMs?: number;
@@ -60,6 +64,8 @@ export interface RangeResult {
   trades: number;
   invalid: number;
   rereads: number;
+  /** Trades read again and not sent: their payload was acknowledged before (live mode). */
+  unchanged: number;
 }
 
 const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
@@ -124,7 +130,7 @@ export class WindowExtractor {
     onProgress: (checkpointMs: number) => Promise<void>,
     signal?: AbortSignal,
   ): Promise<RangeResult> {
-    const total: RangeResult = { windows: 0, pages: 0, trades: 0, invalid: 0, rereads: 0 };
+    const total: RangeResult = { windows: 0, pages: 0, trades: 0, invalid: 0, rereads: 0, unchanged: 0 };
     const done = new Array<boolean>(windows.length).fill(false);
     let prefix = 0;
     let progress = Promise.resolve();
@@ -139,6 +145,7 @@ export class WindowExtractor {
         total.trades += result.trades;
         total.invalid += result.invalid;
         total.rereads += result.rereads;
+        total.unchanged += result.unchanged;
         done[index] = true;
         const before = prefix;
         while (prefix < windows.length && done[prefix]) prefix++;
@@ -158,18 +165,20 @@ export class WindowExtractor {
     window: TimeWindow,
     mode: ExtractMode,
     signal?: AbortSignal,
-  ): Promise<{ pages: number; trades: number; invalid: number; rereads: number }> {
+  ): Promise<Omit<RangeResult, 'windows'>> {
     let pages = 0;
     let trades = 0;
     let invalid = 0;
+    let unchanged = 0;
     for (let attempt = 1; attempt <= this.options.rereadAttempts; attempt++) {
-      const pass = await this.readOnce(window, signal);
+      const pass = await this.readOnce(window, mode, signal);
       pages += pass.pages;
       trades += pass.trades;
       invalid += pass.invalid;
+      unchanged += pass.unchanged;
       if (pass.stable) {
         this.metrics.extractorWindows.inc({ mode });
-        return { pages, trades, invalid, rereads: attempt - 1 };
+        return { pages, trades, invalid, rereads: attempt - 1, unchanged };
       }
       this.logger.info(
         { start: formatWdtTime(window.startMs), end: formatWdtTime(window.endMs), attempt, reason: pass.why },
@@ -189,6 +198,7 @@ export class WindowExtractor {
         trades: trades + left.trades + right.trades,
         invalid: invalid + left.invalid + right.invalid,
         rereads: this.options.rereadAttempts + left.rereads + right.rereads,
+        unchanged: unchanged + left.unchanged + right.unchanged,
       };
     }
     throw new RetriableError(`the window ${formatWdtTime(window.startMs)} kept changing while paging`, {
@@ -197,7 +207,7 @@ export class WindowExtractor {
   }
 
   /** Reads every page of a window once and publishes what it got (acknowledged when it returns). */
-  private async readOnce(window: TimeWindow, signal?: AbortSignal) {
+  private async readOnce(window: TimeWindow, mode: ExtractMode, signal?: AbortSignal) {
     const query: TradeQuery = {
       startTime: formatWdtTime(window.startMs),
       endTime: formatWdtTime(window.endMs),
@@ -208,6 +218,7 @@ export class WindowExtractor {
     const seen = new Set<string>();
     let trades = 0;
     let invalid = 0;
+    let unchanged = 0;
     const take = (page: TradePage, reserved: number) => {
       this.metrics.extractorPages.inc();
       this.metrics.extractorTradesFetched.inc(page.trades.length + page.invalid.length);
@@ -215,7 +226,9 @@ export class WindowExtractor {
       invalid += page.invalid.length;
       for (const trade of page.trades) seen.add(trade.trade_no);
       page.invalid.forEach((bad, index) => seen.add(bad.tradeNo ?? `#invalid-${page.pageNo}-${index}`));
-      publishing.push(this.publish(page).finally(() => this.unacked.release(reserved)));
+      const publication = this.publish(page, mode);
+      unchanged += publication.unchanged;
+      publishing.push(publication.acknowledged.finally(() => this.unacked.release(reserved)));
     };
     /** A page is fetched only when the trades it may hold fit in the unacknowledged budget. */
     const fetchAndTake = async (pageNo: number): Promise<TradePage> => {
@@ -243,7 +256,14 @@ export class WindowExtractor {
       if (!why && seen.size !== first.totalCount)
         why = `${seen.size} distinct trades for total_count ${first.totalCount}`;
       await Promise.all(publishing);
-      return { stable: why === undefined, why, pages: pageCount === 0 ? 1 : pageCount, trades, invalid };
+      return {
+        stable: why === undefined,
+        why,
+        pages: pageCount === 0 ? 1 : pageCount,
+        trades,
+        invalid,
+        unchanged,
+      };
     } catch (error) {
       await Promise.allSettled(publishing);
       throw error;
@@ -282,14 +302,31 @@ export class WindowExtractor {
     }
   }
 
-  private async publish(page: TradePage): Promise<void> {
+  /** Sends a page; `unchanged` trades were skipped (live mode: the same payload was acknowledged before). */
+  private publish(page: TradePage, mode: ExtractMode): { acknowledged: Promise<void>; unchanged: number } {
+    const recent = mode === 'live' ? this.options.recentlyPublished : undefined;
     const sends: Promise<void>[] = [];
-    if (page.trades.length > 0)
+    const outgoing: Array<{ trade: WdtTrade; message: OutgoingMessage; digest?: string }> = [];
+    let unchanged = 0;
+    for (const trade of page.trades) {
+      const message = this.message(trade);
+      const digest = recent && RecentlyPublished.digest(message.value);
+      if (recent && digest && recent.has(trade.trade_no, digest)) unchanged++;
+      else outgoing.push({ trade, message, digest });
+    }
+    if (unchanged > 0) this.metrics.extractorTradesUnchanged.inc(unchanged);
+    if (outgoing.length > 0)
       sends.push(
-        this.sink.send(
-          this.options.rawTopic,
-          page.trades.map((trade) => this.message(trade)),
-        ),
+        this.sink
+          .send(
+            this.options.rawTopic,
+            outgoing.map((entry) => entry.message),
+          )
+          .then(() => {
+            // only what Kafka acknowledged may be skipped later
+            for (const { trade, digest } of outgoing)
+              if (recent && digest) recent.remember(trade.trade_no, parseWdtTime(trade.modified), digest);
+          }),
       );
     if (page.invalid.length > 0) {
       sends.push(
@@ -309,7 +346,7 @@ export class WindowExtractor {
         );
       }
     }
-    await Promise.all(sends);
+    return { acknowledged: Promise.all(sends).then(() => undefined), unchanged };
   }
 
   private message(trade: WdtTrade): OutgoingMessage {

@@ -69,6 +69,11 @@ export function createMetrics(registry: Registry) {
       help: 'Trades read from WDT',
       registers,
     }),
+    extractorTradesUnchanged: new Counter({
+      name: 'erpsync_extractor_trades_unchanged_total',
+      help: 'Trades re-read (overlap, re-read window) and not sent again: Kafka already acknowledged that exact payload',
+      registers,
+    }),
     extractorWindows: new Counter({
       name: 'erpsync_extractor_windows_total',
       help: 'Windows completed by the extractor',
