@@ -74,7 +74,11 @@ describe('./erpsync check: the WDT sandbox, the Xingchen sandbox and the ledger 
       id: stored.id,
       material_entity: [{ ...body.material_entity[0], qty: '5' }, ...body.material_entity.slice(1)],
     });
-    const unsent = { ...second, trade_no: `${second.trade_no}-UNSENT`, trade_id: `${second.trade_id}9` };
+    const unsent = {
+      ...second,
+      trade_no: `${second.trade_no}-UNSENT`,
+      trade_id: `${String(second.trade_id)}9`,
+    };
     const added = await fetch(`${wdt.url}/__sandbox/trades`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
