@@ -63,7 +63,7 @@ if (!available)
     expect(result.notes).toEqual([
       'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
     ]);
-    expect(result.expressions).toBe(41 + 9); // board targets + alert rules
+    expect(result.expressions).toBe(42 + 9); // board targets + alert rules
   });
 
   it('fails on a metric name with a typo', async () => {
