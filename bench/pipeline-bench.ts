@@ -19,7 +19,8 @@
  *
  * Run: npm run bench [-- --orders 100000] [--json]    (options: see USAGE below)
  */
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { processEnv } from '@app/config';
 import { loadMappingFile } from '@app/mapping';
@@ -44,7 +45,8 @@ import { ratio, report, type RatioRow } from './lib/report';
 
 const USAGE = `npm run bench -- [--orders N] [--repeat R] [--latency-rate R] [--latency-seconds S]
   [--p6-orders N] [--naive-orders N] [--p6-quota Q] [--partitions N] [--json]
-  [--env SERVICE:NAME=VALUE …]   extra environment of one pipeline process (experiments)`;
+  [--env SERVICE:NAME=VALUE …]   extra environment of one pipeline process (experiments)
+  [--profile DIR]                a V8 CPU profile of each service, DIR/<service>-<pid>.cpuprofile`;
 
 const KNOWN = [
   'orders',
@@ -57,6 +59,7 @@ const KNOWN = [
   'partitions',
   'json',
   'env',
+  'profile',
 ];
 function option(name: string, fallback: number): number {
   const index = process.argv.indexOf(`--${name}`);
@@ -95,6 +98,33 @@ const P6_SAVE_LATENCY_MS = 200;
 const POLL_INTERVAL_SECONDS = 0.1;
 const SAFETY_LAG_SECONDS = 1;
 const UNLIMITED_PER_MINUTE = 6_000_000;
+/** The services' NODE_OPTIONS as k8s/base deploys them (the heap cap inside the pod's memory limit). */
+const DEPLOYED_NODE_OPTIONS = deployedNodeOptions();
+const PROFILE_DIR = stringOption('profile');
+/** What the services run with: as deployed, plus the profiler preload with `--profile`. */
+const SERVICE_NODE_OPTIONS = PROFILE_DIR
+  ? `${DEPLOYED_NODE_OPTIONS} -r ${join(__dirname, 'lib', 'cpu-profile-preload.js')}`
+  : DEPLOYED_NODE_OPTIONS;
+
+const SERVICE_ENV: Record<string, string> = {
+  NODE_OPTIONS: SERVICE_NODE_OPTIONS,
+  ...(PROFILE_DIR ? { CPU_PROFILE_DIR: resolve(PROFILE_DIR) } : {}),
+};
+
+function stringOption(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index < 0) return undefined;
+  const value = process.argv[index + 1];
+  if (!value || value.startsWith('--')) throw new Error(`--${name} needs a value\n${USAGE}`);
+  return value;
+}
+
+function deployedNodeOptions(): string {
+  const manifest = readFileSync(join(repoRoot, 'k8s', 'base', 'loader.yaml'), 'utf8');
+  const match = /- name: NODE_OPTIONS\s+value: '([^']*)'/.exec(manifest);
+  if (!match) throw new Error('k8s/base/loader.yaml sets no NODE_OPTIONS');
+  return match[1];
+}
 
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl =
@@ -252,7 +282,7 @@ async function measureBaseline(
     perfTools.push(figures);
   }
 
-  const bare = await BareProcess.start(brokers);
+  const bare = await BareProcess.start(brokers, DEPLOYED_NODE_OPTIONS);
   try {
     await sleep(1000);
     const rssIdleMiB = await steadyRss(bare.pid);
@@ -338,12 +368,17 @@ async function main(): Promise<void> {
           XINGCHEN_SANDBOX_TOKEN_RATE_LIMIT_PER_MINUTE: '0',
         },
         extractor: {
+          ...SERVICE_ENV,
           POLL_INTERVAL_SECONDS: String(POLL_INTERVAL_SECONDS),
           WINDOW_OVERLAP_SECONDS: '0',
           SAFETY_LAG_SECONDS: String(SAFETY_LAG_SECONDS),
           WDT_RATE_LIMIT_PER_MINUTE: '100000',
         },
-        loader: { XINGCHEN_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE) },
+        transformer: SERVICE_ENV,
+        loader: {
+          ...SERVICE_ENV,
+          XINGCHEN_RATE_LIMIT_PER_MINUTE: String(UNLIMITED_PER_MINUTE),
+        },
       },
     });
     for (const extra of EXTRA_ENV) stack.setEnv(extra.name, { [extra.key]: extra.value });
@@ -607,7 +642,7 @@ async function main(): Promise<void> {
       const growth = rssEnd[n] / rssHalf[n] - 1;
       const row = ratio({
         id: `P8 ${n}`,
-        description: `steady RSS after ${ORDERS} orders ÷ bare NestJS + kafkajs process (idle, connected)`,
+        description: `steady RSS after ${ORDERS} orders ÷ bare NestJS + kafkajs process (idle, connected), both with NODE_OPTIONS ${DEPLOYED_NODE_OPTIONS} as deployed`,
         numerator: rssEnd[n],
         denominator: baseline.rssIdleMiB,
         unit: 'MiB',

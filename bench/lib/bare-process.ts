@@ -11,9 +11,10 @@ export class BareProcess {
   private waiting: ((reply: Reply) => void) | undefined;
   private exited = false;
 
-  private constructor(brokers: string[]) {
+  private constructor(brokers: string[], nodeOptions: string) {
     this.child = spawn(process.execPath, [join(__dirname, 'bare-kafka-service.js'), brokers.join(',')], {
       stdio: ['pipe', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: nodeOptions },
     });
     this.child.once('exit', () => {
       this.exited = true;
@@ -34,8 +35,9 @@ export class BareProcess {
     });
   }
 
-  static async start(brokers: string[]): Promise<BareProcess> {
-    const bare = new BareProcess(brokers);
+  /** `nodeOptions`: the services' NODE_OPTIONS, so that both sides run with the same heap limit. */
+  static async start(brokers: string[], nodeOptions = ''): Promise<BareProcess> {
+    const bare = new BareProcess(brokers, nodeOptions);
     const ready = await bare.next(60_000);
     if (ready.event !== 'ready') throw new Error(`bare process: ${String(ready.message)}`);
     return bare;
