@@ -11,7 +11,7 @@ import { type INestApplication } from '@nestjs/common';
 import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { createExtractorApp } from '../apps/extractor/src/extractor.app';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';

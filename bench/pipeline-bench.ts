@@ -24,7 +24,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { processEnv } from '@app/config';
 import { loadMappingFile } from '@app/mapping';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { repoRoot, startLocalKafka, stopLocalKafka } from '../apps/cli/src/stack/local-infra';
 import {
   freePorts,

@@ -1,5 +1,5 @@
-import { deadLetterTopic } from '@app/contracts';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
+
 import { join } from 'node:path';
 import { repoRoot } from '../apps/cli/src/stack/local-infra';
 import { sumOf } from '../apps/cli/src/stack/prometheus-text';

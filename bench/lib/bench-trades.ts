@@ -1,4 +1,4 @@
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { loadMappingFile, mapTrade, type MappingRules } from '@app/mapping';
 import { generateTradeTimelines, type SandboxTrade } from '../../apps/wdt-sandbox/src/trade-generator';
 

@@ -1,8 +1,8 @@
 import { WDT_SANDBOX_DEFAULTS } from '@app/config';
-import { type NormalizedSalesOrder } from '@app/contracts';
+import { type NormalizedSalesOrder, formatWdtTime } from '@app/contracts';
 import { mapTrade, type MappingRules } from '@app/mapping';
 import { createServiceMetrics } from '@app/observability';
-import { WdtClient, formatWdtTime } from '@app/wdt-client';
+import { WdtClient } from '@app/wdt-client';
 import { XingchenClient, type SalesOrderBody } from '@app/xingchen-client';
 
 export interface NaiveSyncOptions {

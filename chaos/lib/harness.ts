@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MappingRules } from '@app/mapping';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { checkSandboxes, type CheckResult } from '../../apps/cli/src/check.command';
 import { repoRoot } from '../../apps/cli/src/stack/local-infra';
 import {

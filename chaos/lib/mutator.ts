@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 
 /** A WDT trade as the sandbox serves it. */
 export type SandboxTrade = Record<string, unknown> & { trade_no: string; modified: string };

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { readAll, type ReadRecord } from '@app/testing';
-import { parseWdtTime } from '@app/wdt-client';
+import { parseWdtTime } from '@app/contracts';
 import { type SandboxTrade } from './mutator';
 
 /** The extractor's live checkpoint (epoch ms) straight from its table; null before the first window. */

@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { Decimal } from 'decimal.js';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import {
   type E2eStack,

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { repo, runDemo } from './e2e-stack';
 
 type Trade = Record<string, unknown>;

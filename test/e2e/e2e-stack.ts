@@ -13,7 +13,7 @@ import {
   SANDBOX_CREDENTIALS,
   type StackOptions,
 } from '../../apps/cli/src/stack/pipeline-stack';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 
 export const repo = join(__dirname, '..', '..');
 export const demoMapping = join(repo, 'config', 'mapping.demo.yaml');

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
 import { formatReport } from '@app/reconciliation';
-import { parseWdtTime, formatWdtTime } from '@app/wdt-client';
+import { parseWdtTime, formatWdtTime } from '@app/contracts';
 import { checkKnownOptions, intOption, stringOption, UsageError, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';

@@ -6,7 +6,7 @@ import { loadMappingFile } from '@app/mapping';
 import { createLogger, createServiceMetrics } from '@app/observability';
 import { formatReport } from '@app/reconciliation';
 import { ReplayService, ReplaySources, type ReplaySource } from '@app/replay';
-import { parseWdtTime } from '@app/wdt-client';
+import { parseWdtTime } from '@app/contracts';
 import { checkKnownOptions, stringOption, UsageError, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { buildClients } from './clients';

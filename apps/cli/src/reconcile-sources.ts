@@ -1,4 +1,4 @@
-import { type WdtTrade } from '@app/contracts';
+import { type WdtTrade, formatWdtTime } from '@app/contracts';
 import { mapTrade, type MappingRules } from '@app/mapping';
 import {
   reconcile,
@@ -7,7 +7,7 @@ import {
   type ReconciliationReport,
   type XingchenOrderView,
 } from '@app/reconciliation';
-import { formatWdtTime, type WdtClient } from '@app/wdt-client';
+import { type WdtClient } from '@app/wdt-client';
 import { type XingchenClient } from '@app/xingchen-client';
 import { Client } from 'pg';
 

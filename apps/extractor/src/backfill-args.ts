@@ -1,4 +1,4 @@
-import { parseWdtTime } from '@app/wdt-client';
+import { parseWdtTime } from '@app/contracts';
 
 export const USAGE =
   'usage: main.js [backfill --from "yyyy-MM-dd HH:mm:ss" --to "yyyy-MM-dd HH:mm:ss"] (Beijing time)';

@@ -2,7 +2,8 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { BatchingProducer } from '@app/kafka';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
-import { formatWdtTime, WdtClient } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
+import { WdtClient } from '@app/wdt-client';
 import { CheckpointRepository } from './checkpoint.repository';
 import {
   EXTRACTOR_CLOCK,

@@ -1,6 +1,6 @@
 import { hostname } from 'node:os';
 import { type EnvConfig, type extractorEnv } from '@app/config';
-import { parseWdtTime } from '@app/wdt-client';
+import { parseWdtTime } from '@app/contracts';
 
 export type ExtractorConfig = EnvConfig<typeof extractorEnv>;
 

@@ -1,9 +1,9 @@
 import pino from 'pino';
 import { Registry } from 'prom-client';
-import { FatalError, RetriableError, type WdtTrade } from '@app/contracts';
+import { FatalError, RetriableError, type WdtTrade, formatWdtTime, parseWdtTime } from '@app/contracts';
 import { type OutgoingMessage } from '@app/kafka';
 import { createMetrics } from '@app/observability';
-import { formatWdtTime, parseWdtTime, type TradePage, type TradeQuery } from '@app/wdt-client';
+import { type TradePage, type TradeQuery } from '@app/wdt-client';
 import { RecentlyPublished } from './recently-published';
 import { WindowExtractor, type TradeSource } from './window-extractor';
 import { planWindows } from './window-planner';

@@ -8,18 +8,14 @@ import {
   RetriableError,
   SOURCE_SYSTEM_WDT,
   type WdtTrade,
-} from '@app/contracts';
-import { type OutgoingMessage } from '@app/kafka';
-import { type Metrics } from '@app/observability';
-import {
   formatWdtTime,
   parseWdtTime,
   tryParseWdtTime,
   wdtTimeToIso,
-  type InvalidTrade,
-  type TradePage,
-  type TradeQuery,
-} from '@app/wdt-client';
+} from '@app/contracts';
+import { type OutgoingMessage } from '@app/kafka';
+import { type Metrics } from '@app/observability';
+import { type InvalidTrade, type TradePage, type TradeQuery } from '@app/wdt-client';
 import { RecentlyPublished } from './recently-published';
 import { UnackedBudget } from './unacked-budget';
 import { type TimeWindow } from './window-planner';

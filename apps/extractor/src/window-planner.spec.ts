@@ -1,4 +1,4 @@
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { planRange, planWindows, type TimeWindow } from './window-planner';
 
 const t = parseWdtTime;

@@ -1,7 +1,7 @@
 import Decimal from 'decimal.js';
-import { validateContract, WdtTrade } from '@app/contracts';
+import { validateContract, WdtTrade, parseWdtTime } from '@app/contracts';
 import { catalogSkus } from '@app/sandbox-catalog';
-import { parseWdtTime } from '@app/wdt-client';
+
 import { generateTradeTimelines, generateTrades } from './trade-generator';
 import { TradeStore } from './trade-store';
 

@@ -1,6 +1,6 @@
 import Decimal from 'decimal.js';
 import { catalogShops, catalogSkus, catalogWarehouses, type CatalogSku } from '@app/sandbox-catalog';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 
 /** A WDT trade in the response shape of `wdt.trade.query` (plain JSON). */
 export type SandboxTrade = Record<string, unknown> & { trade_no: string; modified: string };

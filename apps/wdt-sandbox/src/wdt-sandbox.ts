@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { WDT_SANDBOX_DEFAULTS } from '@app/config';
-import { openapiSign, parseWdtTime, qimenSign, tryParseWdtTime, type WdtParams } from '@app/wdt-client';
+import { parseWdtTime, tryParseWdtTime } from '@app/contracts';
+import { openapiSign, qimenSign, type WdtParams } from '@app/wdt-client';
 import { generateTradeTimelines, seededRandom, type SandboxTrade } from './trade-generator';
 import { TradeStore, type TradeFilter } from './trade-store';
 

@@ -5,3 +5,4 @@ export * from './errors';
 export * from './metric-labels';
 export * from './normalized-order';
 export * from './wdt-trade';
+export * from './wdt-time';

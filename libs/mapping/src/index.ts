@@ -2,5 +2,4 @@ export * from './mapping-rules';
 export * from './mapping-file';
 export * from './trade-mapper';
 export * from './content-hash';
-export * from './wdt-time';
 export { divideHalfUp, normalizeDecimal, decimalEquals } from './decimal';

@@ -5,6 +5,9 @@ import {
   SchemaValidationError,
   WdtTrade,
   validateContract,
+  wdtTimeBeijingDate,
+  WdtTimeError,
+  wdtTimeToIso,
   type NormalizedOrderLine,
   type OrderSource,
   type ProjectField,
@@ -12,7 +15,6 @@ import {
 import { contentHash } from './content-hash';
 import { Dec, divideHalfUp, normalizeDecimal } from './decimal';
 import { CANCELLED_STATUS, lookUp, renderTemplate, type MappingRules } from './mapping-rules';
-import { parseWdtTime, WdtTimeError } from './wdt-time';
 
 /** Why a trade is not (yet) an order: an expected outcome, counted, not dead-lettered. */
 export const FilterReasons = ['status_not_eligible', 'no_billable_lines'] as const;
@@ -93,7 +95,7 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
   const billNo = trade.trade_no;
 
   const times: Partial<
-    Record<'trade_time' | 'modified' | 'created' | 'pay_time', ReturnType<typeof parseWdtTime>>
+    Record<'trade_time' | 'modified' | 'created' | 'pay_time', { iso: string; beijingDate: string }>
   > = {};
   for (const field of ['trade_time', 'modified', 'created', 'pay_time'] as const) {
     const value = trade[field];
@@ -101,7 +103,7 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
     // WDT writes an unset optional time (an unpaid trade's pay_time) as all zeros
     if (field === 'pay_time' && value === WDT_UNSET_TIME) continue;
     try {
-      times[field] = parseWdtTime(value);
+      times[field] = { iso: wdtTimeToIso(value), beijingDate: wdtTimeBeijingDate(value) };
     } catch (error) {
       if (!(error instanceof WdtTimeError)) throw error;
       return invalid('bad_datetime', `${field} "${value}" is not a real date and time`, billNo);

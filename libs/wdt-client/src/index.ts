@@ -3,5 +3,4 @@ export * from './wdt-client.types';
 export * from './wdt-client.provider';
 export * from './wdt-errors';
 export * from './wdt-signer';
-export * from './wdt-time';
 export * from './rate-limiter';

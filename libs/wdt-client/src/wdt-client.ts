@@ -1,9 +1,14 @@
-import { SchemaValidationError, validateContract, WdtTrade, type ApiOutcome } from '@app/contracts';
+import {
+  formatWdtTime,
+  SchemaValidationError,
+  validateContract,
+  WdtTrade,
+  type ApiOutcome,
+} from '@app/contracts';
 import { type Metrics } from '@app/observability';
 import { CallRateLimiter } from './rate-limiter';
 import { mapWdtFailure, type WdtFailure } from './wdt-errors';
 import { openapiSign, qimenSign, type WdtParams } from './wdt-signer';
-import { formatWdtTime } from './wdt-time';
 import {
   type InvalidTrade,
   type TradePage,

@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { waitFor } from '@app/testing';
-import { formatWdtTime, parseWdtTime } from '@app/wdt-client';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   ExtractorService,

@@ -2,7 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import { Client } from 'pg';
 import { extractorEnv, loadEnv } from '@app/config';
-import { deadLetterTopic } from '@app/contracts';
+import { deadLetterTopic, formatWdtTime } from '@app/contracts';
 import {
   createTopics,
   listeningUrl,
@@ -14,7 +14,7 @@ import {
   uniqueName,
   type ReadRecord,
 } from '@app/testing';
-import { formatWdtTime } from '@app/wdt-client';
+
 import { createExtractorApp } from '../../../apps/extractor/src/extractor.app';
 import { type ExtractorConfig } from '../../../apps/extractor/src/extractor.tokens';
 import { PollLoop, POLL_INTERVAL_NAME } from '../../../apps/extractor/src/poll-loop.service';

@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { waitFor } from '@app/testing';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { createWdtSandbox, type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   extractorConfig,

@@ -1,5 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
-import { formatWdtTime } from '@app/wdt-client';
+import { formatWdtTime } from '@app/contracts';
 import { waitFor } from '@app/testing';
 import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {

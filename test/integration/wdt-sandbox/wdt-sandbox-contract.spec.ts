@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { FatalError, NonRetriableError, RetriableError } from '@app/contracts';
-import { formatWdtTime, WdtClient, type WdtClientOptions, type WdtRoute } from '@app/wdt-client';
+import { FatalError, NonRetriableError, RetriableError, formatWdtTime } from '@app/contracts';
+import { WdtClient, type WdtClientOptions, type WdtRoute } from '@app/wdt-client';
 import {
   createWdtSandbox,
   generateTrades,

@@ -3,9 +3,9 @@ import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
-import { ConsumerGroups, deadLetterTopic, Topics } from '@app/contracts';
+import { ConsumerGroups, deadLetterTopic, Topics, parseWdtTime } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
-import { parseWdtTime } from '@app/wdt-client';
+
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
 import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
 import { scrape, sumOf, type Sample } from './prometheus-text';
