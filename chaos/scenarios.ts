@@ -316,12 +316,15 @@ export const scenarios: Scenario[] = [
     },
     async verify(ctx, check) {
       const stats = await ctx.xingchenStats();
-      const created = stats.calls.sal_order_save?.ok ?? 0;
-      // every create made one order: a replayed unchanged order is never created again
-      ctx.note(`Xingchen orders ${check.report.counts.xingchenOrders}, created ${stats.ordersCreated}`);
+      // the sandbox refuses a second create of a bill (2006), so counting orders alone cannot see one
+      // attempted: a replayed order must never even reach Xingchen as a create again
+      const secondCreates = stats.calls.sal_order_save?.errcode_2006 ?? 0;
+      ctx.note(
+        `Xingchen orders ${check.report.counts.xingchenOrders}, created ${stats.ordersCreated}, creates refused as existing ${secondCreates}`,
+      );
       if (stats.ordersCreated !== check.report.counts.xingchenOrders)
         ctx.fail(`${stats.ordersCreated} creates for ${check.report.counts.xingchenOrders} orders`);
-      void created;
+      if (secondCreates > 0) ctx.fail(`${secondCreates} creates of a bill already in Xingchen (2006)`);
     },
   },
   {
