@@ -88,7 +88,6 @@ export class ExtractorService {
       maxSpanSeconds: this.config.MAX_WINDOW_SPAN_SECONDS,
     });
     if (windows.length === 0) return { kind: 'caught_up' };
-    this.recentlyPublished.forgetBefore(windows[0].startMs);
 
     // keep the lease while the cycle runs; losing it aborts the cycle (writes are fenced anyway)
     const lost = new AbortController();

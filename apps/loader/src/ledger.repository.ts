@@ -159,6 +159,22 @@ export class PostgresLedgerStore implements LedgerStore {
       ...(unwritten ? [upsertStatement(unwritten)] : []),
       ...attempts.map(attemptStatement),
     ];
+    /** Commits what was recorded and releases the lock in one round trip; a broken connection is closed. */
+    const finish = async (): Promise<void> => {
+      try {
+        if (locked && !broken)
+          await run([...atomically(pendingStatements()), `SELECT pg_advisory_unlock(${lockKey})`]);
+      } finally {
+        if (broken) {
+          // never hand a connection that may still hold the lock (or an aborted transaction) back to the pool
+          await (
+            runner as QueryRunner & { releasePostgresConnection?: (err: unknown) => Promise<void> }
+          ).releasePostgresConnection?.(broken);
+        } else {
+          await runner.release();
+        }
+      }
+    };
     let outcome: T;
     try {
       const [lock, read] = await run([
@@ -172,16 +188,18 @@ export class PostgresLedgerStore implements LedgerStore {
         });
       }
       current = read.rows[0] ? fromRaw(read.rows[0] as Raw) : null;
+      const record = (row: LedgerRow): void => {
+        current = { ...row };
+        unwritten = current;
+      };
       const session: LedgerSession = {
         get: () => Promise.resolve(current && { ...current }),
         put: (row: LedgerRow) => {
-          current = { ...row };
-          unwritten = current;
+          record(row);
           return Promise.resolve();
         },
         putIntent: async (row: LedgerRow) => {
-          current = { ...row };
-          unwritten = current;
+          record(row);
           await run(atomically(pendingStatements()));
           unwritten = null;
           attempts = [];
@@ -194,41 +212,10 @@ export class PostgresLedgerStore implements LedgerStore {
       outcome = await work(session);
     } catch (error) {
       // a failure to commit what was recorded outranks the work's error: the message must be retried
-      await this.finish(run, runner, locked, broken, pendingStatements(), lockKey);
+      await finish();
       throw error;
     }
-    await this.finish(run, runner, locked, broken, pendingStatements(), lockKey);
+    await finish();
     return outcome;
-  }
-
-  /** Commits what was recorded and releases the lock in one round trip; a broken connection is closed. */
-  private async finish(
-    run: (statements: string[]) => Promise<QueryResult[]>,
-    runner: QueryRunner,
-    locked: boolean,
-    brokenBefore: unknown,
-    statements: string[],
-    lockKey: string,
-  ): Promise<void> {
-    let broken = brokenBefore;
-    try {
-      if (locked && !broken) {
-        await run([...atomically(statements), `SELECT pg_advisory_unlock(${lockKey})`]).catch(
-          (error: unknown) => {
-            broken = error;
-            throw error;
-          },
-        );
-      }
-    } finally {
-      if (broken) {
-        // never hand a connection that may still hold the lock (or an aborted transaction) back to the pool
-        await (
-          runner as QueryRunner & { releasePostgresConnection?: (err: unknown) => Promise<void> }
-        ).releasePostgresConnection?.(broken);
-      } else {
-        await runner.release();
-      }
-    }
   }
 }

@@ -38,6 +38,8 @@ interface TransportDependencies {
  */
 export class KafkaRunnerTransport extends Server implements CustomTransportStrategy {
   private readonly runners: ConsumerRunner[] = [];
+  /** Nest's look-up JSON-parses the pattern first and throws for every plain topic name: once per topic. */
+  private readonly handlersByTopic = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
   constructor(
     private readonly consumers: KafkaConsumerDefinition[],
@@ -94,9 +96,6 @@ export class KafkaRunnerTransport extends Server implements CustomTransportStrat
   unwrap<T>(): T {
     return this.runners as T;
   }
-
-  /** Nest's look-up JSON-parses the pattern first and throws for every plain topic name: once per topic. */
-  private readonly handlersByTopic = new Map<string, ReturnType<Server['getHandlerByPattern']>>();
 
   private async dispatch(message: ConsumedMessage): Promise<HandlerOutcome | void> {
     let handler = this.handlersByTopic.get(message.topic);

@@ -6,12 +6,12 @@ import { loadMappingFile, mapTrade } from '@app/mapping';
 import { type SalesOrderBody } from '@app/xingchen-client';
 import { groupLag, testDatabaseUrl, waitFor } from '@app/testing';
 import { checkSandboxes, formatCheck, type CheckSources } from '../../../apps/cli/src/check.command';
+import { repoRoot } from '../../../apps/cli/src/stack/local-infra';
 import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import { type SandboxTrade } from '../../../apps/wdt-sandbox/src/trade-generator';
 import { loaderScenario, loaderTopics, produceOrders, startLoader } from '../loader/loader-harness';
 import { clientFor } from '../xingchen-sandbox/sandbox-harness';
 
-const repoRoot = join(__dirname, '..', '..', '..');
 const rules = loadMappingFile(join(repoRoot, 'config', 'mapping.demo.yaml'));
 const fixtureTrades = (
   JSON.parse(readFileSync(join(repoRoot, 'test', 'fixtures', 'wdt-problem-trades.json'), 'utf8')) as {

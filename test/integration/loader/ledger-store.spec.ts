@@ -1,11 +1,10 @@
-import { Client } from 'pg';
 import { type DataSource } from 'typeorm';
 import { RetriableError } from '@app/contracts';
 import { createDataSource } from '@app/persistence';
 import { testDatabaseUrl } from '@app/testing';
 import { PostgresLedgerStore } from '../../../apps/loader/src/ledger.repository';
 import { type AttemptRecord, type LedgerRow } from '../../../apps/loader/src/loader.ports';
-import { billNumber } from './loader-harness';
+import { attemptsOf, billNumber, ledgerRows } from './loader-harness';
 
 const row = (billNo: string, changes: Partial<LedgerRow> = {}): LedgerRow => ({
   billNo,
@@ -40,24 +39,8 @@ const attempt = (billNo: string, changes: Partial<AttemptRecord> = {}): AttemptR
 });
 
 /** What another connection sees: only what is committed. */
-async function committed(
-  billNo: string,
-): Promise<{ ledger: Record<string, unknown> | undefined; attempts: number }> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    const ledger = await client.query('SELECT * FROM sales_order_ledger WHERE bill_no = $1', [billNo]);
-    const attempts = await client.query(
-      'SELECT count(*)::int AS n FROM sales_order_sync_attempts WHERE bill_no = $1',
-      [billNo],
-    );
-    return {
-      ledger: ledger.rows[0] as Record<string, unknown> | undefined,
-      attempts: (attempts.rows[0] as { n: number }).n,
-    };
-  } finally {
-    await client.end();
-  }
+async function committed(billNo: string) {
+  return { ledger: (await ledgerRows([billNo])).get(billNo), attempts: (await attemptsOf(billNo)).length };
 }
 
 describe('the loader ledger in PostgreSQL: a bill under lock, few round trips, nothing lost', () => {
