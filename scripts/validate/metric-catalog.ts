@@ -60,6 +60,7 @@ export function metricCatalog(): MetricCatalog {
     if (label === 'topic' && family.startsWith('erpsync_')) return topics;
     if (label === 'service' && family === 'erpsync_build_info')
       return ['extractor', 'transformer', 'loader', 'wdt-sandbox', 'xingchen-sandbox'];
+    if (label === 'family' && family === 'erpsync_xingchen_api_info') return ['v1', 'v2'];
     if (label !== 'outcome') return undefined;
     if (family === 'erpsync_messages_processed_total') return MessageOutcomes;
     if (family === 'erpsync_transformer_orders_total') return TransformerOutcomes;

@@ -10,10 +10,14 @@ import { startLocalKafka } from '../../apps/cli/src/stack/local-infra';
 import {
   freePorts,
   PipelineStack,
-  SANDBOX_CREDENTIALS,
+  xingchenCredentials,
   type StackOptions,
 } from '../../apps/cli/src/stack/pipeline-stack';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
+import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
+
+/** Every e2e scenario that touches Xingchen runs against both API families. */
+export const xingchenFamilies = XINGCHEN_API_FAMILIES;
 
 export const repo = join(__dirname, '..', '..');
 export const demoMapping = join(repo, 'config', 'mapping.demo.yaml');
@@ -36,6 +40,8 @@ export async function startE2eStack(options: {
   mappingFile?: string;
   env?: StackOptions['env'];
   settled?: boolean;
+  /** The Xingchen API family the loader speaks (default v1). */
+  xingchenApi?: XingchenApiFamily;
 }): Promise<E2eStack> {
   await startLocalKafka();
   const namespace = uniqueName('e2e').replace(/-/g, '_');
@@ -51,6 +57,7 @@ export async function startE2eStack(options: {
     ports: await freePorts(),
     mappingFile: options.mappingFile ?? demoMapping,
     logLevel: 'info',
+    xingchenApi: options.xingchenApi,
     env: {
       ...options.env,
       'wdt-sandbox': {
@@ -98,7 +105,7 @@ export async function reconcileStack(
     WDT_RATE_LIMIT_PER_MINUTE: '5900',
     XINGCHEN_BASE_URL: stack.url('xingchen-sandbox'),
     XINGCHEN_RATE_LIMIT_PER_MINUTE: '12000',
-    ...SANDBOX_CREDENTIALS.xingchen,
+    ...xingchenCredentials(stack.xingchenApi),
     DATABASE_URL: e2e.databaseUrl,
     MAPPING_FILE: mappingFile,
   });
@@ -117,11 +124,16 @@ export async function reconcileStack(
   }
 }
 
+/** An order as the Xingchen sandbox's `GET /__sandbox/orders` lists it (wire names of the family that saved it). */
 export interface StoredOrder {
   id: string;
   billno: string;
+  family: XingchenApiFamily;
   body: Record<string, unknown> & { material_entity: Array<Record<string, unknown>> };
+  /** The stored lines with their entry ids. */
+  entries: Array<Record<string, unknown>>;
   modifications: number;
+  audited: boolean;
 }
 
 export async function xingchenOrders(stack: PipelineStack): Promise<StoredOrder[]> {

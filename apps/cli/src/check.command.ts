@@ -8,6 +8,7 @@ import {
   type ReconciliationReport,
   type XingchenOrderView,
 } from '@app/reconciliation';
+import { readSalesOrderDetail, type XingchenApiFamily } from '@app/xingchen-client';
 import { checkKnownOptions, stringOption, type ParsedArgs } from './args';
 import { cliDatabaseEnv, loadCliEnv } from './cli-config';
 import { fetchLedger } from './reconcile-sources';
@@ -41,7 +42,25 @@ export interface CheckResult {
 interface SandboxStoredOrder {
   id: string;
   billno: string;
+  family: XingchenApiFamily;
+  /** The last save's body in the family's wire names (without `id`). */
   body: Record<string, unknown>;
+  /** The stored lines with their entry ids, in the family's wire names. */
+  entries: Array<Record<string, unknown>>;
+  audited: boolean;
+}
+
+/** A stored sandbox order read the way its family's detail answer would be read. */
+export function storedOrderView(order: SandboxStoredOrder): XingchenOrderView {
+  const detail = {
+    ...order.body,
+    id: order.id,
+    material_entity: order.entries,
+    ...(order.family === 'v1'
+      ? { billstatus: order.audited ? 'C' : 'Z' }
+      : { bill_status: order.audited ? 'C' : 'Z' }),
+  };
+  return { ...readSalesOrderDetail(order.family, detail), billNo: order.billno };
 }
 
 interface SandboxMasterData {
@@ -83,7 +102,7 @@ export async function checkSandboxes(sources: CheckSources): Promise<CheckResult
   const ledger = await fetchLedger(sources.databaseUrl, [...billNos]);
   const xingchenOrders: XingchenOrderView[] = xingchen.orders
     .filter((order) => billNos.has(order.billno))
-    .map((order) => ({ ...order.body, id: order.id, billno: order.billno }));
+    .map(storedOrderView);
   const report = reconcile({
     trades: wdt.trades,
     ledger,

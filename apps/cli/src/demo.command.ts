@@ -10,9 +10,10 @@ import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
 import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
-import { PipelineStack, SANDBOX_CREDENTIALS } from './stack/pipeline-stack';
+import { PipelineStack, xingchenCredentials } from './stack/pipeline-stack';
+import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
-export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--timeout SECONDS]`;
+export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--xingchen-api v1|v2] [--timeout SECONDS]`;
 
 const DEMO_OPTIONS = [
   'once',
@@ -22,6 +23,7 @@ const DEMO_OPTIONS = [
   'wdt-fixture',
   'xingchen-fixture',
   'mapping',
+  'xingchen-api',
   'timeout',
 ];
 /** Quotas of the demo's sandboxes and clients: generous, so a day of orders syncs in a minute or two. */
@@ -46,6 +48,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   const trades = intOption(args, 'trades', 2000);
   const seed = intOption(args, 'seed', 42);
   const timeoutSeconds = intOption(args, 'timeout', 900);
+  const xingchenApi = xingchenApiOption(args);
   const rules = loadMappingFile(mappingFile); // fails early, naming the bad key
   const kafkaConfig = loadCliEnv(cliKafkaEnv);
   const databaseUrl = demoDatabaseUrl(loadCliEnv(cliDatabaseEnv).DATABASE_URL);
@@ -54,7 +57,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   const say = (line: string) => process.stdout.write(`${line}\n`);
 
   say(
-    `erpsync demo: ${once ? 'runs until idle, then reconciles' : 'runs until Ctrl-C'}; logs in ${join(runDir, 'logs')}`,
+    `erpsync demo: Xingchen API ${xingchenApi} (${xingchenApi === 'v1' ? 'legacy /jdy/sal/sal_order_save' : 'open platform /jdy/v2/scm/sal_order'}); ${once ? 'runs until idle, then reconciles' : 'runs until Ctrl-C'}; logs in ${join(runDir, 'logs')}`,
   );
   const startedKafka = await startLocalKafka();
   say(startedKafka ? 'kafka: local broker started' : `kafka: using ${kafkaConfig.KAFKA_BROKERS.join(',')}`);
@@ -69,6 +72,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
     databaseUrl,
     brokers: kafkaConfig.KAFKA_BROKERS,
     mappingFile,
+    xingchenApi,
     env: {
       'wdt-sandbox': {
         WDT_SANDBOX_SEED: String(seed),
@@ -124,7 +128,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
     await stack.startServices();
     say('services: extractor, transformer and loader are ready\n');
 
-    const view = new ProgressView(process.stdout, sandboxTrades.length);
+    const view = new ProgressView(process.stdout, sandboxTrades.length, `Xingchen ${xingchenApi}`);
     const watch = () =>
       stack.waitUntilIdle(kafka, {
         timeoutMs: timeoutSeconds * 1000,
@@ -142,7 +146,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
       WDT_RATE_LIMIT_PER_MINUTE: String(DEMO_WDT_QUOTA_PER_MINUTE - 100),
       XINGCHEN_BASE_URL: stack.url('xingchen-sandbox'),
       XINGCHEN_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE),
-      ...SANDBOX_CREDENTIALS.xingchen,
+      ...xingchenCredentials(xingchenApi),
       DATABASE_URL: databaseUrl,
       MAPPING_FILE: mappingFile,
     });
@@ -162,4 +166,12 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   } finally {
     await stopEverything();
   }
+}
+
+/** `--xingchen-api v1|v2` (default v1, the seed's family). */
+function xingchenApiOption(args: ParsedArgs): XingchenApiFamily {
+  const value = stringOption(args, 'xingchen-api') ?? 'v1';
+  if (!(XINGCHEN_API_FAMILIES as readonly string[]).includes(value))
+    throw new UsageError(`--xingchen-api must be one of ${XINGCHEN_API_FAMILIES.join(', ')}, got "${value}"`);
+  return value as XingchenApiFamily;
 }

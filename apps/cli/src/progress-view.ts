@@ -9,6 +9,8 @@ export class ProgressView {
   constructor(
     private readonly out: NodeJS.WriteStream,
     private readonly totalTrades: number,
+    /** Shown in the header, e.g. the Xingchen API family. */
+    private readonly title = '',
   ) {}
 
   render(snapshot: PipelineSnapshot, note = ''): void {
@@ -33,12 +35,12 @@ export class ProgressView {
       return `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${String(Math.round(ratio * 100)).padStart(3)}%`;
     };
     const lines = [
-      `erpsync demo — ${elapsed}s ${note}`,
+      `erpsync demo${this.title ? ` (${this.title})` : ''} — ${elapsed}s ${note}`,
       `  extractor    windows ${snapshot.windows}, trades fetched ${snapshot.tradesFetched} (WDT has ${this.totalTrades}), checkpoint ${checkpoint}`,
       `               ${bar(snapshot.tradesFetched, this.totalTrades)}   WDT calls ${snapshot.wdtCalls}`,
       `  transformer  mapped ${snapshot.mapped}, filtered ${snapshot.filtered}, cancelled ${snapshot.cancelled}, invalid ${snapshot.invalid}   lag ${snapshot.rawLag} (+replay ${snapshot.replayLag})`,
       `               ${bar(handled, snapshot.tradesFetched)}`,
-      `  loader       created ${l.created}, updated ${l.updated}, unchanged ${l.unchanged}, stale ${l.stale}, cancelled ${l.cancelled}, rejected ${l.rejected}, failed ${l.failed}   lag ${snapshot.normalizedLag}`,
+      `  loader       created ${l.created}, updated ${l.updated}, unchanged ${l.unchanged}, stale ${l.stale}, cancelled ${l.cancelled}, audited ${l.audited ?? 0}, rejected ${l.rejected}, failed ${l.failed}   lag ${snapshot.normalizedLag}`,
       `               Xingchen calls ${snapshot.xingchenCalls}, dead letters ${snapshot.dlq}, pending intents ${snapshot.pendingLedger}`,
     ];
     if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A`);

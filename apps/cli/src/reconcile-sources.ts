@@ -69,18 +69,13 @@ export async function fetchXingchenOrders(
   const summaries = [];
   for (let page = 1; ; page++) {
     const list = await retrying(() => xingchen.listSalesOrders(page, 100));
-    summaries.push(...list.rows.filter((row) => billNos.has(row.billno)));
+    summaries.push(...list.rows.filter((row) => billNos.has(row.billNo)));
     if (page >= list.totalPages) break;
   }
   const orders: XingchenOrderView[] = [];
   for (const summary of summaries) {
     const detail = await retrying(() => xingchen.getSalesOrder(summary.id));
-    if (detail)
-      orders.push({
-        ...(detail as Record<string, unknown>),
-        id: summary.id,
-        billno: summary.billno,
-      });
+    if (detail) orders.push({ ...detail, id: summary.id, billNo: summary.billNo });
   }
   return orders;
 }

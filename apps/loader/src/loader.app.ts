@@ -41,6 +41,7 @@ export async function createLoaderApp(config: LoaderConfig): Promise<INestApplic
       topic: config.NORMALIZED_TOPIC,
       group: config.LOADER_GROUP_ID,
       xingchen: config.XINGCHEN_BASE_URL,
+      xingchenApi: config.XINGCHEN_API,
       quotaPerMinute: config.XINGCHEN_RATE_LIMIT_PER_MINUTE,
       keyConcurrency: config.CONSUMER_KEY_CONCURRENCY,
     },

@@ -62,10 +62,13 @@ export class LoaderModule {
         {
           provide: XINGCHEN_CLIENT,
           inject: [METRICS, LOGGER],
-          useFactory: (metrics: Metrics, logger: Logger) =>
-            new XingchenClient(xingchenClientConfigFromEnv(config), metrics, {
+          useFactory: (metrics: Metrics, logger: Logger) => {
+            const client = new XingchenClient(xingchenClientConfigFromEnv(config), metrics, {
               logger: logger.child({ component: 'xingchen-client' }),
-            }),
+            });
+            metrics.xingchenApiInfo.labels(client.family).set(1);
+            return client;
+          },
         },
         XingchenClientLifecycle,
         {

@@ -1,14 +1,23 @@
 import {
-  type SalesOrderBody,
+  type SalesOrderDraft,
   type SaveResult,
+  type XingchenApiFamily,
   type XingchenCustomer,
   type XingchenMaterial,
+  type XingchenSalesOrder,
   type XingchenSalesOrderSummary,
   type XingchenStore,
 } from '@app/xingchen-client';
 
 /** Ledger status of one bill number. */
-export type LedgerStatus = 'pending' | 'synced' | 'rejected' | 'failed' | 'cancelled_in_source';
+export type LedgerStatus =
+  | 'pending'
+  | 'synced'
+  | 'rejected'
+  | 'failed'
+  | 'cancelled_in_source'
+  /** audited in Xingchen: never modified by erpsync; a newer WDT version waits for an operator */
+  | 'audited_in_xingchen';
 
 /** A Xingchen call whose outcome is not known yet (recorded before the call). */
 export type PendingOperation = 'create' | 'modify';
@@ -37,7 +46,7 @@ export interface LedgerRow {
   cancelledAt: Date | null;
 }
 
-export type AttemptOperation = 'create' | 'modify' | 'lookup';
+export type AttemptOperation = 'create' | 'modify' | 'lookup' | 'detail';
 export type AttemptOutcome =
   'success' | 'found' | 'absent' | 'business_error' | 'retriable_error' | 'ambiguous' | 'fatal';
 
@@ -74,10 +83,13 @@ export interface LedgerStore {
   withBill<T>(billNo: string, work: (session: LedgerSession) => Promise<T>): Promise<T>;
 }
 
-/** The Xingchen calls the loader makes (XingchenClient satisfies it). */
+/** The Xingchen calls the loader makes, family-neutral (XingchenClient satisfies it). */
 export interface XingchenPort {
-  saveSalesOrder(body: SalesOrderBody): Promise<SaveResult>;
+  readonly family: XingchenApiFamily;
+  saveSalesOrder(draft: SalesOrderDraft): Promise<SaveResult>;
   findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null>;
+  /** The stored bill with its entry ids and audit state; null when Xingchen no longer has it. */
+  getSalesOrder(id: string): Promise<XingchenSalesOrder | null>;
 }
 
 /** Master-data look-ups by number (XingchenClient satisfies it). */

@@ -53,7 +53,7 @@ export class NormalizedOrderHandler {
     const release = await this.inFlight.acquire();
     try {
       const outcome = await this.loader.handle(order);
-      return outcome === 'unchanged' || outcome === 'stale' ? 'skipped' : 'success';
+      return outcome === 'unchanged' || outcome === 'stale' || outcome === 'audited' ? 'skipped' : 'success';
     } finally {
       release();
     }

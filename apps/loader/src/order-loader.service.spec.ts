@@ -10,8 +10,9 @@ import { createLogger, createMetrics, type Metrics } from '@app/observability';
 import {
   XingchenAmbiguousError,
   XingchenBusinessError,
-  type SalesOrderBody,
+  type SalesOrderDraft,
   type SaveResult,
+  type XingchenSalesOrder,
   type XingchenSalesOrderSummary,
 } from '@app/xingchen-client';
 import {
@@ -63,31 +64,101 @@ class FakeLedger implements LedgerStore {
   }
 }
 
-type SaveScript = (body: SalesOrderBody) => SaveResult | Error;
+type SaveScript = (draft: SalesOrderDraft) => SaveResult | Error;
 
+/** Refusal of a vendor business rule; its code means nothing to the loader. */
+const refusal = (text: string, errcode = 9999) =>
+  new XingchenBusinessError(`xingchen sal_order_save rejected: ${text}`, {
+    reason: 'business_error',
+    errcode,
+  });
+
+/**
+ * A V1 Xingchen holding the bills it saved (keyed by bill number) with generated entry ids
+ * `E-<billNo>-<n>`. A create of a bill number it already holds, and a modify of an audited or
+ * unknown bill, are refused like the real one does.
+ */
 class FakeXingchen implements XingchenPort {
-  saves: Array<{ body: SalesOrderBody; ledgerAtCall: LedgerRow | undefined }> = [];
+  readonly family = 'v1' as const;
+  saves: Array<{ draft: SalesOrderDraft; ledgerAtCall: LedgerRow | undefined }> = [];
   lookups: string[] = [];
-  orders = new Map<string, string>(); // billno → id
+  details: string[] = [];
+  orders = new Map<string, XingchenSalesOrder>(); // billNo → stored bill
+  audited = new Set<string>(); // bill numbers audited in Xingchen
   script: SaveScript[] = [];
   lookupError?: Error;
+  detailError?: Error;
+  private readonly entries = new Map<string, number>(); // billNo → last entry number
+  private readonly creates = new Map<string, number>(); // billNo → bills created under it
   constructor(private readonly ledger: FakeLedger) {}
-  async saveSalesOrder(body: SalesOrderBody): Promise<SaveResult> {
+
+  /** Stores `draft` as the bill `id` (a modify keeps the entry ids it carries). */
+  store(draft: SalesOrderDraft, id: string): XingchenSalesOrder {
+    const entryId = () => {
+      const n = (this.entries.get(draft.billNo) ?? 0) + 1;
+      this.entries.set(draft.billNo, n);
+      return `E-${draft.billNo}-${n}`;
+    };
+    const stored: XingchenSalesOrder = {
+      id,
+      billNo: draft.billNo,
+      billDate: draft.billDate,
+      customerId: draft.customerId,
+      audited: false,
+      status: 'Z',
+      ...(draft.remark ? { remark: draft.remark } : {}),
+      customFields: { ...draft.customFields },
+      lines: draft.lines.map(({ entryId: given, ...line }) => ({ ...line, entryId: given ?? entryId() })),
+    };
+    this.orders.set(draft.billNo, stored);
+    return stored;
+  }
+
+  async saveSalesOrder(draft: SalesOrderDraft): Promise<SaveResult> {
     this.saves.push({
-      body: structuredClone(body),
-      ledgerAtCall: this.ledger.rows.get(body.billno) && { ...this.ledger.rows.get(body.billno)! },
+      draft: structuredClone(draft),
+      ledgerAtCall: this.ledger.rows.get(draft.billNo) && { ...this.ledger.rows.get(draft.billNo)! },
     });
     const step = this.script.shift();
-    const result = step ? step(body) : { id: body.id ?? `X-${body.billno}` };
-    if (result instanceof Error) throw result;
-    this.orders.set(body.billno, result.id);
-    return result;
+    const scripted = step?.(draft);
+    if (scripted instanceof Error) throw scripted;
+    const existing = this.orders.get(draft.billNo);
+    if (draft.id) {
+      if (existing?.id !== draft.id) throw refusal('单据不存在');
+      if (this.audited.has(draft.billNo)) throw refusal('单据已审核，不能修改');
+    } else if (existing) {
+      throw refusal('单据编号已存在');
+    }
+    const id = scripted?.id ?? draft.id ?? this.newId(draft.billNo);
+    this.store(draft, id);
+    return { id };
   }
+
   async findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null> {
     this.lookups.push(billNo);
     if (this.lookupError) throw this.lookupError;
-    const id = this.orders.get(billNo);
-    return id ? { id, billno: billNo } : null;
+    const stored = this.orders.get(billNo);
+    return stored ? { id: stored.id, billNo } : null;
+  }
+
+  async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
+    this.details.push(id);
+    if (this.detailError) throw this.detailError;
+    const stored = [...this.orders.values()].find((o) => o.id === id);
+    if (!stored) return null;
+    const audited = this.audited.has(stored.billNo);
+    return { ...structuredClone(stored), audited, status: audited ? 'C' : 'Z' };
+  }
+
+  /** Every Xingchen call made. */
+  get calls(): number {
+    return this.saves.length + this.lookups.length + this.details.length;
+  }
+
+  private newId(billNo: string): string {
+    const n = (this.creates.get(billNo) ?? 0) + 1;
+    this.creates.set(billNo, n);
+    return n === 1 ? `X-${billNo}` : `X-${billNo}-${n}`;
   }
 }
 
@@ -137,6 +208,8 @@ function order(
     contentHash?: string;
     qty?: string;
     sku?: string;
+    /** One line per SKU (default: one line of `sku`). */
+    skus?: string[];
   } = {},
 ): NormalizedSalesOrder {
   return {
@@ -146,18 +219,16 @@ function order(
     billDate: '2024-05-01',
     customerNumber: 'CUST-TM001',
     project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
-    lines: [
-      {
-        sourceRecId: '1',
-        materialNumber: overrides.sku ?? 'SKU-001',
-        storeNumber: 'WH-SH01',
-        qty: overrides.qty ?? '2',
-        taxPrice: '59.9000',
-        isFree: false,
-        taxPercent: '13',
-        shareAmount: '119.8000',
-      },
-    ],
+    lines: (overrides.skus ?? [overrides.sku ?? 'SKU-001']).map((sku, index) => ({
+      sourceRecId: String(index + 1),
+      materialNumber: sku,
+      storeNumber: 'WH-SH01',
+      qty: overrides.qty ?? '2',
+      taxPrice: '59.9000',
+      isFree: false,
+      taxPercent: '13',
+      shareAmount: '119.8000',
+    })),
     source: {
       system: 'wdt',
       tradeId: 'T1',
@@ -208,31 +279,52 @@ async function synced(t: ReturnType<typeof setup>, o = order()) {
   await t.loader.handle(o);
   t.xingchen.saves = [];
   t.xingchen.lookups = [];
+  t.xingchen.details = [];
   t.ledger.attempts = [];
   t.ledger.puts = [];
 }
+
+/** The draft `order()` becomes with the fake's first-generation ids. */
+const draftLine = (sku = 'SKU-001', qty = '2') => ({
+  materialId: `mat-${sku}-g1`,
+  storeId: 'store-WH-SH01',
+  qty,
+  unitId: `unit-${sku}`,
+  taxPrice: '59.9000',
+  isFree: false,
+  taxPercent: '13',
+});
+const draftOf = (lines = [draftLine()]): SalesOrderDraft => ({
+  billNo: 'JY001',
+  billDate: '2024-05-01',
+  customerId: 'cust-CUST-TM001',
+  customFields: { custom_field42obgp309axx5_number: 'TM001' },
+  lines,
+});
 
 describe('OrderLoader decision table', () => {
   it('nothing in the ledger → intent row, then ONE create call; stores the id → created', async () => {
     const t = setup();
     await expect(t.loader.handle(order())).resolves.toBe('created');
     expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.details).toEqual([]);
     expect(t.xingchen.saves).toHaveLength(1);
     const call = t.xingchen.saves[0];
-    expect(call.body).toEqual({
-      billno: 'JY001',
-      billdate: '2024-05-01',
-      customerid_id: 'cust-CUST-TM001',
-      custom_field42obgp309axx5_number: 'TM001',
-      material_entity: [
+    expect(call.draft).not.toHaveProperty('id');
+    expect(call.draft).toEqual({
+      billNo: 'JY001',
+      billDate: '2024-05-01',
+      customerId: 'cust-CUST-TM001',
+      customFields: { custom_field42obgp309axx5_number: 'TM001' },
+      lines: [
         {
-          materialid_id: 'mat-SKU-001-g1',
-          stockid_id: 'store-WH-SH01',
+          materialId: 'mat-SKU-001-g1',
+          storeId: 'store-WH-SH01',
           qty: '2',
-          unit_id: 'unit-SKU-001',
-          taxprice: '59.9000',
-          is_free: false,
-          cess: '13',
+          unitId: 'unit-SKU-001',
+          taxPrice: '59.9000',
+          isFree: false,
+          taxPercent: '13',
         },
       ],
     });
@@ -269,11 +361,26 @@ describe('OrderLoader decision table', () => {
     ).toBe(1);
   });
 
+  it('calls per new order stay 1: no look-up and no detail on the create path', async () => {
+    const t = setup();
+    for (const billNo of ['JY001', 'JY002', 'JY003'])
+      await expect(t.loader.handle(order({ billNo }))).resolves.toBe('created');
+    expect(t.xingchen.calls).toBe(3);
+    expect(t.xingchen.saves.map((s) => [s.draft.billNo, s.draft.id])).toEqual([
+      ['JY001', undefined],
+      ['JY002', undefined],
+      ['JY003', undefined],
+    ]);
+    expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.details).toEqual([]);
+    expect(t.ledger.attempts.map((a) => a.operation)).toEqual(['create', 'create', 'create']);
+  });
+
   it('a pending create intent (outcome unknown) and the bill IS in Xingchen with the same content → adopt its id, no second create → created', async () => {
     const t = setup();
     t.xingchen.script = [
-      (body) => {
-        t.xingchen.orders.set(body.billno, 'X-applied');
+      (draft) => {
+        t.xingchen.store(draft, 'X-applied');
         return new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' });
       },
     ];
@@ -286,6 +393,7 @@ describe('OrderLoader decision table', () => {
     });
     await expect(t.loader.handle(order())).resolves.toBe('created');
     expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual([]);
     expect(t.xingchen.saves).toHaveLength(1);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'synced',
@@ -302,8 +410,8 @@ describe('OrderLoader decision table', () => {
   it('a pending create intent, the bill is in Xingchen, and the incoming content differs → modify by the adopted id → updated', async () => {
     const t = setup();
     t.xingchen.script = [
-      (body) => {
-        t.xingchen.orders.set(body.billno, 'X-applied');
+      (draft) => {
+        t.xingchen.store(draft, 'X-applied');
         return new RetriableError('502', { reason: 'server_error' });
       },
     ];
@@ -311,10 +419,12 @@ describe('OrderLoader decision table', () => {
     const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '3' });
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
     expect(t.xingchen.lookups).toEqual(['JY001']);
-    expect(t.xingchen.saves.map((s) => [s.body.id, s.body.material_entity[0].qty])).toEqual([
+    expect(t.xingchen.details).toEqual(['X-applied']);
+    expect(t.xingchen.saves.map((s) => [s.draft.id, s.draft.lines[0].qty])).toEqual([
       [undefined, '2'],
       ['X-applied', '3'],
     ]);
+    expect(t.xingchen.saves[1].draft.lines[0].entryId).toBe('E-JY001-1');
     expect(t.xingchen.saves[1].ledgerAtCall).toMatchObject({
       pendingOperation: 'modify',
       xingchenId: 'X-applied',
@@ -325,6 +435,12 @@ describe('OrderLoader decision table', () => {
       syncedContentHash: hash('b'),
       attempts: 2,
     });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+      ['create', 'retriable_error'],
+      ['lookup', 'found'],
+      ['detail', 'found'],
+      ['modify', 'success'],
+    ]);
   });
 
   it('a pending create intent and the bill is NOT in Xingchen → create → created', async () => {
@@ -333,7 +449,8 @@ describe('OrderLoader decision table', () => {
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(XingchenAmbiguousError);
     await expect(t.loader.handle(order())).resolves.toBe('created');
     expect(t.xingchen.lookups).toEqual(['JY001']);
-    expect(t.xingchen.saves.map((s) => s.body.id)).toEqual([undefined, undefined]);
+    expect(t.xingchen.details).toEqual([]);
+    expect(t.xingchen.saves.map((s) => s.draft.id)).toEqual([undefined, undefined]);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'synced',
       xingchenId: 'X-JY001',
@@ -363,6 +480,7 @@ describe('OrderLoader decision table', () => {
     await expect(t.loader.handle(newerSame)).resolves.toBe('unchanged');
     expect(t.xingchen.saves).toEqual([]);
     expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.details).toEqual([]);
     expect(t.ledger.rows.get('JY001')!.sourceModified).toEqual(new Date('2024-05-01T02:30:00Z'));
     expect(await t.outcomes()).toEqual({ created: 1, unchanged: 2 });
   });
@@ -373,7 +491,7 @@ describe('OrderLoader decision table', () => {
     await expect(
       t.loader.handle(order({ modified: '2024-05-01T10:00:00+08:00', contentHash: hash('c') })),
     ).resolves.toBe('stale');
-    expect(t.xingchen.saves).toEqual([]);
+    expect(t.xingchen.calls).toBe(0);
     expect(t.ledger.puts).toEqual([]);
     expect(t.ledger.rows.get('JY001')).toMatchObject({ syncedContentHash: hash('a') });
   });
@@ -390,17 +508,18 @@ describe('OrderLoader decision table', () => {
     expect(compareVersions({ modified: at, versionId: null }, { modified: at, versionId: '99' })).toBe(0);
   });
 
-  it('an older ledger version and another hash → intent, then modify by id → updated', async () => {
+  it('an older ledger version and another hash → detail, intent, then modify by id → updated', async () => {
     const t = setup();
     await synced(t);
     const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
     expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.details).toEqual(['X-JY001']);
     expect(t.xingchen.saves).toHaveLength(1);
-    expect(t.xingchen.saves[0].body).toMatchObject({
+    expect(t.xingchen.saves[0].draft).toMatchObject({
       id: 'X-JY001',
-      billno: 'JY001',
-      material_entity: [{ qty: '5' }],
+      billNo: 'JY001',
+      lines: [{ qty: '5', entryId: 'E-JY001-1' }],
     });
     expect(t.xingchen.saves[0].ledgerAtCall).toMatchObject({
       status: 'pending',
@@ -414,7 +533,47 @@ describe('OrderLoader decision table', () => {
       attempts: 2,
       firstSyncedAt: t.now,
     });
-    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([['modify', 'success']]);
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome, a.xingchenId])).toEqual([
+      ['detail', 'found', 'X-JY001'],
+      ['modify', 'success', 'X-JY001'],
+    ]);
+    expect(t.xingchen.orders.get('JY001')!.lines.map((l) => [l.entryId, l.qty])).toEqual([
+      ['E-JY001-1', '5'],
+    ]);
+  });
+
+  it('a modify carries the stored entry ids by position: an extra line has none, a removed line is left out', async () => {
+    const t = setup();
+    await synced(t, order({ skus: ['SKU-001', 'SKU-002'] }));
+    expect(t.xingchen.orders.get('JY001')!.lines.map((l) => l.entryId)).toEqual(['E-JY001-1', 'E-JY001-2']);
+
+    const three = order({
+      modified: '2024-05-01T11:00:00+08:00',
+      contentHash: hash('b'),
+      skus: ['SKU-001', 'SKU-002', 'SKU-003'],
+    });
+    await expect(t.loader.handle(three)).resolves.toBe('updated');
+    expect(t.xingchen.saves[0].draft.lines.map((l) => [l.entryId, l.materialId])).toEqual([
+      ['E-JY001-1', 'mat-SKU-001-g1'],
+      ['E-JY001-2', 'mat-SKU-002-g1'],
+      [undefined, 'mat-SKU-003-g1'],
+    ]);
+    expect(t.xingchen.saves[0].draft.lines[2]).not.toHaveProperty('entryId');
+    expect(t.xingchen.orders.get('JY001')!.lines.map((l) => l.entryId)).toEqual([
+      'E-JY001-1',
+      'E-JY001-2',
+      'E-JY001-3',
+    ]);
+
+    const one = order({ modified: '2024-05-01T12:00:00+08:00', contentHash: hash('c'), skus: ['SKU-003'] });
+    await expect(t.loader.handle(one)).resolves.toBe('updated');
+    expect(t.xingchen.saves[1].draft.lines.map((l) => [l.entryId, l.materialId])).toEqual([
+      ['E-JY001-1', 'mat-SKU-003-g1'],
+    ]);
+    expect(t.xingchen.orders.get('JY001')!.lines.map((l) => [l.entryId, l.materialId])).toEqual([
+      ['E-JY001-1', 'mat-SKU-003-g1'],
+    ]);
+    expect(t.xingchen.details).toEqual(['X-JY001', 'X-JY001']);
   });
 
   it('a pending modify (outcome unknown) is simply repeated: a modify by id is idempotent, no look-up', async () => {
@@ -426,35 +585,109 @@ describe('OrderLoader decision table', () => {
     expect(t.ledger.rows.get('JY001')).toMatchObject({ pendingOperation: 'modify' });
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
     expect(t.xingchen.lookups).toEqual([]);
-    expect(t.xingchen.saves.map((s) => s.body.id)).toEqual(['X-JY001', 'X-JY001']);
+    expect(t.xingchen.details).toEqual(['X-JY001', 'X-JY001']);
+    expect(t.xingchen.saves.map((s) => s.draft.id)).toEqual(['X-JY001', 'X-JY001']);
   });
 
-  it('a business rejection (2008 audited) → ledger row rejected with the code; thrown as non-retriable for the DLQ', async () => {
+  it('a stored bill audited in Xingchen is never modified → ledger audited_in_xingchen, no save → audited', async () => {
     const t = setup();
     await synced(t);
-    t.xingchen.script = [
-      () =>
-        new XingchenBusinessError('xingchen sal_order_save rejected (2008 order_audited)', {
-          reason: 'order_audited',
-          errcode: 2008,
-        }),
-    ];
+    t.xingchen.audited.add('JY001');
+    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    await expect(t.loader.handle(newer)).resolves.toBe('audited');
+    expect(t.xingchen.saves).toEqual([]);
+    expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.details).toEqual(['X-JY001']);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'audited_in_xingchen',
+      pendingOperation: null,
+      xingchenId: 'X-JY001',
+      contentHash: hash('b'),
+      syncedContentHash: hash('a'),
+      sourceModified: new Date('2024-05-01T03:00:00Z'),
+      attempts: 1,
+      lastErrorCode: 'audited_in_xingchen',
+      lastErrorMessage: 'bill JY001 is audited in Xingchen (status C): not modified',
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome, a.xingchenId])).toEqual([
+      ['detail', 'found', 'X-JY001'],
+    ]);
+    expect(t.xingchen.orders.get('JY001')!.lines[0].qty).toBe('2');
+    expect(await t.outcomes()).toEqual({ created: 1, audited: 1 });
+  });
+
+  it('a modify refused by Xingchen → ledger row rejected with the vendor text; thrown as non-retriable for the DLQ', async () => {
+    const t = setup();
+    await synced(t);
+    t.xingchen.script = [() => refusal('单据已被下游单据引用，不能修改', 4711)];
     const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b') });
     const error = await t.loader.handle(newer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonRetriableError);
-    expect((error as NonRetriableError).reason).toBe('order_audited');
+    expect(error).toBeInstanceOf(XingchenBusinessError);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'rejected',
       pendingOperation: null,
       xingchenId: 'X-JY001',
       syncedContentHash: hash('a'),
-      lastErrorCode: '2008',
-      lastErrorMessage: 'xingchen sal_order_save rejected (2008 order_audited)',
+      attempts: 2,
+      lastErrorCode: '4711',
+      lastErrorMessage: 'xingchen sal_order_save rejected: 单据已被下游单据引用，不能修改',
     });
+    // a refused modify is final: no look-up, no second save
+    expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.saves).toHaveLength(1);
     expect(t.ledger.attempts.map((a) => [a.operation, a.outcome, a.errorCode])).toEqual([
-      ['modify', 'business_error', '2008'],
+      ['detail', 'found', null],
+      ['modify', 'business_error', '4711'],
     ]);
     expect(await t.outcomes()).toEqual({ created: 1, rejected: 1 });
+  });
+
+  it('a bill gone from Xingchen on a modify → created again with a new id', async () => {
+    const t = setup();
+    await synced(t);
+    t.xingchen.orders.delete('JY001'); // deleted by someone in Xingchen
+    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    await expect(t.loader.handle(newer)).resolves.toBe('created');
+    expect(t.xingchen.details).toEqual(['X-JY001']);
+    expect(t.xingchen.lookups).toEqual([]);
+    expect(t.xingchen.saves).toHaveLength(1);
+    expect(t.xingchen.saves[0].draft.id).toBeUndefined();
+    expect(t.xingchen.saves[0].draft.lines[0]).not.toHaveProperty('entryId');
+    expect(t.xingchen.saves[0].ledgerAtCall).toMatchObject({
+      status: 'pending',
+      pendingOperation: 'create',
+      xingchenId: null,
+      syncedContentHash: null,
+    });
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'synced',
+      xingchenId: 'X-JY001-2',
+      syncedContentHash: hash('b'),
+      pendingOperation: null,
+      attempts: 2,
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome, a.xingchenId])).toEqual([
+      ['detail', 'absent', 'X-JY001'],
+      ['create', 'success', 'X-JY001-2'],
+    ]);
+    expect(await t.outcomes()).toEqual({ created: 2 });
+  });
+
+  it('a detail read that fails before a modify → thrown, no save, the row keeps its synced state', async () => {
+    const t = setup();
+    await synced(t);
+    t.xingchen.detailError = new RetriableError('timeout', { reason: 'timeout' });
+    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b') });
+    await expect(t.loader.handle(newer)).rejects.toBeInstanceOf(RetriableError);
+    expect(t.xingchen.saves).toEqual([]);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      xingchenId: 'X-JY001',
+      syncedContentHash: hash('a'),
+      pendingOperation: null,
+      lastErrorCode: 'timeout',
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([['detail', 'retriable_error']]);
   });
 
   it('an unknown SKU → rejected before any save, with a reason naming the SKU', async () => {
@@ -504,54 +737,160 @@ describe('OrderLoader decision table', () => {
     });
   });
 
-  it('2006 on a create (bill exists without our intent) → look it up and modify by its id, never a second create', async () => {
+  it('a refused create whose bill IS in Xingchen (no intent of ours) → look-up, adopt its id, detail, modify by it → updated', async () => {
     const t = setup();
-    t.xingchen.orders.set('JY001', 'X-manual');
-    t.xingchen.script = [() => new XingchenBusinessError('exists', { reason: 'bill_exists', errcode: 2006 })];
+    t.xingchen.store(draftOf([draftLine('SKU-001', '1')]), 'X-manual'); // keyed in by hand, another qty
     await expect(t.loader.handle(order())).resolves.toBe('updated');
-    expect(t.xingchen.saves.map((s) => s.body.id)).toEqual([undefined, 'X-manual']);
+    expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual(['X-manual']);
+    expect(t.xingchen.saves.map((s) => s.draft.id)).toEqual([undefined, 'X-manual']);
+    expect(t.xingchen.saves[1].draft.lines).toEqual([{ ...draftLine(), entryId: 'E-JY001-1' }]);
+    expect(t.xingchen.saves[1].ledgerAtCall).toMatchObject({
+      pendingOperation: 'modify',
+      xingchenId: 'X-manual',
+    });
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'synced',
       xingchenId: 'X-manual',
+      syncedContentHash: hash('a'),
+      pendingOperation: null,
+      lastErrorCode: null,
       attempts: 2,
     });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+      ['create', 'business_error'],
+      ['lookup', 'found'],
+      ['detail', 'found'],
+      ['modify', 'success'],
+    ]);
+    expect(t.masterData.invalidated).toEqual([]);
+    expect(await t.outcomes()).toEqual({ updated: 1 });
   });
 
-  it('a save saying a cached id is gone (2003) → invalidate, resolve fresh, save once more', async () => {
+  it('a refused create whose bill in Xingchen already holds this content → adopt it, no modify → unchanged', async () => {
+    const t = setup();
+    // the same content as stored (decimals written differently)
+    t.xingchen.store(draftOf([{ ...draftLine('SKU-001', '2.00'), taxPrice: '59.90' }]), 'X-manual');
+    await expect(t.loader.handle(order())).resolves.toBe('unchanged');
+    expect(t.xingchen.saves).toHaveLength(1);
+    expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual(['X-manual']);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'synced',
+      xingchenId: 'X-manual',
+      contentHash: hash('a'),
+      syncedContentHash: hash('a'),
+      pendingOperation: null,
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      attempts: 1,
+      firstSyncedAt: t.now,
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+      ['create', 'business_error'],
+      ['lookup', 'found'],
+      ['detail', 'found'],
+    ]);
+    expect(await t.outcomes()).toEqual({ unchanged: 1 });
+    // a redelivery is then a plain unchanged, without any call
+    await expect(t.loader.handle(order())).resolves.toBe('unchanged');
+    expect(t.xingchen.calls).toBe(3);
+  });
+
+  it('a refused create, the bill absent, ids from the cache → invalidate every cached kind, resolve fresh, create again', async () => {
     const t = setup();
     t.masterData.generation = 2;
-    t.xingchen.script = [
-      () => new XingchenBusinessError('material gone', { reason: 'material_not_found', errcode: 2003 }),
-    ];
+    t.xingchen.script = [() => refusal('商品不存在或已禁用')];
     await expect(t.loader.handle(order())).resolves.toBe('created');
-    expect(t.masterData.invalidated).toEqual([['material', ['SKU-001']]]);
-    expect(t.masterData.resolves).toEqual([undefined, ['material']]);
-    expect(t.xingchen.saves.map((s) => s.body.material_entity[0].materialid_id)).toEqual([
-      'mat-SKU-001-g1',
-      'mat-SKU-001-g2',
+    expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual([]);
+    expect(t.masterData.invalidated).toEqual([
+      ['customer', ['CUST-TM001']],
+      ['material', ['SKU-001']],
+      ['store', ['WH-SH01']],
+    ]);
+    expect(t.masterData.resolves).toEqual([undefined, ['customer', 'material', 'store']]);
+    expect(t.xingchen.saves.map((s) => [s.draft.id, s.draft.lines[0].materialId])).toEqual([
+      [undefined, 'mat-SKU-001-g1'],
+      [undefined, 'mat-SKU-001-g2'],
+    ]);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'synced',
+      xingchenId: 'X-JY001',
+      pendingOperation: null,
+      lastErrorCode: null,
+      attempts: 2,
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+      ['create', 'business_error'],
+      ['lookup', 'absent'],
+      ['create', 'success'],
     ]);
   });
 
-  it('2003 with ids fetched just now (not cached) → rejected without another save', async () => {
+  it('a refused create, the bill absent, cached ids unchanged when fetched afresh → rejected without another save', async () => {
     const t = setup();
-    t.masterData.cached = false;
-    t.xingchen.script = [
-      () => new XingchenBusinessError('material gone', { reason: 'material_not_found', errcode: 2003 }),
-    ];
+    t.xingchen.script = [() => refusal('客户已禁用')];
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(XingchenBusinessError);
+    expect(t.masterData.resolves).toEqual([undefined, ['customer', 'material', 'store']]);
     expect(t.xingchen.saves).toHaveLength(1);
+    expect(t.xingchen.lookups).toEqual(['JY001']);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'rejected',
-      lastErrorCode: '2003',
       pendingOperation: null,
+      lastErrorMessage: 'xingchen sal_order_save rejected: 客户已禁用',
     });
+  });
+
+  it('a refused create, the bill absent, refused again with fresh ids → rejected: master data is fetched afresh once only', async () => {
+    const t = setup();
+    t.masterData.generation = 2;
+    t.xingchen.script = [() => refusal('商品不存在'), () => refusal('仓库不存在')];
+    await expect(t.loader.handle(order())).rejects.toBeInstanceOf(XingchenBusinessError);
+    expect(t.xingchen.saves).toHaveLength(2);
+    expect(t.xingchen.lookups).toEqual(['JY001', 'JY001']);
+    expect(t.masterData.resolves).toEqual([undefined, ['customer', 'material', 'store']]);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'rejected',
+      pendingOperation: null,
+      attempts: 2,
+      lastErrorMessage: 'xingchen sal_order_save rejected: 仓库不存在',
+    });
+    expect(await t.outcomes()).toEqual({ rejected: 1 });
+  });
+
+  it('a refused create with ids fetched just now (not cached), the bill absent → rejected after one save and one look-up', async () => {
+    const t = setup();
+    t.masterData.cached = false;
+    t.xingchen.script = [() => refusal('商品不存在', 2003)];
+    const error = await t.loader.handle(order()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(XingchenBusinessError);
+    expect(error).toBeInstanceOf(NonRetriableError);
+    expect(t.xingchen.saves).toHaveLength(1);
+    expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual([]);
+    expect(t.masterData.invalidated).toEqual([]);
+    expect(t.masterData.resolves).toEqual([undefined]);
+    expect(t.ledger.rows.get('JY001')).toMatchObject({
+      status: 'rejected',
+      xingchenId: null,
+      lastErrorCode: '2003',
+      lastErrorMessage: 'xingchen sal_order_save rejected: 商品不存在',
+      pendingOperation: null,
+      attempts: 1,
+    });
+    expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
+      ['create', 'business_error'],
+      ['lookup', 'absent'],
+    ]);
+    expect(await t.outcomes()).toEqual({ rejected: 1 });
   });
 
   it('a cancellation of a synced order → ledger cancelled_in_source, no Xingchen call', async () => {
     const t = setup();
     await synced(t);
     await expect(t.loader.handle(cancellation())).resolves.toBe('cancelled');
-    expect(t.xingchen.saves).toEqual([]);
+    expect(t.xingchen.calls).toBe(0);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'cancelled_in_source',
       xingchenId: 'X-JY001',

@@ -10,7 +10,7 @@ import {
   type SyncError,
 } from '@app/contracts';
 import { type Logger, type Metrics } from '@app/observability';
-import { XingchenAmbiguousError, XingchenBusinessError } from '@app/xingchen-client';
+import { XingchenAmbiguousError, type SalesOrderDraft, type XingchenSalesOrder } from '@app/xingchen-client';
 import {
   type AttemptOperation,
   type AttemptOutcome,
@@ -22,15 +22,7 @@ import {
   type ResolvedIds,
   type XingchenPort,
 } from './loader.ports';
-import { orderNumbers, salesOrderBody } from './sales-order-body';
-
-/** Business codes that say a master-data id used by the save is gone (the cache may be out of date). */
-const MASTER_DATA_CODES: Record<number, MasterKind[]> = {
-  2002: ['customer'],
-  2003: ['material'],
-  2004: ['store'],
-  2005: ['material'],
-};
+import { orderNumbers, salesOrderDraft, storedMatchesDraft, withStoredEntryIds } from './sales-order-draft';
 
 interface Version {
   modified: Date;
@@ -223,7 +215,7 @@ export class OrderLoader {
     }
   }
 
-  /** Resolve numbers, record the intent, then create (no id) or modify (id). */
+  /** Resolve numbers, then create (no id) or modify the bill `xingchenId`. */
   private async save(
     session: LedgerSession,
     row: LedgerRow | null,
@@ -232,15 +224,87 @@ export class OrderLoader {
   ): Promise<LoaderOutcome> {
     const accepted = this.accept(row, order);
     const ids = await this.resolve(session, accepted, order);
-    const operation = xingchenId ? 'modify' : 'create';
-    const intent: LedgerRow = {
-      ...accepted,
-      status: 'pending',
-      pendingOperation: operation,
-      xingchenId: xingchenId ?? accepted.xingchenId,
-    };
+    return xingchenId
+      ? this.modify(session, accepted, order, ids, xingchenId, false)
+      : this.create(session, accepted, order, ids, true);
+  }
+
+  /**
+   * Intent, then one create. A refused create is followed by one look-up of the bill number (the
+   * vendor's business codes are not public, so none of them decides anything): found → adopt it;
+   * absent → master data from the cache is fetched afresh once, else the refusal is final.
+   */
+  private async create(
+    session: LedgerSession,
+    base: LedgerRow,
+    order: NormalizedSalesOrder,
+    ids: ResolvedIds,
+    mayRefreshMasterData: boolean,
+  ): Promise<LoaderOutcome> {
+    const intent: LedgerRow = { ...base, status: 'pending', pendingOperation: 'create', xingchenId: null };
     await session.putIntent(intent);
-    return this.call(session, intent, order, ids, xingchenId, true);
+    const saved = await this.saveOnce(session, intent, order, salesOrderDraft(order, ids), 'create');
+    if (saved.ok) return 'created';
+    const settled: LedgerRow = { ...saved.tried, pendingOperation: null };
+    const found = await this.lookup(session, settled, order.billNo);
+    if (found) {
+      this.logger.info(
+        { billNo: order.billNo, xingchenId: found },
+        'create refused and the bill number is in Xingchen: adopting it',
+      );
+      return this.modify(session, { ...settled, xingchenId: found }, order, ids, found, true);
+    }
+    if (mayRefreshMasterData && Object.values(ids.cached).some(Boolean)) {
+      const fresh = await this.refreshMasterData(session, settled, order, ids);
+      if (fresh) return this.create(session, settled, order, fresh, false);
+    }
+    return this.reject(session, settled, order, 'create', saved.error);
+  }
+
+  /**
+   * Reads the stored bill first: an audited bill is never modified (recorded as such), a bill
+   * gone from Xingchen is created again, and the lines reuse the stored entry ids so that they
+   * replace the stored lines. An adopted bill that already holds this content is only recorded.
+   */
+  private async modify(
+    session: LedgerSession,
+    base: LedgerRow,
+    order: NormalizedSalesOrder,
+    ids: ResolvedIds,
+    xingchenId: string,
+    adopted: boolean,
+  ): Promise<LoaderOutcome> {
+    const stored = await this.readStored(session, base, xingchenId);
+    if (!stored) {
+      this.logger.warn({ billNo: order.billNo, xingchenId }, 'bill no longer in Xingchen: creating it again');
+      const gone: LedgerRow = { ...base, xingchenId: null, syncedContentHash: null, pendingOperation: null };
+      return this.create(session, gone, order, ids, true);
+    }
+    if (stored.audited) {
+      await session.put({
+        ...base,
+        xingchenId,
+        status: 'audited_in_xingchen',
+        pendingOperation: null,
+        lastErrorCode: 'audited_in_xingchen',
+        lastErrorMessage: `bill ${stored.billNo} is audited in Xingchen (status ${stored.status}): not modified`,
+      });
+      this.logger.warn(
+        { billNo: order.billNo, xingchenId },
+        'order audited in Xingchen: the newer WDT version is not applied',
+      );
+      return 'audited';
+    }
+    const draft = withStoredEntryIds(salesOrderDraft(order, ids, xingchenId), stored);
+    if (adopted && storedMatchesDraft(stored, draft)) {
+      await this.recordSynced(session, { ...base, xingchenId }, order);
+      return 'unchanged';
+    }
+    const intent: LedgerRow = { ...base, xingchenId, status: 'pending', pendingOperation: 'modify' };
+    await session.putIntent(intent);
+    const saved = await this.saveOnce(session, intent, order, draft, 'modify');
+    if (saved.ok) return 'updated';
+    return this.reject(session, { ...saved.tried, pendingOperation: null }, order, 'modify', saved.error);
   }
 
   private async resolve(
@@ -268,83 +332,56 @@ export class OrderLoader {
     }
   }
 
-  private async call(
+  /** Ids fetched afresh for every kind that came from the cache; null when nothing changed. */
+  private async refreshMasterData(
+    session: LedgerSession,
+    row: LedgerRow,
+    order: NormalizedSalesOrder,
+    ids: ResolvedIds,
+  ): Promise<ResolvedIds | null> {
+    const kinds = (Object.keys(ids.cached) as MasterKind[]).filter((kind) => ids.cached[kind]);
+    const numbers = orderNumbers(order);
+    for (const kind of kinds) {
+      const of =
+        kind === 'customer' ? [numbers.customer] : kind === 'material' ? numbers.materials : numbers.stores;
+      await this.masterData.invalidate(kind, of);
+    }
+    const fresh = await this.resolve(session, row, order, kinds);
+    const changed =
+      JSON.stringify(fresh.lines) !== JSON.stringify(ids.lines) || fresh.customerId !== ids.customerId;
+    if (changed)
+      this.logger.info(
+        { billNo: order.billNo },
+        'master data changed in Xingchen; saving again with fresh ids',
+      );
+    return changed ? fresh : null;
+  }
+
+  /**
+   * One save. A definitive refusal is returned (the caller decides); every other failure leaves
+   * the intent pending (the save may have been applied) and is thrown.
+   */
+  private async saveOnce(
     session: LedgerSession,
     intent: LedgerRow,
     order: NormalizedSalesOrder,
-    ids: ResolvedIds,
-    xingchenId: string | undefined,
-    mayRefreshMasterData: boolean,
-  ): Promise<LoaderOutcome> {
-    const operation: AttemptOperation = xingchenId ? 'modify' : 'create';
+    draft: SalesOrderDraft,
+    operation: 'create' | 'modify',
+  ): Promise<{ ok: true } | { ok: false; tried: LedgerRow; error: NonRetriableError }> {
     const started = Date.now();
     const tried: LedgerRow = { ...intent, attempts: intent.attempts + 1 };
     try {
-      const { id } = await this.xingchen.saveSalesOrder(salesOrderBody(order, ids, xingchenId));
-      const now = this.now();
-      const synced: LedgerRow = {
-        ...tried,
-        xingchenId: id,
-        syncedContentHash: order.contentHash,
-        status: 'synced',
-        pendingOperation: null,
-        lastErrorCode: null,
-        lastErrorMessage: null,
-        firstSyncedAt: tried.firstSyncedAt ?? now,
-        lastSyncedAt: now,
-      };
-      await session.put(synced);
+      const { id } = await this.xingchen.saveSalesOrder(draft);
+      const synced = await this.recordSynced(session, { ...tried, xingchenId: id }, order);
       await this.attempt(session, synced, operation, 'success', started, id);
       this.observeLatency(order);
-      return xingchenId ? 'updated' : 'created';
+      return { ok: true };
     } catch (error) {
       if (error instanceof NonRetriableError && !(error instanceof FatalError)) {
-        // a definitive answer: this save was not applied
-        await this.attempt(session, tried, operation, 'business_error', started, xingchenId ?? null, error);
-        if (error instanceof XingchenBusinessError) {
-          if (error.errcode === 2006 && !xingchenId)
-            return this.adoptExisting(session, tried, order, ids, error);
-          const kinds = MASTER_DATA_CODES[error.errcode];
-          if (kinds && mayRefreshMasterData && kinds.some((kind) => ids.cached[kind])) {
-            const numbers = orderNumbers(order);
-            for (const kind of kinds) {
-              await this.masterData.invalidate(
-                kind,
-                kind === 'customer'
-                  ? [numbers.customer]
-                  : kind === 'material'
-                    ? numbers.materials
-                    : numbers.stores,
-              );
-            }
-            const fresh = await this.resolve(session, { ...tried, pendingOperation: null }, order, kinds);
-            if (
-              JSON.stringify(fresh.lines) !== JSON.stringify(ids.lines) ||
-              fresh.customerId !== ids.customerId
-            ) {
-              this.logger.info(
-                { billNo: order.billNo, code: error.errcode },
-                'master data changed in Xingchen; saving again with fresh ids',
-              );
-              return this.call(session, tried, order, fresh, xingchenId, false);
-            }
-          }
-        }
-        await session.put({
-          ...tried,
-          status: 'rejected',
-          pendingOperation: null,
-          lastErrorCode: errorCode(error),
-          lastErrorMessage: clip(error.message),
-        });
-        this.logger.warn(
-          { billNo: order.billNo, operation, code: error.code, reason: error.reason },
-          'order rejected by Xingchen',
-        );
-        throw error;
+        await this.attempt(session, tried, operation, 'business_error', started, draft.id ?? null, error);
+        return { ok: false, tried, error };
       }
       if (error instanceof RetriableError || error instanceof FatalError) {
-        // the intent stays pending: the save may have been applied (timeout, 5xx after apply, …)
         await session.put({
           ...tried,
           lastErrorCode: errorCode(error),
@@ -356,34 +393,79 @@ export class OrderLoader {
             : error instanceof FatalError
               ? 'fatal'
               : 'retriable_error';
-        await this.attempt(session, tried, operation, outcome, started, xingchenId ?? null, error);
+        await this.attempt(session, tried, operation, outcome, started, draft.id ?? null, error);
       }
       throw error;
     }
   }
 
-  /** A create said the bill number exists: adopt that order and modify it (never a second create). */
-  private async adoptExisting(
+  private async recordSynced(
     session: LedgerSession,
-    tried: LedgerRow,
+    row: LedgerRow,
     order: NormalizedSalesOrder,
-    ids: ResolvedIds,
-    cause: XingchenBusinessError,
-  ): Promise<LoaderOutcome> {
-    const found = await this.lookup(session, tried, order.billNo);
-    if (!found) {
-      throw new RetriableError(`xingchen says bill ${order.billNo} exists but the look-up does not find it`, {
-        reason: 'bill_exists_not_found',
-        code: cause.errcode,
-      });
-    }
-    this.logger.info(
-      { billNo: order.billNo, xingchenId: found },
-      'bill number already in Xingchen; adopting it and modifying by id',
+  ): Promise<LedgerRow> {
+    const now = this.now();
+    const synced: LedgerRow = {
+      ...row,
+      syncedContentHash: order.contentHash,
+      status: 'synced',
+      pendingOperation: null,
+      lastErrorCode: null,
+      lastErrorMessage: null,
+      firstSyncedAt: row.firstSyncedAt ?? now,
+      lastSyncedAt: now,
+    };
+    await session.put(synced);
+    return synced;
+  }
+
+  /** The refusal is final: the ledger says `rejected` with the vendor's text, and the error goes to the DLQ. */
+  private async reject(
+    session: LedgerSession,
+    row: LedgerRow,
+    order: NormalizedSalesOrder,
+    operation: 'create' | 'modify',
+    error: NonRetriableError,
+  ): Promise<never> {
+    await session.put({
+      ...row,
+      status: 'rejected',
+      pendingOperation: null,
+      lastErrorCode: errorCode(error),
+      lastErrorMessage: clip(error.message),
+    });
+    this.logger.warn(
+      { billNo: order.billNo, operation, code: error.code, reason: error.reason },
+      'order rejected by Xingchen',
     );
-    const intent: LedgerRow = { ...tried, xingchenId: found, pendingOperation: 'modify', status: 'pending' };
-    await session.putIntent(intent);
-    return this.call(session, intent, order, ids, found, false);
+    throw error;
+  }
+
+  private async readStored(
+    session: LedgerSession,
+    row: LedgerRow,
+    xingchenId: string,
+  ): Promise<XingchenSalesOrder | null> {
+    const started = Date.now();
+    try {
+      const stored = await this.xingchen.getSalesOrder(xingchenId);
+      await this.attempt(session, row, 'detail', stored ? 'found' : 'absent', started, xingchenId);
+      return stored;
+    } catch (error) {
+      if (error instanceof RetriableError || error instanceof FatalError) {
+        await session.put({ ...row, lastErrorCode: errorCode(error), lastErrorMessage: clip(error.message) });
+        await this.attempt(
+          session,
+          row,
+          'detail',
+          error instanceof FatalError ? 'fatal' : 'retriable_error',
+          started,
+          xingchenId,
+          error,
+        );
+      }
+      throw error;
+    }
   }
 
   private async decideCancellation(

@@ -11,6 +11,7 @@ export const LoaderOutcomes = [
   'unchanged',
   'stale',
   'cancelled',
+  'audited',
   'rejected',
   'failed',
 ] as const;

@@ -14,6 +14,12 @@ export function createMetrics(registry: Registry) {
       labelNames: ['service', 'version', 'commit'] as const,
       registers,
     }),
+    xingchenApiInfo: new Gauge({
+      name: 'erpsync_xingchen_api_info',
+      help: 'The Xingchen API family the loader speaks (always 1)',
+      labelNames: ['family'] as const,
+      registers,
+    }),
     kafkaProduced: new Counter({
       name: 'erpsync_kafka_messages_produced_total',
       help: 'Messages acknowledged by Kafka',

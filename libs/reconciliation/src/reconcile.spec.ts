@@ -37,22 +37,26 @@ const trade = (tradeNo: string, overrides: Record<string, unknown> = {}) => ({
   ...overrides,
 });
 
-const savedOrder = (billno: string, overrides: Partial<XingchenOrderView> = {}): XingchenOrderView => ({
-  id: `x-${billno}`,
-  billno,
-  billdate: '2024-03-01',
-  customerid_id: 'c1',
-  material_entity: [
-    {
-      materialid_id: 'm1',
-      stockid_id: 's1',
-      qty: '3',
-      unit_id: 'u1',
-      taxprice: '33.3333',
-      is_free: false,
-      cess: '13',
-    },
-  ],
+const savedLine = (overrides: Partial<NonNullable<XingchenOrderView['lines']>[number]> = {}) => ({
+  entryId: 'e1',
+  materialId: 'm1',
+  storeId: 's1',
+  qty: '3',
+  unitId: 'u1',
+  taxPrice: '33.3333',
+  isFree: false,
+  taxPercent: '13',
+  ...overrides,
+});
+
+const savedOrder = (billNo: string, overrides: Partial<XingchenOrderView> = {}): XingchenOrderView => ({
+  id: `x-${billNo}`,
+  billNo,
+  billDate: '2024-03-01',
+  customerId: 'c1',
+  audited: false,
+  customFields: {},
+  lines: [savedLine()],
   ...overrides,
 });
 
@@ -69,17 +73,7 @@ describe('reconcile: the three ledgers of a period', () => {
       ledger: [synced('JY1')],
       xingchenOrders: [
         savedOrder('JY1', {
-          material_entity: [
-            {
-              materialid_id: 'm1',
-              stockid_id: 's1',
-              qty: '3.0000',
-              unit_id: 'u1',
-              taxprice: 33.3333,
-              is_free: 'false',
-              cess: 13,
-            },
-          ],
+          lines: [savedLine({ qty: '3.0000', taxPrice: '33.333300', taxPercent: '13.00' })],
         }),
       ],
       masterData: ids,
@@ -138,19 +132,9 @@ describe('reconcile: the three ledgers of a period', () => {
         savedOrder('JY1'),
         savedOrder('JY1', { id: 'x-JY1-b' }),
         savedOrder('JY2', {
-          material_entity: [
-            {
-              materialid_id: 'm1',
-              stockid_id: 's1',
-              qty: '2',
-              unit_id: 'u1',
-              taxprice: '33.3333',
-              is_free: false,
-              cess: '13',
-            },
-          ],
+          lines: [savedLine({ qty: '2' })],
         }),
-        savedOrder('JY3', { billdate: '2024-03-02' }),
+        savedOrder('JY3', { billDate: '2024-03-02' }),
       ],
       masterData: ids,
       rules,
@@ -161,13 +145,13 @@ describe('reconcile: the three ledgers of a period', () => {
     expect(report.stale).toEqual([
       expect.objectContaining({
         billNo: 'JY2',
-        differences: [{ field: 'material_entity[0].qty', expected: '3', actual: '2' }],
+        differences: [{ field: 'lines[0].qty', expected: '3', actual: '2' }],
       }),
     ]);
     expect(report.mismatched).toEqual([
       expect.objectContaining({
         billNo: 'JY3',
-        differences: [{ field: 'billdate', expected: '2024-03-01', actual: '2024-03-02' }],
+        differences: [{ field: 'billDate', expected: '2024-03-01', actual: '2024-03-02' }],
       }),
     ]);
     expect(report.counts).toMatchObject({ duplicated: 1, stale: 1, mismatched: 1, inSync: 1 });
@@ -198,5 +182,30 @@ describe('reconcile: the three ledgers of a period', () => {
       byStatus: { '5': 2, '30': 1 },
     });
     expect(report.clean).toBe(true);
+  });
+
+  it('lists an audited bill that holds an older version as audited in Xingchen, not as stale', () => {
+    const report = reconcile({
+      trades: [trade('JY1'), trade('JY2')],
+      ledger: [
+        { billNo: 'JY1', status: 'audited_in_xingchen', sourceModified: '2024-03-01T10:00:00+08:00' },
+        synced('JY2', '2024-03-01T10:00:00+08:00'),
+      ],
+      xingchenOrders: [
+        savedOrder('JY1', { audited: true, lines: [savedLine({ qty: '2' })] }),
+        savedOrder('JY2', { lines: [savedLine({ qty: '2' })] }),
+      ],
+      masterData: ids,
+      rules,
+    });
+    expect(report.auditedInXingchen).toEqual([
+      expect.objectContaining({
+        billNo: 'JY1',
+        differences: [{ field: 'lines[0].qty', expected: '3', actual: '2' }],
+        xingchenIds: ['x-JY1'],
+      }),
+    ]);
+    expect(report.stale.map((entry) => entry.billNo)).toEqual(['JY2']);
+    expect(report.counts).toMatchObject({ auditedInXingchen: 1, stale: 1 });
   });
 });

@@ -26,13 +26,12 @@ const text = (value: unknown): string | undefined => {
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);
   return JSON.stringify(value);
 };
-const asBool = (value: unknown): boolean => value === true || value === 'true';
 const sameDecimal = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)
     ? decimalEquals(a, b)
     : a === b;
 
-/** Field-level differences between what the mapping rules say and what Xingchen holds. */
+/** Field-level differences (neutral field names) between what the mapping rules say and what Xingchen holds. */
 export function diffOrder(
   expected: NormalizedSalesOrder,
   actual: XingchenOrderView,
@@ -43,19 +42,23 @@ export function diffOrder(
     if (decimal ? !sameDecimal(want, have) : want !== have)
       differences.push({ field, expected: want, actual: have });
   };
-  compare('billdate', expected.billDate, text(actual.billdate));
+  compare('billDate', expected.billDate, actual.billDate);
   compare(
-    'customerid_id',
+    'customerId',
     ids.customerId(expected.customerNumber) ?? `number:${expected.customerNumber}`,
-    text(actual.customerid_id),
+    actual.customerId,
   );
   if (expected.project)
-    compare(expected.project.field, expected.project.value, text(actual[expected.project.field]));
-  if (expected.remark !== undefined) compare('remark', expected.remark, text(actual.remark));
-  const lines = actual.material_entity ?? [];
+    compare(
+      `customFields.${expected.project.field}`,
+      expected.project.value,
+      actual.customFields?.[expected.project.field],
+    );
+  if (expected.remark !== undefined) compare('remark', expected.remark, actual.remark);
+  const lines = actual.lines ?? [];
   if (lines.length !== expected.lines.length) {
     differences.push({
-      field: 'material_entity.length',
+      field: 'lines.length',
       expected: String(expected.lines.length),
       actual: String(lines.length),
     });
@@ -63,26 +66,22 @@ export function diffOrder(
   }
   expected.lines.forEach((line, index) => {
     const have = lines[index];
-    const at = `material_entity[${index}]`;
+    const at = `lines[${index}]`;
     compare(
-      `${at}.materialid_id`,
+      `${at}.materialId`,
       ids.materialId(line.materialNumber) ?? `number:${line.materialNumber}`,
-      text(have.materialid_id),
+      have.materialId,
     );
+    compare(`${at}.storeId`, ids.storeId(line.storeNumber) ?? `number:${line.storeNumber}`, have.storeId);
     compare(
-      `${at}.stockid_id`,
-      ids.storeId(line.storeNumber) ?? `number:${line.storeNumber}`,
-      text(have.stockid_id),
-    );
-    compare(
-      `${at}.unit_id`,
+      `${at}.unitId`,
       ids.baseUnitId(line.materialNumber) ?? `base unit of ${line.materialNumber}`,
-      text(have.unit_id),
+      have.unitId,
     );
-    compare(`${at}.qty`, line.qty, text(have.qty), true);
-    compare(`${at}.taxprice`, line.taxPrice, text(have.taxprice), true);
-    compare(`${at}.cess`, line.taxPercent, text(have.cess), true);
-    compare(`${at}.is_free`, String(line.isFree), String(asBool(have.is_free)));
+    compare(`${at}.qty`, line.qty, have.qty, true);
+    compare(`${at}.taxPrice`, line.taxPrice, have.taxPrice, true);
+    compare(`${at}.taxPercent`, line.taxPercent, have.taxPercent, true);
+    compare(`${at}.isFree`, String(line.isFree), have.isFree === undefined ? undefined : String(have.isFree));
   });
   return differences;
 }
@@ -94,9 +93,9 @@ export function diffOrder(
 export function reconcile(input: ReconcileInput): ReconciliationReport {
   const ordersByBill = new Map<string, XingchenOrderView[]>();
   for (const order of input.xingchenOrders) {
-    const list = ordersByBill.get(order.billno) ?? [];
+    const list = ordersByBill.get(order.billNo) ?? [];
     list.push(order);
-    ordersByBill.set(order.billno, list);
+    ordersByBill.set(order.billNo, list);
   }
   const ledgerByBill = new Map(input.ledger.map((row) => [row.billNo, row]));
   const report: ReconciliationReport = {
@@ -115,6 +114,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
       mismatched: 0,
       rejected: 0,
       cancelledInSource: 0,
+      auditedInXingchen: 0,
       invalid: 0,
       filtered: 0,
     },
@@ -124,6 +124,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     mismatched: [],
     rejected: [],
     cancelledInSource: [],
+    auditedInXingchen: [],
     invalid: [],
     clean: false,
   };
@@ -196,6 +197,15 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
           report.counts.inSync++;
           break;
         }
+        if (ledger?.status === 'audited_in_xingchen' || orders[0].audited) {
+          report.auditedInXingchen.push({
+            billNo,
+            reason: 'audited in Xingchen: the newer WDT version is not applied (never modified by erpsync)',
+            differences,
+            xingchenIds: orders.map((o) => o.id),
+          });
+          break;
+        }
         const ledgerBehind =
           ledger?.sourceModified !== undefined &&
           Date.parse(ledger.sourceModified) < Date.parse(result.order.source.modified);
@@ -236,6 +246,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     report.mismatched,
     report.rejected,
     report.cancelledInSource,
+    report.auditedInXingchen,
     report.invalid,
   ])
     list.sort(byBill);
@@ -245,6 +256,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   report.counts.mismatched = report.mismatched.length;
   report.counts.rejected = report.rejected.length;
   report.counts.cancelledInSource = report.cancelledInSource.length;
+  report.counts.auditedInXingchen = report.auditedInXingchen.length;
   report.clean =
     report.missing.length + report.duplicated.length + report.stale.length + report.mismatched.length === 0;
   return report;
@@ -265,6 +277,7 @@ export function formatReport(report: ReconciliationReport): string {
     ['mismatched', c.mismatched],
     ['rejected', c.rejected],
     ['cancelled in source', c.cancelledInSource],
+    ['audited in Xingchen', c.auditedInXingchen],
     ['filtered (not eligible)', c.filtered],
   ];
   const lines = rows.map(([name, value]) => `  ${name.padEnd(24)} ${String(value).padStart(7)}`);

@@ -11,22 +11,28 @@ export interface LedgerView {
   lastErrorMessage?: string;
 }
 
-/** One Xingchen sales order as the API (or the sandbox) returns it: ids, not numbers. */
+/**
+ * One Xingchen sales order as read back through its family's detail answer, in neutral names
+ * (structurally the client's XingchenSalesOrder: reconciliation stays free of the client).
+ */
 export interface XingchenOrderView {
   id: string;
-  billno: string;
-  billdate?: string;
-  customerid_id?: string;
-  material_entity?: Array<{
-    materialid_id?: string;
-    stockid_id?: string;
-    qty?: string | number;
-    unit_id?: string;
-    taxprice?: string | number;
-    is_free?: boolean | string;
-    cess?: string | number;
+  billNo: string;
+  billDate?: string;
+  customerId?: string;
+  audited?: boolean;
+  remark?: string;
+  customFields?: Record<string, string>;
+  lines?: Array<{
+    entryId?: string;
+    materialId?: string;
+    storeId?: string;
+    qty?: string;
+    unitId?: string;
+    taxPrice?: string;
+    isFree?: boolean;
+    taxPercent?: string;
   }>;
-  [field: string]: unknown;
 }
 
 /** Number → id resolution of the Xingchen account set (what the loader resolves through look-ups). */
@@ -67,6 +73,7 @@ export interface ReconciliationReport {
     mismatched: number;
     rejected: number;
     cancelledInSource: number;
+    auditedInXingchen: number;
     invalid: number;
     filtered: number;
   };
@@ -76,6 +83,8 @@ export interface ReconciliationReport {
   mismatched: ReportEntry[];
   rejected: ReportEntry[];
   cancelledInSource: ReportEntry[];
+  /** Audited in Xingchen: erpsync never modifies them; an operator decides (not a failure of the sync). */
+  auditedInXingchen: ReportEntry[];
   invalid: ReportEntry[];
   /** True when nothing is missing, duplicated, stale or mismatched. */
   clean: boolean;

@@ -5,6 +5,7 @@ import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
 import { ConsumerGroups, deadLetterTopic, Topics, parseWdtTime } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
+import { type XingchenApiFamily } from '@app/xingchen-client';
 
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
 import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
@@ -14,16 +15,53 @@ export type ServiceName = 'extractor' | 'transformer' | 'loader';
 export type SandboxName = 'wdt-sandbox' | 'xingchen-sandbox';
 export const SERVICES: ServiceName[] = ['extractor', 'transformer', 'loader'];
 
-/** Credentials the demo uses on both sides: the sandboxes' documented defaults. */
-export const SANDBOX_CREDENTIALS = {
-  xingchen: {
-    XINGCHEN_CLIENT_ID: '100001',
-    XINGCHEN_CLIENT_SECRET: 'sandbox-client-secret',
-    XINGCHEN_APP_KEY: 'sandboxAppKey',
-    XINGCHEN_APP_SECRET: 'sandbox-app-secret',
-    XINGCHEN_DOMAIN: 'sandbox.jdy.local',
-  },
+/** The Xingchen account the demo uses, given to the sandbox and to the loader alike. */
+const XINGCHEN_ACCOUNT = {
+  clientId: '100001',
+  clientSecret: 'sandbox-client-secret',
+  username: 'demo@erpsync.local',
+  password: 'sandbox-password',
+  accountId: 'sandbox-account-1',
+  groupName: 'sandbox-group',
+  appKey: 'sandboxAppKey',
+  appSecret: 'sandbox-app-secret',
+  domain: 'sandbox.jdy.local',
+  outerInstanceId: 'sandbox-outer-instance-1',
 };
+
+/** The Xingchen sandbox's account (both families served at once). */
+export const XINGCHEN_SANDBOX_ENV: Record<string, string> = {
+  XINGCHEN_SANDBOX_CLIENT_ID: XINGCHEN_ACCOUNT.clientId,
+  XINGCHEN_SANDBOX_CLIENT_SECRET: XINGCHEN_ACCOUNT.clientSecret,
+  XINGCHEN_SANDBOX_USERNAME: XINGCHEN_ACCOUNT.username,
+  XINGCHEN_SANDBOX_PASSWORD: XINGCHEN_ACCOUNT.password,
+  XINGCHEN_SANDBOX_ACCOUNT_ID: XINGCHEN_ACCOUNT.accountId,
+  XINGCHEN_SANDBOX_GROUP_NAME: XINGCHEN_ACCOUNT.groupName,
+  XINGCHEN_SANDBOX_APP_KEY: XINGCHEN_ACCOUNT.appKey,
+  XINGCHEN_SANDBOX_APP_SECRET: XINGCHEN_ACCOUNT.appSecret,
+  XINGCHEN_SANDBOX_DOMAIN: XINGCHEN_ACCOUNT.domain,
+  XINGCHEN_SANDBOX_OUTER_INSTANCE_ID: XINGCHEN_ACCOUNT.outerInstanceId,
+};
+
+/**
+ * What a loader (or the CLI) needs to reach the sandbox's account through one family: V1 logs in
+ * as the user; V2 fetches its app key and rotating secret through the authorization push.
+ */
+export function xingchenCredentials(family: XingchenApiFamily): Record<string, string> {
+  const common = {
+    XINGCHEN_API: family,
+    XINGCHEN_CLIENT_ID: XINGCHEN_ACCOUNT.clientId,
+    XINGCHEN_CLIENT_SECRET: XINGCHEN_ACCOUNT.clientSecret,
+  };
+  return family === 'v1'
+    ? {
+        ...common,
+        XINGCHEN_USERNAME: XINGCHEN_ACCOUNT.username,
+        XINGCHEN_PASSWORD: XINGCHEN_ACCOUNT.password,
+        XINGCHEN_ACCOUNT_ID: XINGCHEN_ACCOUNT.accountId,
+      }
+    : { ...common, XINGCHEN_OUTER_INSTANCE_ID: XINGCHEN_ACCOUNT.outerInstanceId };
+}
 
 export interface StackPorts {
   wdt: number;
@@ -100,6 +138,8 @@ export interface StackOptions {
   /** Environment of each process on top of the defaults below. */
   env?: Partial<Record<ServiceName | SandboxName, Record<string, string>>>;
   logLevel?: string;
+  /** The Xingchen API family the loader speaks (default v1); the sandbox serves both. */
+  xingchenApi?: XingchenApiFamily;
 }
 
 export interface PipelineSnapshot {
@@ -147,6 +187,10 @@ export class PipelineStack {
     this.supervisor = new ProcessSupervisor(join(options.runDir, 'logs'), join(options.runDir, 'pids'));
   }
 
+  get xingchenApi(): XingchenApiFamily {
+    return this.options.xingchenApi ?? 'v1';
+  }
+
   url(name: ServiceName | SandboxName): string {
     const port = {
       'wdt-sandbox': this.ports.wdt,
@@ -181,6 +225,7 @@ export class PipelineStack {
         LOG_LEVEL: common.LOG_LEVEL,
         XINGCHEN_SANDBOX_PORT: String(this.ports.xingchen),
         XINGCHEN_SANDBOX_HOST: '127.0.0.1',
+        ...XINGCHEN_SANDBOX_ENV,
       },
       extractor: {
         ...common,
@@ -204,7 +249,7 @@ export class PipelineStack {
         HTTP_PORT: String(this.ports.loader),
         HTTP_HOST: '127.0.0.1',
         XINGCHEN_BASE_URL: this.url('xingchen-sandbox'),
-        ...SANDBOX_CREDENTIALS.xingchen,
+        ...xingchenCredentials(this.xingchenApi),
         NORMALIZED_TOPIC: t.normalized,
         LOADER_GROUP_ID: t.loaderGroup,
       },

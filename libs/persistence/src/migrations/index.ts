@@ -6,3 +6,5 @@ export const allMigrations: (new () => MigrationInterface)[] = [];
 allMigrations.push(ExtractorCheckpoint1764300000000);
 import { LoaderLedger1764400000000 } from './1764400000000-loader-ledger';
 allMigrations.push(LoaderLedger1764400000000);
+import { LedgerAuditedStatus1764900000000 } from './1764900000000-ledger-audited-status';
+allMigrations.push(LedgerAuditedStatus1764900000000);
