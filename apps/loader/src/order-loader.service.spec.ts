@@ -500,7 +500,7 @@ describe('OrderLoader decision table', () => {
     const t = setup();
     await synced(t, order({ versionId: '12' }));
     await expect(t.loader.handle(order({ versionId: '9', contentHash: hash('c') }))).resolves.toBe('stale');
-    await expect(t.loader.handle(order({ versionId: '13', contentHash: hash('c') }))).resolves.toBe(
+    await expect(t.loader.handle(order({ versionId: '13', contentHash: hash('c'), qty: '4' }))).resolves.toBe(
       'updated',
     );
     const at = new Date('2024-01-01T00:00:00Z');
@@ -620,7 +620,7 @@ describe('OrderLoader decision table', () => {
     const t = setup();
     await synced(t);
     t.xingchen.script = [() => refusal('单据已被下游单据引用，不能修改', 4711)];
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b') });
+    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '3' });
     const error = await t.loader.handle(newer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonRetriableError);
     expect(error).toBeInstanceOf(XingchenBusinessError);
@@ -884,6 +884,24 @@ describe('OrderLoader decision table', () => {
       ['lookup', 'absent'],
     ]);
     expect(await t.outcomes()).toEqual({ rejected: 1 });
+  });
+
+  it('a refused create whose bill the list finds but the detail does not → retriable, no loop of creates', async () => {
+    const t = setup();
+    t.xingchen.store(
+      { billNo: 'JY001', billDate: '2024-05-01', customerId: 'c', customFields: {}, lines: [] },
+      'X-listed',
+    );
+    t.xingchen.getSalesOrder = async (id) => {
+      t.xingchen.details.push(id);
+      return null;
+    };
+    const error = await t.loader.handle(order()).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RetriableError);
+    expect((error as RetriableError).reason).toBe('bill_listed_not_found');
+    expect(t.xingchen.saves).toHaveLength(1);
+    expect(t.xingchen.lookups).toEqual(['JY001']);
+    expect(t.xingchen.details).toEqual(['X-listed']);
   });
 
   it('a cancellation of a synced order → ledger cancelled_in_source, no Xingchen call', async () => {

@@ -262,9 +262,9 @@ export class OrderLoader {
   }
 
   /**
-   * Reads the stored bill first: an audited bill is never modified (recorded as such), a bill
-   * gone from Xingchen is created again, and the lines reuse the stored entry ids so that they
-   * replace the stored lines. An adopted bill that already holds this content is only recorded.
+   * Reads the stored bill first: one that already holds this content is only recorded; an audited
+   * bill is never modified (recorded as such); a bill gone from Xingchen is created again; the
+   * lines reuse the stored entry ids so that they replace the stored lines.
    */
   private async modify(
     session: LedgerSession,
@@ -276,9 +276,21 @@ export class OrderLoader {
   ): Promise<LoaderOutcome> {
     const stored = await this.readStored(session, base, xingchenId);
     if (!stored) {
+      if (adopted) {
+        // the list found the bill but its detail does not: ask again later, never loop create ↔ adopt
+        throw new RetriableError(
+          `xingchen lists bill ${order.billNo} as ${xingchenId} but its detail finds nothing`,
+          { reason: 'bill_listed_not_found' },
+        );
+      }
       this.logger.warn({ billNo: order.billNo, xingchenId }, 'bill no longer in Xingchen: creating it again');
       const gone: LedgerRow = { ...base, xingchenId: null, syncedContentHash: null, pendingOperation: null };
       return this.create(session, gone, order, ids, true);
+    }
+    const draft = withStoredEntryIds(salesOrderDraft(order, ids, xingchenId), stored);
+    if (storedMatchesDraft(stored, draft)) {
+      await this.recordSynced(session, { ...base, xingchenId }, order);
+      return 'unchanged';
     }
     if (stored.audited) {
       await session.put({
@@ -294,11 +306,6 @@ export class OrderLoader {
         'order audited in Xingchen: the newer WDT version is not applied',
       );
       return 'audited';
-    }
-    const draft = withStoredEntryIds(salesOrderDraft(order, ids, xingchenId), stored);
-    if (adopted && storedMatchesDraft(stored, draft)) {
-      await this.recordSynced(session, { ...base, xingchenId }, order);
-      return 'unchanged';
     }
     const intent: LedgerRow = { ...base, xingchenId, status: 'pending', pendingOperation: 'modify' };
     await session.putIntent(intent);

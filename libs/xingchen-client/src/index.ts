@@ -5,3 +5,4 @@ export * from './rate-limiter';
 export * from './http-transport';
 export * from './xingchen.types';
 export * from './xingchen-client';
+export * from './sales-order';
