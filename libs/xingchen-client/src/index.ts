@@ -3,5 +3,8 @@ export * from './xingchen-errors';
 export * from './token-manager';
 export * from './rate-limiter';
 export * from './http-transport';
+export * from './sales-order';
 export * from './xingchen.types';
+export { XingchenCore, type FamilyWire, type Reading, type WireCall } from './core';
+export * from './families';
 export * from './xingchen-client';
