@@ -170,7 +170,7 @@ export function selectAccountGroup(data: unknown, accountId: string | undefined)
       { reason: 'account_set_unknown' },
     );
   }
-  if (groups.length === 1) return groups[0]!;
+  if (groups.length === 1) return groups[0];
   if (groups.length === 0)
     throw new FatalError('xingchen account_group: XINGCHEN_USERNAME has no account set', {
       reason: 'account_set_missing',

@@ -324,7 +324,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
     const corrected = v2SaveBody({
       ...draft,
       id,
-      lines: draft.lines.map((line, index) => ({ ...line, entryId: stored.lines[index]!.entryId })),
+      lines: draft.lines.map((line, index) => ({ ...line, entryId: stored.lines[index].entryId })),
     });
     return { id: await this.postSave(corrected) };
   }
