@@ -1,4 +1,4 @@
-import { type EnvSchema } from './env-schema';
+import { schemaRules, type EnvSchema } from './env-schema';
 import { extractorEnv } from './extractor.config';
 import { loaderEnv } from './loader.config';
 import { transformerEnv } from './transformer.config';
@@ -33,7 +33,15 @@ export function renderConfigReference(): string {
           : `\`${shown(spec.defaultValue)}\``;
       return `| \`${name}\` | ${value} | ${spec.describe}${spec.secret ? ' (secret: never logged)' : ''} |`;
     });
-    return [`## ${service}`, '', '| variable | default | value |', '|---|---|---|', ...rows].join('\n');
+    const rules = schemaRules(schema).map((rule) => `- ${rule.describe}`);
+    return [
+      `## ${service}`,
+      '',
+      '| variable | default | value |',
+      '|---|---|---|',
+      ...rows,
+      ...(rules.length > 0 ? ['', 'Checked together at start-up:', '', ...rules] : []),
+    ].join('\n');
   });
   return [
     '# Configuration reference',

@@ -138,8 +138,40 @@ export const env = {
 
 export type EnvSchema = Record<string, EnvVar<unknown>>;
 export type EnvConfig<S extends EnvSchema> = {
-  readonly [K in keyof S]: S[K] extends EnvVar<infer T> ? T : never;
+  readonly [K in keyof S as K extends string ? K : never]: S[K] extends EnvVar<infer T> ? T : never;
 };
+
+/**
+ * A rule across several variables of a schema (e.g. which credentials the chosen API family needs).
+ * It lives under a symbol key, so it survives spreading one schema into another (`...xingchenClientEnv`)
+ * and is not a variable of its own. `check` gets the parsed values (a variable that failed its own
+ * parser is absent) and returns one problem per violation, each naming the variables concerned.
+ */
+export interface EnvRule {
+  readonly kind: 'env-rule';
+  /** One sentence for docs/configuration.md. */
+  readonly describe: string;
+  check(values: Readonly<Record<string, unknown>>): string[];
+}
+
+/** `...envRule('…', (values) => problems)` inside a schema literal. */
+export function envRule(
+  describe: string,
+  check: (values: Readonly<Record<string, unknown>>) => string[],
+): Record<symbol, EnvRule> {
+  return { [Symbol(describe)]: { kind: 'env-rule', describe, check } };
+}
+
+/** The cross-variable rules of a schema (its symbol-keyed entries). */
+export function schemaRules(schema: EnvSchema): EnvRule[] {
+  const record = schema as unknown as Record<symbol, unknown>;
+  return Object.getOwnPropertySymbols(schema)
+    .map((key) => record[key])
+    .filter(
+      (value): value is EnvRule =>
+        typeof value === 'object' && value !== null && (value as EnvRule).kind === 'env-rule',
+    );
+}
 
 export class ConfigValidationError extends Error {
   constructor(readonly problems: string[]) {
@@ -160,6 +192,7 @@ export function loadEnv<S extends EnvSchema>(schema: S, source: EnvSource): EnvC
       problems.push(`${name} ${error.message} (expected ${spec.describe})`);
     }
   }
+  for (const rule of schemaRules(schema)) problems.push(...rule.check(result));
   if (problems.length > 0) throw new ConfigValidationError(problems);
   return Object.freeze(result) as EnvConfig<S>;
 }

@@ -1,15 +1,58 @@
-import { env } from './env-schema';
+import { env, envRule } from './env-schema';
 import { consumerEnv, databaseEnv, httpEnv, kafkaEnv, serviceEnv } from './common.config';
 
-/** The Xingchen (Kingdee gateway) connection of one tenant (account set). */
+/** The Xingchen API families (`v1` legacy 精斗云/星辰 API, `v2` open platform); see docs/xingchen.md. */
+export const XINGCHEN_API_VALUES = ['v1', 'v2'] as const;
+
+const present = (values: Readonly<Record<string, unknown>>, name: string): boolean =>
+  typeof values[name] === 'string' && values[name] !== '';
+
+/**
+ * Which credentials the chosen family needs: V1 logs a user in (`/auth/user/access_token`), V2 signs
+ * at the gateway and uses an app-token of the account set (static, or pushed by push_app_authorize).
+ */
+export function xingchenFamilyProblems(values: Readonly<Record<string, unknown>>): string[] {
+  const api = values.XINGCHEN_API;
+  if (api === 'v1') {
+    const missing = ['XINGCHEN_USERNAME', 'XINGCHEN_PASSWORD'].filter((name) => !present(values, name));
+    return missing.length > 0
+      ? [`XINGCHEN_API=v1 needs ${missing.join(' and ')} (the 精斗云/星辰 user the legacy API logs in as)`]
+      : [];
+  }
+  if (api === 'v2') {
+    if (present(values, 'XINGCHEN_OUTER_INSTANCE_ID')) return [];
+    const missing = ['XINGCHEN_APP_KEY', 'XINGCHEN_APP_SECRET', 'XINGCHEN_DOMAIN'].filter(
+      (name) => !present(values, name),
+    );
+    return missing.length > 0
+      ? [
+          `XINGCHEN_API=v2 needs XINGCHEN_OUTER_INSTANCE_ID (authorization pushed by push_app_authorize) or all of XINGCHEN_APP_KEY, XINGCHEN_APP_SECRET, XINGCHEN_DOMAIN (missing: ${missing.join(', ')})`,
+        ]
+      : [];
+  }
+  return []; // XINGCHEN_API itself failed its own check and is reported already
+}
+
+/** The Xingchen (Kingdee) connection of one tenant (account set), for either API family. */
 export const xingchenClientEnv = {
+  /** `v1`: legacy `/jdy/sal/*` with a user login; `v2`: open platform `/jdy/v2/*` (gateway signature + app-token). */
+  XINGCHEN_API: env.oneOf(XINGCHEN_API_VALUES, { default: 'v1' }),
   XINGCHEN_BASE_URL: env.url({ default: 'https://api.kingdee.com', protocols: ['http', 'https'] }),
+  /** The open.jdy.com developer app (both families). */
   XINGCHEN_CLIENT_ID: env.string(),
   XINGCHEN_CLIENT_SECRET: env.string({ secret: true }),
-  XINGCHEN_APP_KEY: env.string(),
-  XINGCHEN_APP_SECRET: env.string({ secret: true }),
-  /** The tenant's domain, sent as X-GW-Router-Addr. */
-  XINGCHEN_DOMAIN: env.string(),
+  /** V1: the 精斗云/星辰 user the legacy API logs in as. */
+  XINGCHEN_USERNAME: env.optionalString(),
+  XINGCHEN_PASSWORD: env.optionalString({ secret: true }),
+  /** V1: the account set (accountId of /jdy/sys/accountGroup); required when the user has several. */
+  XINGCHEN_ACCOUNT_ID: env.optionalString(),
+  /** V2: the tenant's authorization; the client fetches app_key/app_secret/domain by push_app_authorize. */
+  XINGCHEN_OUTER_INSTANCE_ID: env.optionalString(),
+  /** V2 static credentials of the account set (instead of XINGCHEN_OUTER_INSTANCE_ID). */
+  XINGCHEN_APP_KEY: env.optionalString(),
+  XINGCHEN_APP_SECRET: env.optionalString({ secret: true }),
+  /** V2: the tenant's domain, sent as X-GW-Router-Addr. */
+  XINGCHEN_DOMAIN: env.optionalString(),
   /** The account set's API quota (calls per minute); the client stays below it. */
   XINGCHEN_RATE_LIMIT_PER_MINUTE: env.int({ default: 500, min: 1 }),
   /** How far below the quota the client's token bucket runs, in percent. */
@@ -17,8 +60,12 @@ export const xingchenClientEnv = {
   /** Xingchen requests in flight at most. */
   XINGCHEN_MAX_CONCURRENCY: env.int({ default: 16, min: 1, max: 256 }),
   XINGCHEN_REQUEST_TIMEOUT_SECONDS: env.number({ default: 15, min: 0.1 }),
-  /** Refresh the app-token this long before it expires (at most a tenth of its lifetime). */
+  /** Refresh the app-token / access token this long before it expires (at most a tenth of its lifetime). */
   XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS: env.int({ default: 300, min: 0 }),
+  ...envRule(
+    'XINGCHEN_API=v1 needs XINGCHEN_USERNAME and XINGCHEN_PASSWORD; XINGCHEN_API=v2 needs XINGCHEN_OUTER_INSTANCE_ID or all of XINGCHEN_APP_KEY, XINGCHEN_APP_SECRET, XINGCHEN_DOMAIN',
+    xingchenFamilyProblems,
+  ),
 };
 
 /**

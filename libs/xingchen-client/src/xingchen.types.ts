@@ -1,14 +1,38 @@
-import { type EnvConfig, type xingchenClientEnv } from '@app/config';
+import { ConfigValidationError, type EnvConfig, type xingchenClientEnv } from '@app/config';
+import { type XingchenApiFamily } from './sales-order';
+
+/** V1 (精斗云/星辰 legacy API): a user login and the account set it works in. */
+export interface XingchenV1Config {
+  api: 'v1';
+  /** The 精斗云/星辰 user (`/auth/user/access_token` username / password). */
+  username: string;
+  password: string;
+  /** The account set (`accountId` of `/jdy/sys/accountGroup`); required when the user has several. */
+  accountId?: string;
+}
+
+/** V2 (open platform): the account set's app credentials, static or pushed by push_app_authorize. */
+export type XingchenV2Credentials =
+  | { kind: 'static'; appKey: string; appSecret: string; domain: string }
+  /** The client fetches app_key / app_secret / domain itself (and again once when the secret rotated). */
+  | { kind: 'authorize'; outerInstanceId: string };
+
+export interface XingchenV2Config {
+  api: 'v2';
+  credentials: XingchenV2Credentials;
+}
+
+export type XingchenFamilyConfig = XingchenV1Config | XingchenV2Config;
+
 /** Connection and flow-control settings of one tenant (account set). */
 export interface XingchenClientConfig {
-  /** Gateway, e.g. `https://api.kingdee.com`. */
+  /** Gateway, e.g. `https://api.kingdee.com` (both families). */
   baseUrl: string;
+  /** The open.jdy.com developer app (both families). */
   clientId: string;
   clientSecret: string;
-  appKey: string;
-  appSecret: string;
-  /** The tenant's domain: `X-GW-Router-Addr`. */
-  domain: string;
+  /** Which API family, with its own credentials. */
+  family: XingchenFamilyConfig;
   /** The account set's API quota (calls per minute). */
   rateLimitPerMinute: number;
   /** Stay this many percent below the quota (default 5). */
@@ -16,30 +40,8 @@ export interface XingchenClientConfig {
   /** Requests in flight at most. */
   maxConcurrency: number;
   requestTimeoutMs: number;
-  /** Refresh the app-token this long before it expires (capped at a tenth of its lifetime). */
+  /** Renew the token (V1 access_token, V2 app-token) this long before it expires (capped at a tenth of its lifetime). */
   tokenRefreshMarginMs: number;
-}
-
-/** A line of `sal_order_save`'s `material_entity`. */
-export interface SalesOrderLineBody {
-  materialid_id: string;
-  stockid_id: string;
-  qty: string;
-  unit_id: string;
-  taxprice: string;
-  is_free: boolean;
-  cess: string;
-}
-
-/** The flat body of `POST /jdy/sal/sal_order_save` (custom fields like `custom_field…_number` as extra keys). */
-export interface SalesOrderBody {
-  id?: string;
-  billno: string;
-  billdate: string;
-  customerid_id: string;
-  remark?: string;
-  material_entity: SalesOrderLineBody[];
-  [customField: string]: unknown;
 }
 
 export interface SaveResult {
@@ -65,10 +67,35 @@ export interface XingchenMaterial {
   enabled: boolean;
 }
 
-/** A row of the sales-order list. */
-export interface XingchenSalesOrderSummary {
-  id: string;
-  billno: string;
+const need = (name: string, value: string | undefined): string => {
+  // loadEnv's family rule reports these at boot; this only guards a config built some other way
+  if (value === undefined || value === '') throw new ConfigValidationError([`${name} is required`]);
+  return value;
+};
+
+/** The family part of the config from the validated `XINGCHEN_*` variables. */
+export function xingchenFamilyConfigFromEnv(
+  config: EnvConfig<typeof xingchenClientEnv>,
+): XingchenFamilyConfig {
+  const api: XingchenApiFamily = config.XINGCHEN_API;
+  if (api === 'v1')
+    return {
+      api,
+      username: need('XINGCHEN_USERNAME', config.XINGCHEN_USERNAME),
+      password: need('XINGCHEN_PASSWORD', config.XINGCHEN_PASSWORD),
+      ...(config.XINGCHEN_ACCOUNT_ID ? { accountId: config.XINGCHEN_ACCOUNT_ID } : {}),
+    };
+  if (config.XINGCHEN_OUTER_INSTANCE_ID)
+    return { api, credentials: { kind: 'authorize', outerInstanceId: config.XINGCHEN_OUTER_INSTANCE_ID } };
+  return {
+    api,
+    credentials: {
+      kind: 'static',
+      appKey: need('XINGCHEN_APP_KEY', config.XINGCHEN_APP_KEY),
+      appSecret: need('XINGCHEN_APP_SECRET', config.XINGCHEN_APP_SECRET),
+      domain: need('XINGCHEN_DOMAIN', config.XINGCHEN_DOMAIN),
+    },
+  };
 }
 
 /** Client config from the validated `XINGCHEN_*` variables (the xingchenClientEnv schema). */
@@ -78,9 +105,7 @@ export const xingchenClientConfigFromEnv = (
   baseUrl: config.XINGCHEN_BASE_URL,
   clientId: config.XINGCHEN_CLIENT_ID,
   clientSecret: config.XINGCHEN_CLIENT_SECRET,
-  appKey: config.XINGCHEN_APP_KEY,
-  appSecret: config.XINGCHEN_APP_SECRET,
-  domain: config.XINGCHEN_DOMAIN,
+  family: xingchenFamilyConfigFromEnv(config),
   rateLimitPerMinute: config.XINGCHEN_RATE_LIMIT_PER_MINUTE,
   rateHeadroomPercent: config.XINGCHEN_RATE_HEADROOM_PERCENT,
   maxConcurrency: config.XINGCHEN_MAX_CONCURRENCY,
