@@ -29,7 +29,7 @@ import { repoRoot, startLocalKafka, stopLocalKafka } from '../apps/cli/src/stack
 import {
   freePorts,
   PipelineStack,
-  SANDBOX_CREDENTIALS,
+  xingchenCredentials,
   SERVICES,
   topologyTopics,
   type SandboxName,
@@ -540,7 +540,7 @@ async function main(): Promise<void> {
     const naive = await naiveSync({
       wdtUrl: stack.url('wdt-sandbox'),
       xingchenUrl: stack.url('xingchen-sandbox'),
-      xingchenCredentials: SANDBOX_CREDENTIALS.xingchen,
+      xingchenCredentials: xingchenCredentials('v1'),
       xingchenQuotaPerMinute: Math.round(P6_QUOTA * 60),
       rules,
       fromMs: naiveSecond,

@@ -1,20 +1,15 @@
-import { WDT_SANDBOX_DEFAULTS } from '@app/config';
+import { loadEnv, WDT_SANDBOX_DEFAULTS, xingchenClientEnv } from '@app/config';
 import { type NormalizedSalesOrder, formatWdtTime } from '@app/contracts';
 import { mapTrade, type MappingRules } from '@app/mapping';
 import { createServiceMetrics } from '@app/observability';
 import { WdtClient } from '@app/wdt-client';
-import { XingchenClient, type SalesOrderBody } from '@app/xingchen-client';
+import { XingchenClient, xingchenClientConfigFromEnv, type SalesOrderDraft } from '@app/xingchen-client';
 
 export interface NaiveSyncOptions {
   wdtUrl: string;
   xingchenUrl: string;
-  xingchenCredentials: {
-    XINGCHEN_CLIENT_ID: string;
-    XINGCHEN_CLIENT_SECRET: string;
-    XINGCHEN_APP_KEY: string;
-    XINGCHEN_APP_SECRET: string;
-    XINGCHEN_DOMAIN: string;
-  };
+  /** `XINGCHEN_API` and that family's credentials, as a loader is given them. */
+  xingchenCredentials: Record<string, string>;
   /** The tenant's quota (calls per minute), as the loader is told. */
   xingchenQuotaPerMinute: number;
   rules: MappingRules;
@@ -51,20 +46,15 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
     },
     metrics,
   );
-  const c = options.xingchenCredentials;
   const xingchen = new XingchenClient(
-    {
-      baseUrl: options.xingchenUrl,
-      clientId: c.XINGCHEN_CLIENT_ID,
-      clientSecret: c.XINGCHEN_CLIENT_SECRET,
-      appKey: c.XINGCHEN_APP_KEY,
-      appSecret: c.XINGCHEN_APP_SECRET,
-      domain: c.XINGCHEN_DOMAIN,
-      rateLimitPerMinute: options.xingchenQuotaPerMinute,
-      maxConcurrency: 1,
-      requestTimeoutMs: 15_000,
-      tokenRefreshMarginMs: 300_000,
-    },
+    xingchenClientConfigFromEnv(
+      loadEnv(xingchenClientEnv, {
+        ...options.xingchenCredentials,
+        XINGCHEN_BASE_URL: options.xingchenUrl,
+        XINGCHEN_RATE_LIMIT_PER_MINUTE: String(options.xingchenQuotaPerMinute),
+        XINGCHEN_MAX_CONCURRENCY: '1',
+      }),
+    ),
     metrics,
   );
   const customers = new Map<string, string>();
@@ -97,29 +87,28 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
     }
     return materials.get(number)!;
   };
-  const body = async (order: NormalizedSalesOrder): Promise<SalesOrderBody> => {
+  const body = async (order: NormalizedSalesOrder): Promise<SalesOrderDraft> => {
     const lines = [];
     for (const line of order.lines) {
       const m = await material(line.materialNumber);
       lines.push({
-        materialid_id: m.id,
-        stockid_id: await storeId(line.storeNumber),
+        materialId: m.id,
+        storeId: await storeId(line.storeNumber),
         qty: line.qty,
-        unit_id: m.unitId,
-        taxprice: line.taxPrice,
-        is_free: line.isFree,
-        cess: line.taxPercent,
+        unitId: m.unitId,
+        taxPrice: line.taxPrice,
+        isFree: line.isFree,
+        taxPercent: line.taxPercent,
       });
     }
-    const result: SalesOrderBody = {
-      billno: order.billNo,
-      billdate: order.billDate,
-      customerid_id: await customerId(order.customerNumber),
-      material_entity: lines,
+    return {
+      billNo: order.billNo,
+      billDate: order.billDate,
+      customerId: await customerId(order.customerNumber),
+      ...(order.remark ? { remark: order.remark } : {}),
+      customFields: order.project ? { [order.project.field]: order.project.value } : {},
+      lines,
     };
-    if (order.remark) result.remark = order.remark;
-    if (order.project) result[order.project.field] = order.project.value;
-    return result;
   };
 
   const started = performance.now();

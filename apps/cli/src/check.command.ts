@@ -8,7 +8,7 @@ import {
   type ReconciliationReport,
   type XingchenOrderView,
 } from '@app/reconciliation';
-import { readSalesOrderDetail, type XingchenApiFamily } from '@app/xingchen-client';
+import { readDetailFor, type XingchenApiFamily } from '@app/xingchen-client';
 import { checkKnownOptions, stringOption, type ParsedArgs } from './args';
 import { cliDatabaseEnv, loadCliEnv } from './cli-config';
 import { fetchLedger } from './reconcile-sources';
@@ -60,7 +60,9 @@ export function storedOrderView(order: SandboxStoredOrder): XingchenOrderView {
       ? { billstatus: order.audited ? 'C' : 'Z' }
       : { bill_status: order.audited ? 'C' : 'Z' }),
   };
-  return { ...readSalesOrderDetail(order.family, detail), billNo: order.billno };
+  const read = readDetailFor(order.family, detail);
+  if (!read) throw new Error(`the sandbox's order ${order.id} does not read as a ${order.family} detail`);
+  return { ...read, id: order.id, billNo: order.billno };
 }
 
 interface SandboxMasterData {

@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type NormalizedSalesOrder } from '@app/contracts';
 import { loadMappingFile, mapTrade } from '@app/mapping';
-import { type SalesOrderBody } from '@app/xingchen-client';
 import { groupLag, testDatabaseUrl, waitFor } from '@app/testing';
 import { checkSandboxes, formatCheck, type CheckSources } from '../../../apps/cli/src/check.command';
 import { repoRoot } from '../../../apps/cli/src/stack/local-infra';
@@ -68,11 +67,11 @@ describe('./erpsync check: the WDT sandbox, the Xingchen sandbox and the ledger 
 
     // someone edits the first order in Xingchen, and a trade appears in WDT that nobody sent
     const stored = s.sandbox.orders().find((order) => order.billno === first.trade_no)!;
-    const body = stored.body as unknown as SalesOrderBody;
-    await clientFor(s.sandbox).saveSalesOrder({
-      ...body,
-      id: stored.id,
-      material_entity: [{ ...body.material_entity[0], qty: '5' }, ...body.material_entity.slice(1)],
+    const client = clientFor(s.sandbox);
+    const saved = (await client.getSalesOrder(stored.id))!;
+    await client.saveSalesOrder({
+      ...saved,
+      lines: [{ ...saved.lines[0], qty: '5' }, ...saved.lines.slice(1)],
     });
     const unsent = {
       ...second,
