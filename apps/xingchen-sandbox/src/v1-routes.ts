@@ -1,5 +1,6 @@
 import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
 import { Quota, send, type ApiCall } from './http-kit';
+import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialViewV1, type MasterKind } from './sandbox-state';
 import { type V1Auth } from './v1-auth';
@@ -50,7 +51,8 @@ async function saveOrder(ctx: SandboxContext, call: ApiCall, route: string, acco
   const book = ctx.book(accountSet.accountId);
   const outcome = await ctx.save(call, route, () => {
     const { draft, body } = parseV1Save(parsed.value);
-    return book.save(draft, 'v1', body, { ...V1_NAMES });
+    checkReferences(draft, ctx.master, V1_NAMES);
+    return book.save(draft, 'v1', body, V1_NAMES);
   });
   if (!outcome) return;
   if ('refused' in outcome) {

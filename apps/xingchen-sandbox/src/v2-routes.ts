@@ -1,5 +1,6 @@
 import { isPlainObject } from './field-check';
 import { Quota, send, type ApiCall } from './http-kit';
+import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
 import { type V2Auth } from './v2-auth';
@@ -33,6 +34,7 @@ async function saveOrder(ctx: SandboxContext, call: ApiCall, route: string, acco
   const book = ctx.book(accountId);
   const outcome = await ctx.save(call, route, () => {
     const { draft, body } = parseV2Save(parsed.value, ctx.master);
+    checkReferences(draft, ctx.master, V2_NAMES);
     return book.save(draft, 'v2', body, V2_NAMES);
   });
   if (!outcome) return;
