@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { appSignature, gatewayHeaders } from '../../../libs/xingchen-client/src/xingchen-signer';
+import { appSignature, gatewayHeaders } from '@app/xingchen-client';
 import {
   createXingchenSandbox,
   type XingchenSandbox,

@@ -1,3 +1,4 @@
+/* eslint-disable @typescript-eslint/no-unsafe-return -- answers are untyped JSON (Loose) */
 import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
 import {
   admin,
