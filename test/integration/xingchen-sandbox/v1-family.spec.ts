@@ -1,6 +1,15 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- answers are untyped JSON (Loose) */
 import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
-import { admin, http, qs, startSandbox, v1Login, validV1Order, V1Session } from './sandbox-harness';
+import {
+  admin,
+  http,
+  qs,
+  startSandbox,
+  v1Login,
+  validV1Order,
+  V1Session,
+  type Loose,
+} from './sandbox-harness';
 
 /** V1 (legacy): login, account sets, save (two-level answer), list, detail, token expiry, audit. */
 describe('xingchen sandbox: V1 family', () => {
@@ -105,8 +114,8 @@ describe('xingchen sandbox: V1 family', () => {
       ],
     });
     expect(modified.body.data.successPkIds).toEqual([id]);
-    const lines = (await v1.post('/jdy/sal/sal_order_detail', { id })).body.data.material_entity;
-    expect(lines.map((l: { id: string; qty: string }) => [l.id === entry, l.qty])).toEqual([
+    const lines = (await v1.post('/jdy/sal/sal_order_detail', { id })).body.data.material_entity as Loose[];
+    expect(lines.map((l) => [l.id === entry, l.qty])).toEqual([
       [true, '5'],
       [false, '1'],
     ]);
