@@ -71,8 +71,8 @@ export function verifyGatewayRequest(
 ): GatewayVerdict {
   const h = request.headers;
   const clientId = h['x-api-clientid'];
-  if (!clientId || clientId !== credentials.clientId)
-    return { ok: false, code: 4003, description: 'client id 无效' };
+  if (!clientId) return { ok: false, code: 4002, description: 'client id 为空' };
+  if (clientId !== credentials.clientId) return { ok: false, code: 4003, description: 'client id 无效' };
   if (h['x-api-auth-version'] !== '2.0')
     return { ok: false, code: 4007, description: 'X-Api-Auth-Version 无效' };
   const signHeaders = (h['x-api-signheaders'] ?? '')

@@ -76,7 +76,7 @@ describe('xingchen sandbox accepts an independently signed request', () => {
     const customer = await get('/jdy/v2/bd/customer_detail', query, {
       ...sign('GET', '/jdy/v2/bd/customer_detail', query),
       'app-token': appToken,
-      'X-GW-Router-Addr': sandbox.credentials.domain,
+      'X-GW-Router-Addr': sandbox.credentials.v2.domain,
     });
     expect(customer.status).toBe(200);
     expect(customer.body.data).toEqual({
@@ -92,9 +92,9 @@ describe('xingchen sandbox accepts an independently signed request', () => {
     const answer = await get('/jdy/v2/bd/store_detail', query, {
       ...sign('GET', '/jdy/v2/bd/store_detail', query),
       'app-token': appToken,
-      'X-GW-Router-Addr': sandbox.credentials.domain,
+      'X-GW-Router-Addr': sandbox.credentials.v2.domain,
     });
-    expect(answer).toEqual({ status: 200, body: { errcode: 1001, description: '数据不存在' } });
+    expect(answer).toEqual({ status: 200, body: { errcode: 1001, description: '数据不存在', data: null } });
   });
 
   it('rejects a tampered signature with HTTP 519 / 4008', async () => {

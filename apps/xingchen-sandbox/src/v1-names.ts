@@ -1,0 +1,121 @@
+import { checkObject, requireLines, type FieldKind } from './field-check';
+import { totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { type SandboxState } from './sandbox-state';
+
+/** V1 (legacy `/jdy/sal/*`) field names: parsing a save body, rendering a stored bill. */
+
+export const V1_NAMES: FamilyNames = {
+  billNo: 'billno',
+  customer: 'customerid_id',
+  material: 'materialid_id',
+  stock: 'stockid_id',
+  unit: 'unit_id',
+  entries: 'material_entity',
+  lineMode: 'v1',
+};
+
+/** Top-level custom header fields (the tenant's 项目 field is one). */
+export const V1_CUSTOM_FIELD = /^custom_field[0-9a-z]+(_number|_id|_name)?$/;
+
+const HEADER: Record<string, FieldKind> = {
+  id: 'string',
+  billno: 'string',
+  billdate: 'date',
+  customerid_id: 'string',
+  remark: 'string',
+  billsource: 'string',
+  material_entity: 'array',
+};
+const HEADER_REQUIRED = ['billno', 'billdate', 'customerid_id', 'material_entity'];
+
+const LINE: Record<string, FieldKind> = {
+  id: 'string',
+  materialid_id: 'string',
+  stockid_id: 'string',
+  qty: 'decimal',
+  unit_id: 'string',
+  taxprice: 'decimal',
+  is_free: 'bool',
+  cess: 'decimal',
+  remark: 'string',
+};
+const LINE_REQUIRED = ['materialid_id', 'stockid_id', 'qty', 'unit_id', 'taxprice', 'is_free', 'cess'];
+
+const customKind = (key: string): FieldKind | undefined => (V1_CUSTOM_FIELD.test(key) ? 'string' : undefined);
+
+/** A `sal_order_save` body → the neutral draft (throws `Refused`). V2 names are unknown keys here. */
+export function parseV1Save(input: unknown): { draft: OrderDraft; body: Record<string, unknown> } {
+  const body = checkObject(input, '', HEADER, HEADER_REQUIRED, customKind);
+  const entries = body.material_entity as unknown[];
+  requireLines(entries);
+  const lines = entries.map((raw, index) => {
+    const line = checkObject(raw, `material_entity[${index}]`, LINE, LINE_REQUIRED);
+    return {
+      entryId: line.id as string | undefined,
+      materialId: line.materialid_id as string,
+      stockId: line.stockid_id as string,
+      qty: line.qty as string,
+      unitId: line.unit_id as string,
+      taxPrice: line.taxprice as string,
+      cess: line.cess as string,
+      isFree: line.is_free as boolean,
+      comment: line.remark as string | undefined,
+    };
+  });
+  const custom = Object.fromEntries(
+    Object.entries(body).filter(([key]) => V1_CUSTOM_FIELD.test(key)) as Array<[string, string]>,
+  );
+  const draft: OrderDraft = {
+    id: body.id as string | undefined,
+    billNo: body.billno as string,
+    billDate: body.billdate as string,
+    customerId: body.customerid_id as string,
+    remark: body.remark as string | undefined,
+    billSource: body.billsource as string | undefined,
+    custom,
+    lines,
+  };
+  return { draft, body };
+}
+
+const defined = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+
+export function v1Entries(order: NeutralOrder, master: SandboxState) {
+  return order.lines.map((line) =>
+    defined({
+      id: line.entryId,
+      materialid_id: line.materialId,
+      materialid_number: master.materialById(line.materialId)?.number ?? '',
+      stockid_id: line.stockId,
+      qty: line.qty,
+      unit_id: line.unitId,
+      taxprice: line.taxPrice,
+      is_free: line.isFree,
+      cess: line.cess,
+      remark: line.comment,
+    }),
+  );
+}
+
+export function v1ListRow(order: NeutralOrder, master: SandboxState) {
+  return {
+    id: order.id,
+    billno: order.billNo,
+    billdate: order.billDate,
+    billstatus: order.audited ? 'C' : 'Z',
+    customerid_id: order.customerId,
+    customerid_number: master.customerById(order.customerId)?.number ?? '',
+    totalamount: totalAmount(order),
+  };
+}
+
+export function v1Detail(order: NeutralOrder, master: SandboxState) {
+  return defined({
+    ...v1ListRow(order, master),
+    remark: order.remark ?? '',
+    billsource: order.billSource,
+    ...order.custom,
+    material_entity: v1Entries(order, master),
+  });
+}

@@ -1,0 +1,178 @@
+import { Refused, REFUSAL, checkObject, requireLines, type FieldKind } from './field-check';
+import { totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { type SandboxState } from './sandbox-state';
+
+/** V2 (open platform `/jdy/v2/scm/sal_order`) field names: SalOrderSaveReq in, SalOrderDetailReply out. */
+
+export const V2_NAMES: FamilyNames = {
+  billNo: 'bill_no',
+  customer: 'customer_id',
+  material: 'material_id',
+  stock: 'stock_id',
+  unit: 'unit_id',
+  entries: 'material_entity',
+  lineMode: 'v2',
+};
+
+const kinds = (kind: FieldKind, keys: string) =>
+  Object.fromEntries(
+    keys
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((key) => [key, kind]),
+  ) as Record<string, FieldKind>;
+
+/** Every key of zhuger/kingdee docs/Model/SalOrderSaveReq.md; `double` fields are decimal strings here. */
+const HEADER: Record<string, FieldKind> = {
+  ...kinds(
+    'string',
+    `default_bill_source id bill_no customer_id customer_number emp_id emp_number remark contact_linkman
+     contact_phone contact_country_id contact_province_id contact_city_id contact_district_id contact_address
+     dispatcher_linkman dispatcher_phone dispatcher_country_id dispatcher_province_id dispatcher_city_id
+     dispatcher_district_id dispatcher_address delivery_type_id allocate_rule cus_exchange_rate cus_currency_id
+     cus_bear_fee_status operation_key`,
+  ),
+  ...kinds('decimal', 'bill_dis_amount bill_dis_rate cost_fee total_ins_amount total_amount'),
+  ...kinds('bool', 'required_invoice enable_directional ignore_warn reverse_condition_calculate'),
+  ...kinds('array', 'payment_entry material_entity attachments_url cus_bear_fee_entry'),
+  cost_fee_entity: 'object',
+  bill_date: 'date',
+  custom_field: 'map',
+};
+const HEADER_REQUIRED = [
+  'bill_no',
+  'bill_date',
+  ['customer_id', 'customer_number'],
+  'material_entity',
+] as const;
+
+/** Every key of docs/Model/SalOrderSaveReqMaterialEntity.md. */
+const LINE: Record<string, FieldKind> = {
+  ...kinds(
+    'string',
+    'id material_id material_number stock_id sp_id unit_id aux_unit_id aux_unit_name aux_unit_number comment aux_prop_id delivery_date',
+  ),
+  ...kinds(
+    'decimal',
+    'qty price tax_price cess tax_amount dis_amount discount amount all_amount bill_dis_before_amount pre_dis_amount',
+  ),
+  ...kinds('bool', 'regain_price is_free'),
+  custom_entity_field: 'map',
+};
+const LINE_REQUIRED = [
+  ['material_id', 'material_number'],
+  'stock_id',
+  'qty',
+  'unit_id',
+  'tax_price',
+  'cess',
+  'is_free',
+] as const;
+
+/** `*_number` → id through the master data (an unknown number is refused like an unknown id). */
+function resolve(
+  master: SandboxState,
+  kind: 'customers' | 'materials',
+  id: unknown,
+  number: unknown,
+  field: string,
+) {
+  if (typeof id === 'string' && id !== '') return id;
+  const found = master.find(kind, { number: number as string });
+  if (!found)
+    throw new Refused(
+      kind === 'customers' ? REFUSAL.customer : REFUSAL.material,
+      `${field} 不存在: ${String(number)}`,
+      field,
+    );
+  return found.id;
+}
+
+/** A `POST /jdy/v2/scm/sal_order` body → the neutral draft (throws `Refused`). V1 names are unknown fields. */
+export function parseV2Save(
+  input: unknown,
+  master: SandboxState,
+): { draft: OrderDraft; body: Record<string, unknown> } {
+  const body = checkObject(input, '', HEADER, HEADER_REQUIRED);
+  const entries = body.material_entity as unknown[];
+  requireLines(entries);
+  const lines = entries.map((raw, index) => {
+    const at = `material_entity[${index}]`;
+    const line = checkObject(raw, at, LINE, LINE_REQUIRED);
+    return {
+      entryId: line.id as string | undefined,
+      materialId: resolve(
+        master,
+        'materials',
+        line.material_id,
+        line.material_number,
+        `${at}.material_number`,
+      ),
+      stockId: line.stock_id as string,
+      qty: line.qty as string,
+      unitId: line.unit_id as string,
+      taxPrice: line.tax_price as string,
+      price: line.price as string | undefined,
+      cess: line.cess as string,
+      isFree: line.is_free as boolean,
+      comment: line.comment as string | undefined,
+    };
+  });
+  const draft: OrderDraft = {
+    id: body.id as string | undefined,
+    billNo: body.bill_no as string,
+    billDate: body.bill_date as string,
+    customerId: resolve(master, 'customers', body.customer_id, body.customer_number, 'customer_number'),
+    remark: body.remark as string | undefined,
+    billSource: body.default_bill_source as string | undefined,
+    custom: { ...((body.custom_field as Record<string, string> | undefined) ?? {}) },
+    lines,
+  };
+  return { draft, body };
+}
+
+const defined = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+
+export function v2Entries(order: NeutralOrder, master: SandboxState) {
+  return order.lines.map((line) =>
+    defined({
+      id: line.entryId,
+      material_id: line.materialId,
+      material_number: master.materialById(line.materialId)?.number ?? '',
+      stock_id: line.stockId,
+      qty: line.qty,
+      unit_id: line.unitId,
+      tax_price: line.taxPrice,
+      price: line.price,
+      cess: line.cess,
+      is_free: line.isFree,
+      comment: line.comment,
+    }),
+  );
+}
+
+export function v2ListRow(order: NeutralOrder, master: SandboxState) {
+  const customer = master.customerById(order.customerId);
+  return {
+    id: order.id,
+    bill_no: order.billNo,
+    bill_date: order.billDate,
+    bill_status: order.audited ? 'C' : 'Z',
+    customer_id: order.customerId,
+    customer_number: customer?.number ?? '',
+    customer_name: customer?.name ?? '',
+    total_amount: totalAmount(order),
+    create_time: order.createdAt,
+  };
+}
+
+export function v2Detail(order: NeutralOrder, master: SandboxState) {
+  return defined({
+    ...v2ListRow(order, master),
+    remark: order.remark ?? '',
+    default_bill_source: order.billSource,
+    custom_field: { ...order.custom },
+    material_entity: v2Entries(order, master),
+  });
+}
