@@ -247,3 +247,4 @@ function sandboxHandle(server: Server, ctx: SandboxContext, parts: HandleParts):
     },
   };
 }
+export { xingchenClientEnvFor } from './client-env';

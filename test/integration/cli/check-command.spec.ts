@@ -8,8 +8,13 @@ import { checkSandboxes, formatCheck, type CheckSources } from '../../../apps/cl
 import { repoRoot } from '../../../apps/cli/src/stack/local-infra';
 import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import { type SandboxTrade } from '../../../apps/wdt-sandbox/src/trade-generator';
-import { loaderScenario, loaderTopics, produceOrders, startLoader } from '../loader/loader-harness';
-import { clientFor } from '../xingchen-sandbox/sandbox-harness';
+import {
+  clientFor,
+  loaderScenario,
+  loaderTopics,
+  produceOrders,
+  startLoader,
+} from '../loader/loader-harness';
 
 const rules = loadMappingFile(join(repoRoot, 'config', 'mapping.demo.yaml'));
 const fixtureTrades = (
@@ -73,6 +78,7 @@ describe('./erpsync check: the WDT sandbox, the Xingchen sandbox and the ledger 
       ...saved,
       lines: [{ ...saved.lines[0], qty: '5' }, ...saved.lines.slice(1)],
     });
+    client.close();
     const unsent = {
       ...second,
       trade_no: `${second.trade_no}-UNSENT`,
