@@ -52,7 +52,14 @@ class FakeWdt implements TradeSource {
     const size = query.pageSize!;
     const page = all.slice(query.pageNo! * size, (query.pageNo! + 1) * size);
     this.beforeAnswer?.(query);
-    return { pageNo: query.pageNo!, pageSize: size, totalCount: all.length, trades: page, invalid: [] };
+    return {
+      pageNo: query.pageNo!,
+      pageSize: size,
+      totalCount: all.length,
+      trades: page,
+      sent: page,
+      invalid: [],
+    };
   }
 }
 
@@ -152,7 +159,9 @@ describe('WindowExtractor', () => {
           {
             tradeNo: 'C2',
             modified: '2024-01-01 10:20:00',
-            reason: 'goods_list.0.num: num must be a string',
+            position: 1,
+            reason: 'required field missing: goods_list.0.spec_no',
+            problemReason: 'missing_field' as const,
             raw: { trade_no: 'C2' },
           },
         ],
@@ -165,8 +174,11 @@ describe('WindowExtractor', () => {
     expect(dead.message.value).toBe('{"trade_no":"C2"}');
     expect(dead.message.headers).toMatchObject({
       'dlq-original-topic': 'raw',
-      'dlq-error-message': 'goods_list.0.num: num must be a string',
+      'dlq-error-message': 'required field missing: goods_list.0.spec_no',
       'dlq-error-reason': 'invalid_trade',
+      'dlq-error-detail': 'missing_field',
+      'dlq-hop': 'extractor',
+      'dlq-source-position': 'page 0 position 1',
       'source-modified': '2024-01-01T10:20:00+08:00',
     });
     expect(progress).toEqual(['2024-01-01 10:59:59']);

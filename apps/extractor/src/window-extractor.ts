@@ -304,8 +304,8 @@ export class WindowExtractor {
     const sends: Promise<void>[] = [];
     const outgoing: Array<{ trade: WdtTrade; message: OutgoingMessage; digest?: string }> = [];
     let unchanged = 0;
-    for (const trade of page.trades) {
-      const message = this.message(trade);
+    for (const [index, trade] of page.trades.entries()) {
+      const message = this.message(trade, page.sent[index] ?? trade);
       const digest = recent && RecentlyPublished.digest(message.value);
       if (recent && digest && recent.has(trade.trade_no, digest)) unchanged++;
       else outgoing.push({ trade, message, digest });
@@ -328,7 +328,7 @@ export class WindowExtractor {
       sends.push(
         this.sink.send(
           this.dlqTopic,
-          page.invalid.map((bad) => this.deadLetter(bad)),
+          page.invalid.map((bad) => this.deadLetter(bad, page)),
         ),
       );
       this.metrics.deadLetters.inc(
@@ -345,10 +345,11 @@ export class WindowExtractor {
     return { acknowledged: Promise.all(sends).then(() => undefined), unchanged };
   }
 
-  private message(trade: WdtTrade): OutgoingMessage {
+  /** `trade` parsed (its key and times), `sent` exactly as WDT sent it: the raw topic's value. */
+  private message(trade: WdtTrade, sent: unknown): OutgoingMessage {
     return {
       key: trade.trade_no,
-      value: JSON.stringify(trade),
+      value: JSON.stringify(sent),
       headers: {
         [Headers.sourceModified]: wdtTimeToIso(trade.modified),
         [Headers.correlationId]: randomUUID(),
@@ -358,14 +359,17 @@ export class WindowExtractor {
     };
   }
 
-  private deadLetter(bad: InvalidTrade): OutgoingMessage {
+  private deadLetter(bad: InvalidTrade, page: TradePage): OutgoingMessage {
     const headers: Record<string, string> = {
+      [Headers.dlqHop]: 'extractor',
+      [Headers.dlqSourcePosition]: `page ${page.pageNo} position ${bad.position}`,
       [Headers.correlationId]: randomUUID(),
       [Headers.schemaVersion]: RAW_TRADE_SCHEMA_VERSION,
       [Headers.sourceSystem]: SOURCE_SYSTEM_WDT,
       [Headers.dlqOriginalTopic]: this.options.rawTopic,
-      [Headers.dlqErrorClass]: 'SchemaValidationError',
+      [Headers.dlqErrorClass]: 'WdtTradeParseError',
       [Headers.dlqErrorReason]: 'invalid_trade',
+      [Headers.dlqErrorDetail]: bad.problemReason,
       [Headers.dlqErrorMessage]: bad.reason.slice(0, 2000),
       [Headers.dlqFailedAt]: new Date().toISOString(),
       [Headers.dlqAttempts]: '1',

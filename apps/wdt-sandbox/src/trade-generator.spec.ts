@@ -1,5 +1,5 @@
 import Decimal from 'decimal.js';
-import { validateContract, WdtTrade, parseWdtTime } from '@app/contracts';
+import { parseWdtTrade, parseWdtTime } from '@app/contracts';
 import { catalogSkus } from '@app/sandbox-catalog';
 
 import { generateTradeTimelines, generateTrades } from './trade-generator';
@@ -17,7 +17,7 @@ describe('the WDT sandbox trade generator', () => {
 
   it('makes trades that satisfy the raw-trade contract, with unique trade numbers', () => {
     expect(trades).toHaveLength(400);
-    for (const trade of trades) expect(() => validateContract(WdtTrade, trade)).not.toThrow();
+    for (const trade of trades) expect(parseWdtTrade(trade)).toMatchObject({ ok: true });
     expect(new Set(trades.map((t) => t.trade_no)).size).toBe(400);
   });
 
