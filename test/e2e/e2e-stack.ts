@@ -11,9 +11,10 @@ import {
   freePorts,
   PipelineStack,
   SANDBOX_CREDENTIALS,
+  sandboxTradeTimeMs,
   type StackOptions,
 } from '../../apps/cli/src/stack/pipeline-stack';
-import { formatWdtTime, parseWdtTime } from '@app/contracts';
+import { formatWdtTime } from '@app/contracts';
 
 export const repo = join(__dirname, '..', '..');
 export const demoMapping = join(repo, 'config', 'mapping.demo.yaml');
@@ -77,7 +78,7 @@ export async function startE2eStack(options: {
   await stack.prepare(kafka, 3);
   try {
     await stack.startSandboxes();
-    const first = Math.min(...(await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified)));
+    const first = Math.min(...(await stack.sandboxTrades()).map(sandboxTradeTimeMs));
     stack.setEnv('extractor', { INITIAL_CHECKPOINT: formatWdtTime(first - 60_000) });
     await stack.startServices();
   } catch (error) {
@@ -103,8 +104,10 @@ export async function reconcileStack(
     MAPPING_FILE: mappingFile,
   });
   try {
-    const modified = (await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified));
+    const modified = (await stack.sandboxTrades()).map(sandboxTradeTimeMs);
     return await reconcileThroughApis({
+      kafka: e2e.kafka,
+      topics: stack.deadLetterTopics,
       wdt,
       xingchen,
       databaseUrl: e2e.databaseUrl,
