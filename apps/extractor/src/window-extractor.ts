@@ -125,6 +125,7 @@ export class WindowExtractor {
     mode: ExtractMode,
     onProgress: (checkpointMs: number) => Promise<void>,
     signal?: AbortSignal,
+    range: { archiveBeforeMs?: number } = {},
   ): Promise<RangeResult> {
     const total: RangeResult = { windows: 0, pages: 0, trades: 0, invalid: 0, rereads: 0, unchanged: 0 };
     const done = new Array<boolean>(windows.length).fill(false);
@@ -135,7 +136,9 @@ export class WindowExtractor {
       this.options.windowConcurrency,
       async ({ window, index }) => {
         signal?.throwIfAborted();
-        const result = await this.extractWindow(window, mode, signal);
+        // a window wholly older than the archive horizon is read from WDT's archive
+        const archive = range.archiveBeforeMs !== undefined && window.endMs < range.archiveBeforeMs;
+        const result = await this.extractWindow(window, mode, signal, archive);
         total.windows++;
         total.pages += result.pages;
         total.trades += result.trades;
@@ -161,13 +164,14 @@ export class WindowExtractor {
     window: TimeWindow,
     mode: ExtractMode,
     signal?: AbortSignal,
+    archive = false,
   ): Promise<Omit<RangeResult, 'windows'>> {
     let pages = 0;
     let trades = 0;
     let invalid = 0;
     let unchanged = 0;
     for (let attempt = 1; attempt <= this.options.rereadAttempts; attempt++) {
-      const pass = await this.readOnce(window, mode, signal);
+      const pass = await this.readOnce(window, mode, signal, archive);
       pages += pass.pages;
       trades += pass.trades;
       invalid += pass.invalid;
@@ -187,8 +191,18 @@ export class WindowExtractor {
         { start: formatWdtTime(window.startMs), end: formatWdtTime(window.endMs) },
         'window never settled: splitting it in halves',
       );
-      const left = await this.extractWindow({ startMs: window.startMs, endMs: middle }, mode, signal);
-      const right = await this.extractWindow({ startMs: middle + 1000, endMs: window.endMs }, mode, signal);
+      const left = await this.extractWindow(
+        { startMs: window.startMs, endMs: middle },
+        mode,
+        signal,
+        archive,
+      );
+      const right = await this.extractWindow(
+        { startMs: middle + 1000, endMs: window.endMs },
+        mode,
+        signal,
+        archive,
+      );
       return {
         pages: pages + left.pages + right.pages,
         trades: trades + left.trades + right.trades,
@@ -203,12 +217,13 @@ export class WindowExtractor {
   }
 
   /** Reads every page of a window once and publishes what it got (acknowledged when it returns). */
-  private async readOnce(window: TimeWindow, mode: ExtractMode, signal?: AbortSignal) {
+  private async readOnce(window: TimeWindow, mode: ExtractMode, signal?: AbortSignal, archive = false) {
     const query: TradeQuery = {
       startTime: formatWdtTime(window.startMs),
       endTime: formatWdtTime(window.endMs),
       status: this.options.status,
       pageSize: this.options.pageSize,
+      ...(archive ? { archive: true } : {}),
     };
     const publishing: Promise<void>[] = [];
     const seen = new Set<string>();

@@ -23,6 +23,8 @@ export const WDT_ROUTE_PATHS: Record<WdtRoute, string> = {
   qimen: '/router/qm',
   openapi: '/openapi2/trade_query.php',
 };
+/** The native route's archive of old orders (official doc page of `trade_query.php`). */
+export const WDT_ARCHIVE_PATH = '/openapi2/his_trade_query.php';
 
 type WdtMetrics = Pick<Metrics, 'wdtRequests' | 'wdtDuration'>;
 
@@ -105,7 +107,7 @@ export class WdtClient {
     const started = performance.now();
     let outcome: ApiOutcome = 'success';
     try {
-      const body = await this.call(tradeQueryParams(query));
+      const body = await this.call(tradeQueryParams(query), query.archive === true);
       const page = this.parsePage(body, query);
       this.limiter.recordSuccess();
       return page;
@@ -167,11 +169,11 @@ export class WdtClient {
     return params;
   }
 
-  private async call(business: WdtParams): Promise<unknown> {
+  private async call(business: WdtParams, archive: boolean): Promise<unknown> {
     const params = new URLSearchParams(this.signedParams(business));
     const base = this.options.baseUrl.replace(/\/+$/, '');
-    const path = WDT_ROUTE_PATHS[this.options.route];
     const qimen = this.options.route === 'qimen';
+    const path = archive && !qimen ? WDT_ARCHIVE_PATH : WDT_ROUTE_PATHS[this.options.route];
     const url = qimen ? `${base}${path}?${params.toString()}` : `${base}${path}`;
     let response: Response;
     let text: string;

@@ -42,6 +42,11 @@ export interface TradeQuery {
   src?: 0 | 1;
   pageNo?: number;
   pageSize?: number;
+  /**
+   * Read WDT's archive of old orders: `his_trade_query.php` on the native route (same parameters
+   * and answer). The Qimen route has no archive method we know of: there the flag is ignored.
+   */
+  archive?: boolean;
 }
 
 /** A trade WDT sent that breaks the tolerant contract (`parseWdtTrade`): reported, never dropped silently. */
