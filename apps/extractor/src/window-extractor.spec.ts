@@ -184,6 +184,18 @@ describe('WindowExtractor', () => {
     expect(progress).toEqual(['2024-01-01 10:59:59']);
   });
 
+  it('reads the windows wholly older than the archive horizon from the archive', async () => {
+    const { wdt, extractor, onProgress } = setup();
+    wdt.add(trade('H1', '2024-01-01 10:10:00'), trade('H2', '2024-01-01 11:10:00'));
+    await extractor.extract(hours('2024-01-01 10:00:00', 2), 'backfill', onProgress, undefined, {
+      archiveBeforeMs: parseWdtTime('2024-01-01 11:30:00'),
+    });
+    expect(wdt.calls.map((call) => [call.startTime, call.archive === true])).toEqual([
+      ['2024-01-01 10:00:00', true],
+      ['2024-01-01 11:00:00', false],
+    ]);
+  });
+
   it('lets other windows go on while a page waits out a 1012, and checkpoints only a complete prefix', async () => {
     const { wdt, sink, extractor, progress, onProgress } = setup();
     for (let h = 0; h < 4; h++) wdt.add(trade(`D${h}`, `2024-01-01 1${h}:15:00`));
