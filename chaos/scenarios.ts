@@ -391,6 +391,12 @@ export const scenarios: Scenario[] = [
         }
       };
       expect(poison.malformed, rawDlq, /invalid_trade|schema_violation|missing_field/, 'malformed');
+      // the tolerant parser refuses a goods_list that is not a list: the extractor dead-letters it
+      for (const trade of poison.malformed) {
+        const hops = rawDlq.filter((r) => r.key === trade.trade_no).map((r) => r.headers['dlq-hop']);
+        if (!hops.includes('extractor'))
+          ctx.fail(`malformed ${trade.trade_no}: DLQ hops ${JSON.stringify(hops)}, expected the extractor`);
+      }
       expect(poison.unmapped, rawDlq, /unmapped_shop/, 'unmapped shop');
       expect(poison.unknownSku, normalizedDlq, /not_found|master_data|unknown/, 'unknown SKU');
       ctx.note(

@@ -350,14 +350,23 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       xingchenUrl: stack.url('xingchen-sandbox'),
       databaseUrl: stack.envOf('loader').DATABASE_URL,
       rules: options.rules,
+      kafka: ctx.kafka,
+      topics: stack.deadLetterTopics,
     });
+    // planted poison must be listed (missing, or dead-lettered at its hop: extractor dead letters
+    // included) and is then not counted; any other dead letter counts as missing in the row
     const expected = new Set(scenario.expectedUnsyncable?.(ctx) ?? []);
+    const listed = new Set([
+      ...check.report.missing.filter((entry) => expected.has(entry.billNo)).map((e) => e.billNo),
+      ...check.report.dead_lettered.filter((entry) => expected.has(entry.tradeNo)).map((e) => e.tradeNo),
+    ]);
+    listedPoison = listed.size;
+    check.report.missing = check.report.missing.filter((entry) => !expected.has(entry.billNo));
+    check.report.dead_lettered = check.report.dead_lettered.filter((entry) => !expected.has(entry.tradeNo));
+    check.problems.missing = check.report.missing.length + check.report.dead_lettered.length;
+    check.problems.deadLettered = check.report.dead_lettered.length;
     if (expected.size > 0) {
-      const listed = check.report.missing.filter((entry) => expected.has(entry.billNo));
-      listedPoison = listed.length;
-      check.report.missing = check.report.missing.filter((entry) => !expected.has(entry.billNo));
-      check.problems.missing = check.report.missing.length;
-      const unlisted = [...expected].filter((billNo) => !listed.some((e) => e.billNo === billNo));
+      const unlisted = [...expected].filter((billNo) => !listed.has(billNo));
       if (unlisted.length) ctx.fail(`planted poison not listed by the checker: ${unlisted.join(', ')}`);
     }
     if (check.pendingLedger > 0) ctx.fail(`${check.pendingLedger} ledger rows still pending`);

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { type Kafka } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
@@ -11,9 +12,10 @@ import {
   freePorts,
   PipelineStack,
   xingchenCredentials,
+  sandboxTradeTimeMs,
   type StackOptions,
 } from '../../apps/cli/src/stack/pipeline-stack';
-import { formatWdtTime, parseWdtTime } from '@app/contracts';
+import { formatWdtTime, parseWdtTime, tryParseWdtTime } from '@app/contracts';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
 /** Every e2e scenario that touches Xingchen runs against both API families. */
@@ -84,7 +86,7 @@ export async function startE2eStack(options: {
   await stack.prepare(kafka, 3);
   try {
     await stack.startSandboxes();
-    const first = Math.min(...(await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified)));
+    const first = Math.min(...(await stack.sandboxTrades()).map(sandboxTradeTimeMs));
     stack.setEnv('extractor', { INITIAL_CHECKPOINT: formatWdtTime(first - 60_000) });
     await stack.startServices();
   } catch (error) {
@@ -110,8 +112,10 @@ export async function reconcileStack(
     MAPPING_FILE: mappingFile,
   });
   try {
-    const modified = (await stack.sandboxTrades()).map((t) => parseWdtTime(t.modified));
+    const modified = (await stack.sandboxTrades()).map(sandboxTradeTimeMs);
     return await reconcileThroughApis({
+      kafka: e2e.kafka,
+      topics: stack.deadLetterTopics,
       wdt,
       xingchen,
       databaseUrl: e2e.databaseUrl,
@@ -194,4 +198,30 @@ export async function replayThroughAdmin(
     { timeoutMs: 120000, description: `replay ${id} finished` },
   );
   return { status: start.status, ...done };
+}
+
+const FIXTURE_TIME_FIELDS = ['trade_time', 'pay_time', 'created', 'modified'];
+
+/**
+ * A fixture moved to the last hours (its newest trade a minute ago), written to `dir`: the demo's
+ * extractor starts a minute before the oldest trade and walks to now in one-hour windows, so an old
+ * fixture would only make it slow. Unset markers (`0000-00-00 00:00:00`, "") stay as they are; a
+ * broken trade without `modified` is placed by its `created`, as the sandbox files it.
+ */
+export function recentFixtureCopy(file: string, dir: string): string {
+  const fixture = JSON.parse(readFileSync(file, 'utf8')) as { trades: Array<Record<string, unknown>> };
+  const at = (trade: Record<string, unknown>) =>
+    tryParseWdtTime(trade.modified) ?? tryParseWdtTime(trade.created) ?? 0;
+  const newest = Math.max(...fixture.trades.map(at));
+  const shift = Date.now() - 60_000 - newest;
+  for (const trade of fixture.trades) {
+    for (const field of FIXTURE_TIME_FIELDS) {
+      const value = trade[field];
+      if (typeof value === 'string' && tryParseWdtTime(value) !== undefined)
+        trade[field] = formatWdtTime(parseWdtTime(value) + shift);
+    }
+  }
+  const copy = join(dir, 'wdt-fixture.json');
+  writeFileSync(copy, JSON.stringify(fixture));
+  return copy;
 }

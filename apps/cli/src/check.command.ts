@@ -10,8 +10,11 @@ import {
 } from '@app/reconciliation';
 import { readDetailFor, type XingchenApiFamily } from '@app/xingchen-client';
 import { checkKnownOptions, stringOption, type ParsedArgs } from './args';
-import { cliDatabaseEnv, loadCliEnv } from './cli-config';
-import { fetchLedger } from './reconcile-sources';
+import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
+import { type Kafka } from 'kafkajs';
+import { createKafka } from '@app/kafka';
+import { Topics, wdtTradeNoOf } from '@app/contracts';
+import { fetchDeadLetters, fetchLedger, type DeadLetterTopics } from './reconcile-sources';
 import { repoRoot } from './stack/local-infra';
 import { DEFAULT_PORTS } from './stack/pipeline-stack';
 
@@ -27,13 +30,16 @@ export interface CheckSources {
   xingchenUrl: string;
   databaseUrl: string;
   rules: MappingRules;
+  /** The broker and the pipeline's topics: the three DLQs are read (dead letters of every hop). */
+  kafka?: Kafka;
+  topics?: DeadLetterTopics;
 }
 
 /** What the checker adds to the reconciliation: the four counts that must be zero, and the ledger's loose ends. */
 export interface CheckResult {
   report: ReconciliationReport;
-  /** missing + duplicated + stale + mismatched, each a count. */
-  problems: { missing: number; duplicates: number; stale: number; mismatched: number };
+  /** missing + duplicated + stale + mismatched + dead-lettered, each a count. */
+  problems: { missing: number; duplicates: number; stale: number; mismatched: number; deadLettered: number };
   /** Ledger rows still `pending` (an intent whose outcome nobody resolved yet). */
   pendingLedger: number;
   clean: boolean;
@@ -96,17 +102,23 @@ export function masterDataIds(data: SandboxMasterData): MasterDataIds {
  */
 export async function checkSandboxes(sources: CheckSources): Promise<CheckResult> {
   const [wdt, xingchen, masterData] = await Promise.all([
-    getJson<{ trades: Array<{ trade_no: string }> }>(`${sources.wdtUrl}/__sandbox/trades`),
+    getJson<{ trades: unknown[] }>(`${sources.wdtUrl}/__sandbox/trades`),
     getJson<{ orders: SandboxStoredOrder[] }>(`${sources.xingchenUrl}/__sandbox/orders`),
     getJson<SandboxMasterData>(`${sources.xingchenUrl}/__sandbox/master-data`),
   ]);
-  const billNos = new Set(wdt.trades.map((trade) => trade.trade_no));
-  const ledger = await fetchLedger(sources.databaseUrl, [...billNos]);
+  const positions = wdt.trades.map((_trade, index) => `sandbox trades #${index}`);
+  const billNos = new Set(wdt.trades.map((trade, index) => wdtTradeNoOf(trade) ?? positions[index]));
+  const [ledger, deadLetters] = await Promise.all([
+    fetchLedger(sources.databaseUrl, [...billNos]),
+    sources.kafka && sources.topics ? fetchDeadLetters(sources.kafka, sources.topics) : Promise.resolve([]),
+  ]);
   const xingchenOrders: XingchenOrderView[] = xingchen.orders
     .filter((order) => billNos.has(order.billno))
     .map(storedOrderView);
   const report = reconcile({
     trades: wdt.trades,
+    positions,
+    deadLetters,
     ledger,
     xingchenOrders,
     masterData: masterDataIds(masterData),
@@ -117,6 +129,7 @@ export async function checkSandboxes(sources: CheckSources): Promise<CheckResult
     duplicates: report.counts.duplicated,
     stale: report.counts.stale,
     mismatched: report.counts.mismatched,
+    deadLettered: report.counts.deadLettered,
   };
   return {
     report,
@@ -144,17 +157,21 @@ export function formatCheck(result: CheckResult): string {
     duplicated: [],
     stale: [],
     mismatched: [],
+    dead_lettered: [],
   }).replace('reconciliation', 'check');
   const p = result.problems;
   return [
     header,
     `  pending ledger rows      ${String(result.pendingLedger).padStart(7)}`,
     '',
-    `missing ${p.missing}, duplicates ${p.duplicates}, stale ${p.stale}, mismatched ${p.mismatched}`,
+    `missing ${p.missing}, duplicates ${p.duplicates}, stale ${p.stale}, mismatched ${p.mismatched}, dead-lettered ${p.deadLettered}`,
     ...list('missing', report.missing),
     ...list('duplicate', report.duplicated),
     ...list('stale', report.stale),
     ...list('mismatched', report.mismatched),
+    ...report.dead_lettered.map(
+      (e) => `  ${'dead'.padEnd(10)} ${e.tradeNo}: dead-lettered by the ${e.hop}: ${e.reason} — ${e.message}`,
+    ),
   ].join('\n');
 }
 
@@ -171,6 +188,8 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
     ),
     databaseUrl,
     rules: loadMappingFile(mappingFile),
+    kafka: createKafka({ brokers: loadCliEnv(cliKafkaEnv).KAFKA_BROKERS, clientId: 'erpsync-check' }),
+    topics: { raw: Topics.rawTrades, replay: Topics.rawTradesReplay, normalized: Topics.normalizedOrders },
   });
   process.stdout.write(`${formatCheck(result)}\n`);
   const out = stringOption(args, 'out');

@@ -3,14 +3,14 @@ import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
 import { formatReport } from '@app/reconciliation';
-import { parseWdtTime, formatWdtTime } from '@app/contracts';
+import { formatWdtTime } from '@app/contracts';
 import { checkKnownOptions, intOption, stringOption, UsageError, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
 import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
-import { PipelineStack, xingchenCredentials } from './stack/pipeline-stack';
+import { PipelineStack, sandboxTradeTimeMs, xingchenCredentials } from './stack/pipeline-stack';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
 export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--xingchen-api v1|v2] [--timeout SECONDS]`;
@@ -117,7 +117,7 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
     await stack.startSandboxes();
     const sandboxTrades = await stack.sandboxTrades();
     if (sandboxTrades.length === 0) throw new UsageError('the WDT sandbox has no trades');
-    const modifiedTimes = sandboxTrades.map((t) => parseWdtTime(t.modified));
+    const modifiedTimes = sandboxTrades.map(sandboxTradeTimeMs);
     const firstModified = Math.min(...modifiedTimes);
     // start a minute before the oldest trade: the first window must include it
     const initialCheckpoint = formatWdtTime(firstModified - 60_000);
@@ -157,6 +157,8 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
       rules,
       fromMs: firstModified,
       toMs: Math.max(...modifiedTimes),
+      kafka,
+      topics: stack.deadLetterTopics,
     });
     xingchen.close();
     writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);

@@ -6,7 +6,7 @@ import { loadMappingFile } from '@app/mapping';
 import { createLogger, createServiceMetrics } from '@app/observability';
 import { formatReport } from '@app/reconciliation';
 import { ReplayService, ReplaySources, type ReplaySource } from '@app/replay';
-import { parseWdtTime } from '@app/contracts';
+import { parseWdtTime, Topics } from '@app/contracts';
 import { checkKnownOptions, stringOption, UsageError, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { buildClients } from './clients';
@@ -102,8 +102,16 @@ export async function reconcileCommand(args: ParsedArgs): Promise<number> {
   const toMs = beijingTime(args, 'to');
   if (toMs < fromMs) throw new UsageError('--to must not be earlier than --from');
   const { config, wdt, xingchen } = buildClients();
+  const kafkaConfig = loadCliEnv(cliKafkaEnv);
+  const kafka = createKafka({ brokers: kafkaConfig.KAFKA_BROKERS, clientId: 'erpsync-reconcile' });
   try {
     const report = await reconcileThroughApis({
+      kafka,
+      topics: {
+        raw: Topics.rawTrades,
+        replay: Topics.rawTradesReplay,
+        normalized: Topics.normalizedOrders,
+      },
       wdt,
       xingchen,
       databaseUrl: config.DATABASE_URL,

@@ -16,7 +16,13 @@ export class ProgressView {
   render(snapshot: PipelineSnapshot, note = ''): void {
     const elapsed = Math.round((Date.now() - this.startedAt) / 1000);
     const l = snapshot.loader;
-    const handled = snapshot.mapped + snapshot.filtered + snapshot.cancelled + snapshot.invalid;
+    // the extractor's dead letters never reach the transformer: they are handled too
+    const handled =
+      snapshot.mapped +
+      snapshot.filtered +
+      snapshot.cancelled +
+      snapshot.invalid +
+      snapshot.extractorDeadLetters;
     const checkpoint =
       snapshot.checkpointSeconds > 0
         ? new Date(snapshot.checkpointSeconds * 1000).toISOString().replace('.000', '')
@@ -25,7 +31,7 @@ export class ProgressView {
       if (Date.now() - this.lastPlainAt < 5000 && !note) return;
       this.lastPlainAt = Date.now();
       this.out.write(
-        `[${elapsed}s] windows=${snapshot.windows} fetched=${snapshot.tradesFetched} mapped=${snapshot.mapped} filtered=${snapshot.filtered} cancelled=${snapshot.cancelled} invalid=${snapshot.invalid} ` +
+        `[${elapsed}s] windows=${snapshot.windows} fetched=${snapshot.tradesFetched} extractor-dead-letters=${snapshot.extractorDeadLetters} mapped=${snapshot.mapped} filtered=${snapshot.filtered} cancelled=${snapshot.cancelled} invalid=${snapshot.invalid} ` +
           `created=${l.created} updated=${l.updated} unchanged=${l.unchanged} rejected=${l.rejected} failed=${l.failed} lag(raw/norm)=${snapshot.rawLag}/${snapshot.normalizedLag} ${note}\n`,
       );
       return;
@@ -36,9 +42,9 @@ export class ProgressView {
     };
     const lines = [
       `erpsync demo${this.title ? ` (${this.title})` : ''} — ${elapsed}s ${note}`,
-      `  extractor    windows ${snapshot.windows}, trades fetched ${snapshot.tradesFetched} (WDT has ${this.totalTrades}), checkpoint ${checkpoint}`,
+      `  extractor    windows ${snapshot.windows}, trades fetched ${snapshot.tradesFetched} (WDT has ${this.totalTrades}), dead letters ${snapshot.extractorDeadLetters}, checkpoint ${checkpoint}`,
       `               ${bar(snapshot.tradesFetched, this.totalTrades)}   WDT calls ${snapshot.wdtCalls}`,
-      `  transformer  mapped ${snapshot.mapped}, filtered ${snapshot.filtered}, cancelled ${snapshot.cancelled}, invalid ${snapshot.invalid}   lag ${snapshot.rawLag} (+replay ${snapshot.replayLag})`,
+      `  transformer  mapped ${snapshot.mapped}, filtered ${snapshot.filtered}, cancelled ${snapshot.cancelled}, invalid ${snapshot.invalid} (+${snapshot.extractorDeadLetters} dead-lettered by the extractor)   lag ${snapshot.rawLag} (+replay ${snapshot.replayLag})`,
       `               ${bar(handled, snapshot.tradesFetched)}`,
       `  loader       created ${l.created}, updated ${l.updated}, unchanged ${l.unchanged}, stale ${l.stale}, cancelled ${l.cancelled}, audited ${l.audited ?? 0}, rejected ${l.rejected}, failed ${l.failed}   lag ${snapshot.normalizedLag}`,
       `               Xingchen calls ${snapshot.xingchenCalls}, dead letters ${snapshot.dlq}, pending intents ${snapshot.pendingLedger}`,

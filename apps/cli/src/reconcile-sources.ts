@@ -1,7 +1,12 @@
-import { type WdtTrade, formatWdtTime } from '@app/contracts';
+import { type Kafka } from 'kafkajs';
+import { randomUUID } from 'node:crypto';
+import { deadLetterTopic, formatWdtTime, Headers, tryParseWdtTime, wdtTradeNoOf } from '@app/contracts';
 import { mapTrade, type MappingRules } from '@app/mapping';
+import { rangesForTimes, readRanges } from '@app/replay';
 import {
   reconcile,
+  type DeadLetterHop,
+  type DeadLetterView,
   type LedgerView,
   type MasterDataIds,
   type ReconciliationReport,
@@ -13,20 +18,93 @@ import { Client } from 'pg';
 
 const MAX_WINDOW_MS = 3600 * 1000;
 
-/** Every trade modified in [fromMs, toMs] through the WDT API (hour windows, every page), latest version each. */
-export async function fetchWdtTrades(wdt: WdtClient, fromMs: number, toMs: number): Promise<WdtTrade[]> {
-  const latest = new Map<string, WdtTrade>();
+/** The WDT side of a reconciliation: every trade as WDT sent it, and where it was read. */
+export interface WdtTradeRead {
+  trades: unknown[];
+  /** `<window start> page <n> #<index>`, same order as `trades`: names a trade without trade_no. */
+  positions: string[];
+}
+
+/**
+ * Every trade modified in [fromMs, toMs] through the WDT API (hour windows, every page), latest
+ * version each, read through the same tolerant parser as the pipeline: a trade the parser refuses
+ * is still returned (by trade_no, or by its position when even that is missing), never dropped.
+ */
+export async function fetchWdtTrades(wdt: WdtClient, fromMs: number, toMs: number): Promise<WdtTradeRead> {
+  const latest = new Map<string, { raw: unknown; modifiedMs: number; position: string }>();
+  const keep = (key: string, raw: unknown, modified: string | null, position: string) => {
+    const modifiedMs = (modified === null ? undefined : tryParseWdtTime(modified)) ?? -1;
+    const known = latest.get(key);
+    if (!known || known.modifiedMs <= modifiedMs) latest.set(key, { raw, modifiedMs, position });
+  };
   for (let start = fromMs; start <= toMs; start += MAX_WINDOW_MS) {
     const end = Math.min(toMs, start + MAX_WINDOW_MS - 1000);
     const { pages } = await retrying(() =>
       wdt.queryAllTrades({ startTime: formatWdtTime(start), endTime: formatWdtTime(end), pageSize: 100 }),
     );
-    for (const trade of pages.flatMap((page) => page.trades)) {
-      const known = latest.get(trade.trade_no);
-      if (!known || known.modified <= trade.modified) latest.set(trade.trade_no, trade);
+    for (const page of pages) {
+      const where = (index: number) => `${formatWdtTime(start)} page ${page.pageNo} #${index}`;
+      page.trades.forEach((trade, index) =>
+        keep(trade.trade_no, page.sent[index] ?? trade, trade.modified, where(index)),
+      );
+      for (const bad of page.invalid)
+        keep(bad.tradeNo ?? where(bad.position), bad.raw, bad.modified, where(bad.position));
     }
   }
-  return [...latest.values()];
+  const entries = [...latest.values()];
+  return { trades: entries.map((e) => e.raw), positions: entries.map((e) => e.position) };
+}
+
+/** The DLQ topics of a pipeline: raw (extractor and transformer), raw replay (transformer), normalized (loader). */
+export interface DeadLetterTopics {
+  raw: string;
+  replay: string;
+  normalized: string;
+}
+
+/**
+ * Every dead letter of the pipeline's three DLQs, attributed to a trade (the record's key, which
+ * every hop sets to trade_no / bill no) and a hop (`dlq-hop` when the extractor set it; otherwise
+ * the transformer for the raw DLQs and the loader for the normalized DLQ).
+ */
+export async function fetchDeadLetters(kafka: Kafka, topics: DeadLetterTopics): Promise<DeadLetterView[]> {
+  const letters: DeadLetterView[] = [];
+  const admin = kafka.admin();
+  await admin.connect();
+  let existing: Set<string>;
+  try {
+    existing = new Set(await admin.listTopics());
+  } finally {
+    await admin.disconnect();
+  }
+  const sources: Array<[string, DeadLetterHop]> = [
+    [deadLetterTopic(topics.raw), 'transformer'],
+    [deadLetterTopic(topics.replay), 'transformer'],
+    [deadLetterTopic(topics.normalized), 'loader'],
+  ];
+  for (const [topic, defaultHop] of sources) {
+    if (!existing.has(topic)) continue;
+    const ranges = await rangesForTimes(kafka, topic);
+    await readRanges(kafka, topic, ranges, `erpsync.reconcile.${randomUUID()}`, async ({ message }) => {
+      const header = (name: string): string | undefined => {
+        const value = message.headers?.[name];
+        const first = Array.isArray(value) ? value[0] : value;
+        return first === undefined ? undefined : first.toString();
+      };
+      const hop = header(Headers.dlqHop);
+      const key = message.key?.toString();
+      letters.push({
+        tradeNo: key && key !== '' ? key : `?${header(Headers.dlqSourcePosition) ?? message.offset}`,
+        hop: hop === 'extractor' || hop === 'transformer' || hop === 'loader' ? hop : defaultHop,
+        reason: header(Headers.dlqErrorDetail) ?? header(Headers.dlqErrorReason) ?? 'unknown',
+        message: header(Headers.dlqErrorMessage) ?? '',
+        sourceModified: header(Headers.sourceModified),
+        failedAt: header(Headers.dlqFailedAt),
+      });
+      return Promise.resolve();
+    });
+  }
+  return letters;
 }
 
 /** The ledger rows of these bill numbers. */
@@ -116,16 +194,22 @@ export async function reconcileThroughApis(input: {
   rules: MappingRules;
   fromMs: number;
   toMs: number;
+  /** The broker and the pipeline's topics: the DLQs of every hop are read from them. */
+  kafka?: Kafka;
+  topics?: DeadLetterTopics;
 }): Promise<ReconciliationReport> {
-  const trades = await fetchWdtTrades(input.wdt, input.fromMs, input.toMs);
-  const billNos = trades.map((trade) => trade.trade_no);
-  const [ledger, xingchenOrders, masterData] = await Promise.all([
+  const { trades, positions } = await fetchWdtTrades(input.wdt, input.fromMs, input.toMs);
+  const billNos = trades.map((trade, index) => wdtTradeNoOf(trade) ?? positions[index]);
+  const [ledger, xingchenOrders, masterData, deadLetters] = await Promise.all([
     fetchLedger(input.databaseUrl, billNos),
     fetchXingchenOrders(input.xingchen, new Set(billNos)),
     resolveMasterData(input.xingchen, masterDataNumbers(trades, input.rules)),
+    input.kafka && input.topics ? fetchDeadLetters(input.kafka, input.topics) : Promise.resolve([]),
   ]);
   return reconcile({
     trades,
+    positions,
+    deadLetters,
     ledger,
     xingchenOrders,
     masterData,

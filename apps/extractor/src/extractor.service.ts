@@ -49,6 +49,12 @@ export class ExtractorService {
   ) {
     this.holder = instanceId(config);
     this.checkpoints = new CheckpointRepository(dataSource, config.CHECKPOINT_NAME);
+    if (wdt.route === 'openapi')
+      // official doc page of trade_query.php: the native route leaves these orders out
+      logger.warn(
+        { route: 'openapi' },
+        'WDT_ROUTE=openapi: trade_query.php does not return 淘系 (Taobao/Tmall) or 系统供销 orders; use WDT_ROUTE=qimen for those shops',
+      );
     this.extractor = new WindowExtractor(
       wdt,
       producer,
@@ -165,7 +171,23 @@ export class ExtractorService {
       { from: formatWdtTime(fromMs), to: formatWdtTime(toMs), windows: windows.length },
       'backfill started',
     );
-    const result = await this.extractor.extract(windows, 'backfill', async () => undefined, signal);
+    // older than the archive horizon: the native route serves those orders from his_trade_query.php
+    const archiveBeforeMs = this.clock() - this.config.WDT_ARCHIVE_AFTER_DAYS * 86_400_000;
+    const archived = this.wdt.route === 'openapi' && fromMs < archiveBeforeMs;
+    if (fromMs < archiveBeforeMs)
+      this.logger.warn(
+        { archiveAfterDays: this.config.WDT_ARCHIVE_AFTER_DAYS, route: this.wdt.route },
+        archived
+          ? 'part of the range is older than the archive horizon: those windows read his_trade_query.php'
+          : 'part of the range is older than the archive horizon: the Qimen route has no archive method, archived orders may be missing (use WDT_ROUTE=openapi)',
+      );
+    const result = await this.extractor.extract(
+      windows,
+      'backfill',
+      async () => undefined,
+      signal,
+      archived ? { archiveBeforeMs } : {},
+    );
     this.logger.info(result, 'backfill done');
     return result;
   }

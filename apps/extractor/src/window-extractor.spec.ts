@@ -52,7 +52,14 @@ class FakeWdt implements TradeSource {
     const size = query.pageSize!;
     const page = all.slice(query.pageNo! * size, (query.pageNo! + 1) * size);
     this.beforeAnswer?.(query);
-    return { pageNo: query.pageNo!, pageSize: size, totalCount: all.length, trades: page, invalid: [] };
+    return {
+      pageNo: query.pageNo!,
+      pageSize: size,
+      totalCount: all.length,
+      trades: page,
+      sent: page,
+      invalid: [],
+    };
   }
 }
 
@@ -152,7 +159,9 @@ describe('WindowExtractor', () => {
           {
             tradeNo: 'C2',
             modified: '2024-01-01 10:20:00',
-            reason: 'goods_list.0.num: num must be a string',
+            position: 1,
+            reason: 'required field missing: goods_list.0.spec_no',
+            problemReason: 'missing_field' as const,
             raw: { trade_no: 'C2' },
           },
         ],
@@ -165,11 +174,26 @@ describe('WindowExtractor', () => {
     expect(dead.message.value).toBe('{"trade_no":"C2"}');
     expect(dead.message.headers).toMatchObject({
       'dlq-original-topic': 'raw',
-      'dlq-error-message': 'goods_list.0.num: num must be a string',
+      'dlq-error-message': 'required field missing: goods_list.0.spec_no',
       'dlq-error-reason': 'invalid_trade',
+      'dlq-error-detail': 'missing_field',
+      'dlq-hop': 'extractor',
+      'dlq-source-position': 'page 0 position 1',
       'source-modified': '2024-01-01T10:20:00+08:00',
     });
     expect(progress).toEqual(['2024-01-01 10:59:59']);
+  });
+
+  it('reads the windows wholly older than the archive horizon from the archive', async () => {
+    const { wdt, extractor, onProgress } = setup();
+    wdt.add(trade('H1', '2024-01-01 10:10:00'), trade('H2', '2024-01-01 11:10:00'));
+    await extractor.extract(hours('2024-01-01 10:00:00', 2), 'backfill', onProgress, undefined, {
+      archiveBeforeMs: parseWdtTime('2024-01-01 11:30:00'),
+    });
+    expect(wdt.calls.map((call) => [call.startTime, call.archive === true])).toEqual([
+      ['2024-01-01 10:00:00', true],
+      ['2024-01-01 11:00:00', false],
+    ]);
   });
 
   it('lets other windows go on while a page waits out a 1012, and checkpoints only a complete prefix', async () => {

@@ -125,6 +125,7 @@ export class WindowExtractor {
     mode: ExtractMode,
     onProgress: (checkpointMs: number) => Promise<void>,
     signal?: AbortSignal,
+    range: { archiveBeforeMs?: number } = {},
   ): Promise<RangeResult> {
     const total: RangeResult = { windows: 0, pages: 0, trades: 0, invalid: 0, rereads: 0, unchanged: 0 };
     const done = new Array<boolean>(windows.length).fill(false);
@@ -135,7 +136,9 @@ export class WindowExtractor {
       this.options.windowConcurrency,
       async ({ window, index }) => {
         signal?.throwIfAborted();
-        const result = await this.extractWindow(window, mode, signal);
+        // a window wholly older than the archive horizon is read from WDT's archive
+        const archive = range.archiveBeforeMs !== undefined && window.endMs < range.archiveBeforeMs;
+        const result = await this.extractWindow(window, mode, signal, archive);
         total.windows++;
         total.pages += result.pages;
         total.trades += result.trades;
@@ -161,13 +164,14 @@ export class WindowExtractor {
     window: TimeWindow,
     mode: ExtractMode,
     signal?: AbortSignal,
+    archive = false,
   ): Promise<Omit<RangeResult, 'windows'>> {
     let pages = 0;
     let trades = 0;
     let invalid = 0;
     let unchanged = 0;
     for (let attempt = 1; attempt <= this.options.rereadAttempts; attempt++) {
-      const pass = await this.readOnce(window, mode, signal);
+      const pass = await this.readOnce(window, mode, signal, archive);
       pages += pass.pages;
       trades += pass.trades;
       invalid += pass.invalid;
@@ -187,8 +191,18 @@ export class WindowExtractor {
         { start: formatWdtTime(window.startMs), end: formatWdtTime(window.endMs) },
         'window never settled: splitting it in halves',
       );
-      const left = await this.extractWindow({ startMs: window.startMs, endMs: middle }, mode, signal);
-      const right = await this.extractWindow({ startMs: middle + 1000, endMs: window.endMs }, mode, signal);
+      const left = await this.extractWindow(
+        { startMs: window.startMs, endMs: middle },
+        mode,
+        signal,
+        archive,
+      );
+      const right = await this.extractWindow(
+        { startMs: middle + 1000, endMs: window.endMs },
+        mode,
+        signal,
+        archive,
+      );
       return {
         pages: pages + left.pages + right.pages,
         trades: trades + left.trades + right.trades,
@@ -203,12 +217,13 @@ export class WindowExtractor {
   }
 
   /** Reads every page of a window once and publishes what it got (acknowledged when it returns). */
-  private async readOnce(window: TimeWindow, mode: ExtractMode, signal?: AbortSignal) {
+  private async readOnce(window: TimeWindow, mode: ExtractMode, signal?: AbortSignal, archive = false) {
     const query: TradeQuery = {
       startTime: formatWdtTime(window.startMs),
       endTime: formatWdtTime(window.endMs),
       status: this.options.status,
       pageSize: this.options.pageSize,
+      ...(archive ? { archive: true } : {}),
     };
     const publishing: Promise<void>[] = [];
     const seen = new Set<string>();
@@ -304,8 +319,8 @@ export class WindowExtractor {
     const sends: Promise<void>[] = [];
     const outgoing: Array<{ trade: WdtTrade; message: OutgoingMessage; digest?: string }> = [];
     let unchanged = 0;
-    for (const trade of page.trades) {
-      const message = this.message(trade);
+    for (const [index, trade] of page.trades.entries()) {
+      const message = this.message(trade, page.sent[index] ?? trade);
       const digest = recent && RecentlyPublished.digest(message.value);
       if (recent && digest && recent.has(trade.trade_no, digest)) unchanged++;
       else outgoing.push({ trade, message, digest });
@@ -328,7 +343,7 @@ export class WindowExtractor {
       sends.push(
         this.sink.send(
           this.dlqTopic,
-          page.invalid.map((bad) => this.deadLetter(bad)),
+          page.invalid.map((bad) => this.deadLetter(bad, page)),
         ),
       );
       this.metrics.deadLetters.inc(
@@ -345,10 +360,11 @@ export class WindowExtractor {
     return { acknowledged: Promise.all(sends).then(() => undefined), unchanged };
   }
 
-  private message(trade: WdtTrade): OutgoingMessage {
+  /** `trade` parsed (its key and times), `sent` exactly as WDT sent it: the raw topic's value. */
+  private message(trade: WdtTrade, sent: unknown): OutgoingMessage {
     return {
       key: trade.trade_no,
-      value: JSON.stringify(trade),
+      value: JSON.stringify(sent),
       headers: {
         [Headers.sourceModified]: wdtTimeToIso(trade.modified),
         [Headers.correlationId]: randomUUID(),
@@ -358,14 +374,17 @@ export class WindowExtractor {
     };
   }
 
-  private deadLetter(bad: InvalidTrade): OutgoingMessage {
+  private deadLetter(bad: InvalidTrade, page: TradePage): OutgoingMessage {
     const headers: Record<string, string> = {
+      [Headers.dlqHop]: 'extractor',
+      [Headers.dlqSourcePosition]: `page ${page.pageNo} position ${bad.position}`,
       [Headers.correlationId]: randomUUID(),
       [Headers.schemaVersion]: RAW_TRADE_SCHEMA_VERSION,
       [Headers.sourceSystem]: SOURCE_SYSTEM_WDT,
       [Headers.dlqOriginalTopic]: this.options.rawTopic,
-      [Headers.dlqErrorClass]: 'SchemaValidationError',
+      [Headers.dlqErrorClass]: 'WdtTradeParseError',
       [Headers.dlqErrorReason]: 'invalid_trade',
+      [Headers.dlqErrorDetail]: bad.problemReason,
       [Headers.dlqErrorMessage]: bad.reason.slice(0, 2000),
       [Headers.dlqFailedAt]: new Date().toISOString(),
       [Headers.dlqAttempts]: '1',

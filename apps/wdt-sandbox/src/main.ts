@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     },
     maxSpanSeconds: config.WDT_SANDBOX_MAX_SPAN_SECONDS,
     maxSkewSeconds: config.WDT_SANDBOX_MAX_SKEW_SECONDS,
+    archiveAfterDays: config.WDT_SANDBOX_ARCHIVE_AFTER_DAYS,
     faults: {
       rateLimitPerMinute: config.WDT_SANDBOX_RATE_LIMIT_PER_MINUTE,
       latencyMs: config.WDT_SANDBOX_LATENCY_MS,

@@ -22,6 +22,79 @@ export interface TradeGeneratorOptions {
    * false (the default, for the demo) statuses keep moving forward after endMs as time passes.
    */
   settled?: boolean;
+  /**
+   * `mixed` (the default): the types of WDT's published samples — statuses, flags, ids, counts,
+   * money and tax rates as JSON numbers for most trades, some line tax rates "" (shared/docs/wdt-api.md
+   * "Field types vary"); `strings`: the seed contract's decimal strings everywhere.
+   */
+  wireTypes?: 'mixed' | 'strings';
+}
+
+const TRADE_NUMERIC_FIELDS = [
+  'trade_id',
+  'platform_id',
+  'shop_id',
+  'warehouse_id',
+  'warehouse_type',
+  'consign_status',
+  'logistics_id',
+  'goods_count',
+  'goods_amount',
+  'post_amount',
+  'other_amount',
+  'discount',
+  'receivable',
+  'paid',
+  'tax',
+  'tax_rate',
+  'version_id',
+];
+const LINE_NUMERIC_FIELDS = [
+  'rec_id',
+  'trade_id',
+  'spec_id',
+  'goods_id',
+  'platform_id',
+  'base_unit_id',
+  'num',
+  'actual_num',
+  'refund_num',
+  'price',
+  'order_price',
+  'share_price',
+  'discount',
+  'adjust',
+  'share_amount',
+  'share_post',
+  'paid',
+  'tax_rate',
+  'suite_id',
+  'suite_num',
+  'suite_amount',
+  'suite_discount',
+];
+
+/** A decimal string as the JSON number WDT would send ("59.9000" → 59.9); other values unchanged. */
+const asNumber = (value: unknown): unknown =>
+  typeof value === 'string' && /^-?\d+(\.\d+)?$/.test(value) ? Number(value) : value;
+
+/**
+ * A trade in the mixed wire types of WDT's real answers. Decided per trade number (every version of
+ * a trade has the same shape): about 3 in 4 trades send numbers, about 1 in 8 send "" line tax rates.
+ */
+export function withWireTypes(trade: SandboxTrade, tradeIndex: number): SandboxTrade {
+  const shape = tradeIndex % 8;
+  if (shape === 0 || shape === 5) return trade; // strings, as the seed contract has them
+  const emptyLineRates = shape === 3;
+  const copy: SandboxTrade = { ...trade };
+  for (const field of TRADE_NUMERIC_FIELDS) if (field in copy) copy[field] = asNumber(copy[field]);
+  copy.goods_list = (trade.goods_list as Array<Record<string, unknown>>).map((line) => {
+    const out: Record<string, unknown> = { ...line };
+    for (const field of LINE_NUMERIC_FIELDS) if (field in out) out[field] = asNumber(out[field]);
+    if (emptyLineRates) out.tax_rate = '';
+    return out;
+  });
+  return copy;
 }
 
 /** mulberry32: small, fast, deterministic. */
@@ -372,7 +445,10 @@ export function generateTradeTimelines(options: TradeGeneratorOptions): TradeTim
         created,
         goods_list: goodsList,
       };
-      return { atMs: stamp.atMs, trade };
+      return {
+        atMs: stamp.atMs,
+        trade: options.wireTypes === 'strings' ? trade : withWireTypes(trade, i),
+      };
     });
     timelines.push({ tradeNo, versions });
   }

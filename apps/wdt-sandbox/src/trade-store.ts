@@ -1,3 +1,4 @@
+import { tryParseWdtTime } from '@app/contracts';
 import { type SandboxTrade, type TradeTimeline } from './trade-generator';
 
 export interface TradeFilter {
@@ -14,10 +15,20 @@ export interface TradeFilter {
   logisticsNo?: string;
 }
 
+/**
+ * The time a trade is filed under for the window on `modified`: `modified`, or `created` when a
+ * (deliberately broken) fixture trade has no usable `modified` — so that the pipeline meets it.
+ */
+export function filedUnder(trade: SandboxTrade): string {
+  const modified: unknown = trade.modified;
+  if (typeof modified === 'string' && tryParseWdtTime(modified) !== undefined) return modified;
+  return typeof trade.created === 'string' ? trade.created : '';
+}
+
 const byModifiedThenNo = (a: SandboxTrade, b: SandboxTrade): number =>
-  a.modified < b.modified
+  filedUnder(a) < filedUnder(b)
     ? -1
-    : a.modified > b.modified
+    : filedUnder(a) > filedUnder(b)
       ? 1
       : a.trade_no < b.trade_no
         ? -1
@@ -73,9 +84,10 @@ export class TradeStore {
       );
     }
     return this.matching(nowMs, (trade) => {
-      if (filter.startTime !== undefined && trade.modified < filter.startTime) return false;
-      if (filter.endTime !== undefined && trade.modified > filter.endTime) return false;
-      if (filter.status !== undefined && trade.trade_status !== filter.status) return false;
+      const at = filedUnder(trade);
+      if (filter.startTime !== undefined && at < filter.startTime) return false;
+      if (filter.endTime !== undefined && at > filter.endTime) return false;
+      if (filter.status !== undefined && Number(trade.trade_status) !== filter.status) return false;
       if (filter.shopNo !== undefined && trade.shop_no !== filter.shopNo) return false;
       if (filter.warehouseNo !== undefined && trade.warehouse_no !== filter.warehouseNo) return false;
       const hasNo = typeof trade.logistics_no === 'string' && trade.logistics_no !== '';

@@ -2,10 +2,10 @@ import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, type Socket } from 'node:net';
 import { WDT_SANDBOX_DEFAULTS } from '@app/config';
-import { parseWdtTime, tryParseWdtTime } from '@app/contracts';
+import { tryParseWdtTime } from '@app/contracts';
 import { openapiSign, qimenSign, type WdtParams } from '@app/wdt-client';
 import { generateTradeTimelines, seededRandom, type SandboxTrade } from './trade-generator';
-import { TradeStore, type TradeFilter } from './trade-store';
+import { filedUnder, TradeStore, type TradeFilter } from './trade-store';
 
 export interface SandboxCredentials {
   sid: string;
@@ -26,7 +26,7 @@ export interface SandboxFaults {
   serverErrorRate: number;
   /** Accepted calls per sliding minute; more are answered with 1012. */
   rateLimitPerMinute: number;
-  /** Share of trades served malformed (a number instead of a decimal string); stable per trade version. */
+  /** Share of trades served truly broken (first line without spec_no, or goods_list not a list); stable per trade version. */
   malformedRate: number;
 }
 
@@ -56,6 +56,11 @@ export interface WdtSandboxOptions {
   generator?: { seed?: number; count?: number; endMs?: number; historySeconds?: number; settled?: boolean };
   maxSpanSeconds?: number;
   maxSkewSeconds?: number;
+  /**
+   * Trades filed (modified) longer ago than this are archived: the native route serves them only
+   * from `his_trade_query.php`, as WDT does (default 90 days, a decision). Qimen serves everything.
+   */
+  archiveAfterDays?: number;
   faults?: Partial<SandboxFaults>;
   /** The sandbox's "now" (trade visibility, timestamp skew); tests move it. Default Date.now. */
   clock?: () => number;
@@ -122,14 +127,17 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const unitHash = (text: string): number =>
   createHash('md5').update(text).digest().readUInt32BE(0) / 4294967296;
 
+/**
+ * A trade the tolerant contract refuses (a number where a decimal belongs is no longer malformed:
+ * WDT sends those): its first line loses `spec_no`, or `goods_list` is not a list.
+ */
 function malformed(trade: SandboxTrade): SandboxTrade {
   const copy = structuredClone(trade);
   const lines = copy.goods_list;
   if (Array.isArray(lines) && lines.length > 0) {
-    const line = lines[0] as Record<string, unknown>;
-    line.num = Number(line.num);
+    delete (lines[0] as Record<string, unknown>).spec_no;
   } else {
-    copy.trade_status = String(copy.trade_status);
+    copy.goods_list = 'not a list';
   }
   return copy;
 }
@@ -294,7 +302,13 @@ export function createWdtSandbox(options: WdtSandboxOptions = {}): WdtSandbox {
     return { filter, pageNo, pageSize };
   }
 
-  async function api(route: 'qimen' | 'openapi', params: WdtParams): Promise<ApiAnswer> {
+  const archiveAfterMs = (options.archiveAfterDays ?? 90) * 86_400_000;
+
+  async function api(
+    route: 'qimen' | 'openapi',
+    params: WdtParams,
+    archive: 'live' | 'archive' | 'all' = 'all',
+  ): Promise<ApiAnswer> {
     const wrap = (body: Record<string, unknown>) =>
       new ApiAnswer(route === 'qimen' ? { response: body } : body);
     stats.calls++;
@@ -326,7 +340,12 @@ export function createWdtSandbox(options: WdtSandboxOptions = {}): WdtSandbox {
       stats.parameterErrors++;
       return wrap({ code: SANDBOX_PARAMETER_ERROR_CODE, message: parsed });
     }
-    const matching = store.query(parsed.filter, clock());
+    const horizon = clock() - archiveAfterMs;
+    const matching = store
+      .query(parsed.filter, clock())
+      .filter((trade) =>
+        archive === 'all' ? true : (archive === 'archive') === tryParseWdtTime(filedUnder(trade))! < horizon,
+      );
     const page = matching.slice(parsed.pageNo * parsed.pageSize, (parsed.pageNo + 1) * parsed.pageSize);
     const trades =
       faults.malformedRate > 0
@@ -350,14 +369,21 @@ export function createWdtSandbox(options: WdtSandboxOptions = {}): WdtSandbox {
     const path = url.pathname;
     if (path === '/health' || path === '/health/live' || path === '/health/ready')
       return send(response, 200, { status: 'ok' });
-    if (path === '/router/qm' || path === '/openapi2/trade_query.php') {
+    if (
+      path === '/router/qm' ||
+      path === '/openapi2/trade_query.php' ||
+      path === '/openapi2/his_trade_query.php'
+    ) {
       if (request.method !== 'POST') return send(response, 405, { error: 'POST only' });
       const body = await readBody(request);
       const params: WdtParams = {
         ...Object.fromEntries(url.searchParams),
         ...Object.fromEntries(new URLSearchParams(body)),
       };
-      const answer = await api(path === '/router/qm' ? 'qimen' : 'openapi', params);
+      const answer =
+        path === '/router/qm'
+          ? await api('qimen', params)
+          : await api('openapi', params, path === '/openapi2/trade_query.php' ? 'live' : 'archive');
       return send(response, answer.status, answer.body);
     }
     if (path === '/__sandbox/trades') {
@@ -373,8 +399,10 @@ export function createWdtSandbox(options: WdtSandboxOptions = {}): WdtSandbox {
           const t = trade as Partial<SandboxTrade> | null;
           if (typeof t?.trade_no !== 'string' || t.trade_no === '')
             return [`trades[${index}].trade_no is required`];
-          if (typeof t.modified !== 'string' || tryParseWdtTime(t.modified) === undefined)
-            return [`trades[${index}].modified must be yyyy-MM-dd HH:mm:ss`];
+          if (filedUnder(t as SandboxTrade) === '')
+            return [
+              `trades[${index}].modified (or, for a broken trade without one, created) must be yyyy-MM-dd HH:mm:ss`,
+            ];
           return [];
         });
         if (problems.length > 0) return send(response, 400, { error: problems.join('; ') });
@@ -473,10 +501,11 @@ export function parseFixture(text: string): SandboxTrade[] {
   if (!Array.isArray(parsed.trades)) throw new Error('a WDT sandbox fixture is {"trades": [...]}');
   for (const [index, trade] of parsed.trades.entries()) {
     const t = trade as Partial<SandboxTrade> | null;
-    if (typeof t?.trade_no !== 'string' || typeof t.modified !== 'string') {
-      throw new Error(`fixture trades[${index}] needs trade_no and modified`);
+    if (typeof t?.trade_no !== 'string' || filedUnder(t as SandboxTrade) === '') {
+      throw new Error(
+        `fixture trades[${index}] needs trade_no and modified (a broken trade without modified: created)`,
+      );
     }
-    parseWdtTime(t.modified);
   }
   return parsed.trades as SandboxTrade[];
 }

@@ -46,6 +46,11 @@ export const wdtClientEnv = {
   WDT_RATE_LIMIT_BACKOFF_SECONDS: env.number({ default: 30, min: 0.05, max: 3600 }),
   WDT_PAGE_SIZE: env.int({ default: 100, min: 1, max: 100 }),
   WDT_STATUS_FILTER: env.oneOf(['all', ...WDT_STATUS_CODES] as const, { default: 'all' }),
+  /**
+   * Orders modified longer ago than this are served only by WDT's archive (`his_trade_query.php`,
+   * native route): a resync or reconcile of an older range reads it. 90 is a decision (docs/wdt.md).
+   */
+  WDT_ARCHIVE_AFTER_DAYS: env.int({ default: 90, min: 1, max: 3650 }),
 };
 
 /** apps/extractor: polls WDT incrementally and publishes raw trades. */

@@ -35,6 +35,8 @@ export const wdtSandboxEnv = {
   WDT_SANDBOX_RATE_LIMIT_PER_MINUTE: env.int({ default: 60, min: 1 }),
   WDT_SANDBOX_MAX_SKEW_SECONDS: env.int({ default: 300, min: 0 }),
   WDT_SANDBOX_LATENCY_MS: env.int({ default: 0, min: 0 }),
+  /** Trades filed longer ago than this are served by `his_trade_query.php` only (native route). */
+  WDT_SANDBOX_ARCHIVE_AFTER_DAYS: env.int({ default: 90, min: 1, max: 3650 }),
   LOG_LEVEL: env.oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, {
     default: 'info',
   }),

@@ -3,14 +3,15 @@ import {
   NormalizedSalesOrder,
   OrderCancellation,
   SchemaValidationError,
-  WdtTrade,
+  parseWdtTrade,
   validateContract,
   wdtTimeBeijingDate,
-  WdtTimeError,
   wdtTimeToIso,
+  wdtTradeNoOf,
   type NormalizedOrderLine,
   type OrderSource,
   type ProjectField,
+  type WdtTrade,
 } from '@app/contracts';
 import { contentHash } from './content-hash';
 import { Dec, divideHalfUp, normalizeDecimal } from './decimal';
@@ -58,8 +59,8 @@ const invalid = (reason: InvalidReason, detail: string, billNo?: string): Invali
     ? { outcome: 'invalid', reason, detail }
     : { outcome: 'invalid', reason, detail, billNo };
 
-/** How WDT spells a time that is not set. */
-export const WDT_UNSET_TIME = '0000-00-00 00:00:00';
+/** How WDT spells a time that is not set (re-exported: it lives with the parser in contracts). */
+export { WDT_UNSET_TIME } from '@app/contracts';
 
 /** WDT `goods_list[].refund_status` 5: the line was refunded. */
 export const LINE_REFUNDED = 5;
@@ -84,30 +85,20 @@ export function mapRawMessage(value: Buffer | string | null | undefined, rules: 
 
 /** Maps one parsed WDT trade (`wdt.trade.query` → `trades[]` element) by the mapping rules. */
 export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
-  const billNoHint = billNoOf(raw);
-  let trade: WdtTrade;
-  try {
-    trade = validateContract(WdtTrade, raw);
-  } catch (error) {
-    if (!(error instanceof SchemaValidationError)) throw error;
-    return explainSchemaProblems(raw, error.problems, billNoHint);
-  }
+  // the one tolerant parser (libs/contracts): numbers → decimal strings, unset markers → absent
+  const parsed = parseWdtTrade(raw);
+  if (!parsed.ok) return invalid(parsed.error.reason, parsed.error.message, wdtTradeNoOf(raw));
+  const trade = parsed.trade;
   const billNo = trade.trade_no;
 
+  // every time is a real WDT time here (the parser checked it); unset optional ones are absent
   const times: Partial<
     Record<'trade_time' | 'modified' | 'created' | 'pay_time', { iso: string; beijingDate: string }>
   > = {};
   for (const field of ['trade_time', 'modified', 'created', 'pay_time'] as const) {
     const value = trade[field];
-    if (value === undefined) continue;
-    // WDT writes an unset optional time (an unpaid trade's pay_time) as all zeros
-    if (field === 'pay_time' && value === WDT_UNSET_TIME) continue;
-    try {
+    if (value !== undefined)
       times[field] = { iso: wdtTimeToIso(value), beijingDate: wdtTimeBeijingDate(value) };
-    } catch (error) {
-      if (!(error instanceof WdtTimeError)) throw error;
-      return invalid('bad_datetime', `${field} "${value}" is not a real date and time`, billNo);
-    }
   }
 
   const numberProblem = checkNumbers(trade);
@@ -264,50 +255,6 @@ function checkOutput<T extends object>(cls: new () => T, plain: T, billNo: strin
       billNo,
     );
   }
-}
-
-/** Turns class-validator's problems into one sentence a person understands: what is missing, what is wrong. */
-function explainSchemaProblems(raw: unknown, problems: string[], billNo: string | undefined): Invalid {
-  const missing: string[] = [];
-  const wrong = new Map<string, string>();
-  for (const problem of problems) {
-    const split = problem.indexOf(': ');
-    const path = split < 0 ? '' : problem.slice(0, split);
-    const text = split < 0 ? problem : problem.slice(split + 2);
-    if (path === '') {
-      wrong.set(problem, problem);
-      continue;
-    }
-    const value = valueAt(raw, path);
-    if (value === undefined || value === null) {
-      if (!missing.includes(path)) missing.push(path);
-    } else if (!wrong.has(path)) {
-      wrong.set(path, `${path} ${text.replace(/^\S+ /, '')} (got ${excerpt(JSON.stringify(value))})`);
-    }
-  }
-  const parts = [
-    ...(missing.length > 0
-      ? [`required field${missing.length > 1 ? 's' : ''} missing: ${missing.join(', ')}`]
-      : []),
-    ...wrong.values(),
-  ];
-  return invalid(missing.length > 0 ? 'missing_field' : 'schema_violation', parts.join('; '), billNo);
-}
-
-/** `goods_list.0.num` → raw.goods_list[0].num */
-function valueAt(raw: unknown, path: string): unknown {
-  let current: unknown = raw;
-  for (const segment of path.split('.')) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<string, unknown>)[segment];
-  }
-  return current;
-}
-
-function billNoOf(raw: unknown): string | undefined {
-  const value =
-    typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>).trade_no : undefined;
-  return typeof value === 'string' && value !== '' ? value : undefined;
 }
 
 const excerpt = (text: string, max = 60): string => (text.length > max ? `${text.slice(0, max)}…` : text);

@@ -117,7 +117,10 @@ describe('reconcile: the three ledgers of a period', () => {
     expect(report.clean).toBe(false);
     expect(report.missing).toEqual([
       { billNo: 'JY2', reason: 'not mappable: unmapped_shop', detail: expect.stringContaining('XX999') },
-      { billNo: 'JY3', reason: 'ledger says rejected (2003)', detail: 'material SKU-404 not found' },
+    ]);
+    // a rejected ledger row is the loader's dead letter (it dead-letters exactly those)
+    expect(report.dead_lettered).toEqual([
+      { tradeNo: 'JY3', hop: 'loader', reason: 'rejected (2003)', message: 'material SKU-404 not found' },
     ]);
     expect(report.rejected).toEqual([
       { billNo: 'JY3', reason: 'rejected (2003)', detail: 'material SKU-404 not found' },
@@ -207,5 +210,86 @@ describe('reconcile: the three ledgers of a period', () => {
     ]);
     expect(report.stale.map((entry) => entry.billNo)).toEqual(['JY2']);
     expect(report.counts).toMatchObject({ auditedInXingchen: 1, stale: 1 });
+  });
+});
+
+describe('reconcile: every WDT trade is accounted for, dead letters of every hop included', () => {
+  const letter = (tradeNo: string, hop: 'extractor' | 'transformer' | 'loader', reason: string) => ({
+    tradeNo,
+    hop,
+    reason,
+    message: `${reason} of ${tradeNo}`,
+    sourceModified: '2024-03-02T10:00:00+08:00',
+    failedAt: '2024-03-02T02:00:05.000Z',
+  });
+
+  it('reports a trade dead-lettered by the extractor with its hop and reason, and fails the verdict', () => {
+    const broken = trade('JY5', {
+      goods_list: [{ rec_id: '1', num: 1, share_amount: 1, gift_type: 0, refund_status: 0 }],
+    });
+    const noModified: Record<string, unknown> = trade('JY6', { trade_status: '95' });
+    delete noModified.modified;
+    const report = reconcile({
+      trades: [trade('JY1'), broken, noModified],
+      ledger: [synced('JY1')],
+      xingchenOrders: [savedOrder('JY1')],
+      masterData: ids,
+      rules,
+      deadLetters: [letter('JY5', 'extractor', 'missing_field'), letter('JY6', 'extractor', 'missing_field')],
+    });
+    expect(report.counts).toMatchObject({ wdtTrades: 3, inSync: 1, missing: 0, deadLettered: 2 });
+    expect(report.counts.byStatus).toEqual({ '55': 2, '95': 1 });
+    expect(report.dead_lettered).toEqual([
+      { tradeNo: 'JY5', hop: 'extractor', reason: 'missing_field', message: 'missing_field of JY5' },
+      { tradeNo: 'JY6', hop: 'extractor', reason: 'missing_field', message: 'missing_field of JY6' },
+    ]);
+    expect(report.clean).toBe(false);
+  });
+
+  it('a trade dead-lettered by the transformer is dead_lettered, not missing', () => {
+    const report = reconcile({
+      trades: [trade('JY2', { shop_no: 'XX999' })],
+      ledger: [],
+      xingchenOrders: [],
+      masterData: ids,
+      rules,
+      deadLetters: [letter('JY2', 'transformer', 'unmapped_shop')],
+    });
+    expect(report.missing).toEqual([]);
+    expect(report.dead_lettered).toEqual([
+      { tradeNo: 'JY2', hop: 'transformer', reason: 'unmapped_shop', message: 'unmapped_shop of JY2' },
+    ]);
+    expect(report.clean).toBe(false);
+  });
+
+  it('does not fail for a trade that is not eligible, nor for one synced after its dead letter (a redrive)', () => {
+    const report = reconcile({
+      trades: [trade('JY7', { trade_status: 30, goods_list: 'broken' }), trade('JY1')],
+      ledger: [synced('JY1')],
+      xingchenOrders: [savedOrder('JY1')],
+      masterData: ids,
+      rules,
+      deadLetters: [
+        letter('JY7', 'extractor', 'schema_violation'),
+        letter('JY1', 'transformer', 'unmapped_shop'),
+      ],
+    });
+    expect(report.dead_lettered).toEqual([]);
+    expect(report.counts.inSync).toBe(1);
+    expect(report.clean).toBe(true);
+  });
+
+  it('counts a trade that cannot be parsed at all by its position when it has no trade_no', () => {
+    const report = reconcile({
+      trades: [{ trade_status: 55, goods_list: 'x' }, 'not even an object'],
+      positions: ['2024-03-02 10:00:00 page 0 #4', undefined],
+      ledger: [],
+      xingchenOrders: [],
+      masterData: ids,
+      rules,
+    });
+    expect(report.counts.wdtTrades).toBe(2);
+    expect(report.missing.map((entry) => entry.billNo)).toEqual(['#1', '2024-03-02 10:00:00 page 0 #4']);
+    expect(report.clean).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
-import { type NormalizedSalesOrder } from '@app/contracts';
-import { decimalEquals, mapTrade, type MappingRules } from '@app/mapping';
+import { type NormalizedSalesOrder, wdtTradeNoOf, wdtTradeStatusOf } from '@app/contracts';
+import { CANCELLED_STATUS, decimalEquals, mapTrade, type MappingRules } from '@app/mapping';
 import {
+  type DeadLetteredEntry,
+  type DeadLetterView,
   type FieldDifference,
   type LedgerView,
   type MasterDataIds,
@@ -10,8 +12,15 @@ import {
 } from './reconciliation.types';
 
 export interface ReconcileInput {
-  /** The latest version of every WDT trade of the period (the source of truth). */
+  /** The latest version of every WDT trade of the period (the source of truth), as WDT sent it. */
   trades: unknown[];
+  /**
+   * Where each trade was read (same order as `trades`, e.g. `2024-01-01 10:00:00 page 0 #3`): the
+   * name of a trade that has no trade_no. Default `#<index>`.
+   */
+  positions?: Array<string | undefined>;
+  /** Dead letters of every hop (the three DLQs, the loader's rejected/failed ledger rows are added). */
+  deadLetters?: DeadLetterView[];
   ledger: LedgerView[];
   xingchenOrders: XingchenOrderView[];
   masterData: MasterDataIds;
@@ -20,12 +29,6 @@ export interface ReconcileInput {
   /** Project custom field name on the saved order (the mapping's `project.field`). */
 }
 
-const text = (value: unknown): string | undefined => {
-  if (value === undefined || value === null) return undefined;
-  if (typeof value === 'string') return value;
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  return JSON.stringify(value);
-};
 const sameDecimal = (a: string | undefined, b: string | undefined): boolean =>
   a !== undefined && b !== undefined && /^-?\d+(\.\d+)?$/.test(a) && /^-?\d+(\.\d+)?$/.test(b)
     ? decimalEquals(a, b)
@@ -98,6 +101,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     ordersByBill.set(order.billNo, list);
   }
   const ledgerByBill = new Map(input.ledger.map((row) => [row.billNo, row]));
+  const deadLetters = latestDeadLetters(input.deadLetters ?? [], input.ledger);
   const report: ReconciliationReport = {
     period: input.period,
     generatedAt: new Date().toISOString(),
@@ -117,6 +121,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
       auditedInXingchen: 0,
       invalid: 0,
       filtered: 0,
+      deadLettered: 0,
     },
     missing: [],
     duplicated: [],
@@ -126,19 +131,40 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     cancelledInSource: [],
     auditedInXingchen: [],
     invalid: [],
+    dead_lettered: [],
     clean: false,
   };
+  /** An owed trade lost to a dead letter is reported as dead_lettered (with its hop), not as missing. */
+  const lostTo = (billNo: string, sinceModified?: string): DeadLetteredEntry | undefined => {
+    const letter = deadLetters.get(billNo);
+    if (!letter) return undefined;
+    // a dead letter of an older version does not explain why the latest one is not in Xingchen
+    if (
+      sinceModified !== undefined &&
+      letter.sourceModified !== undefined &&
+      Date.parse(letter.sourceModified) < Date.parse(sinceModified)
+    )
+      return undefined;
+    return { tradeNo: billNo, hop: letter.hop, reason: letter.reason, message: letter.message };
+  };
 
-  for (const trade of input.trades) {
-    const status = text((trade as { trade_status?: unknown }).trade_status) ?? 'unknown';
+  for (const [index, trade] of input.trades.entries()) {
+    // the same tolerant reading as the pipeline's: "55" and 55 are one status, a number is a trade_no
+    const statusCode = wdtTradeStatusOf(trade);
+    const status = statusCode === undefined ? 'unknown' : String(statusCode);
     report.counts.byStatus[status] = (report.counts.byStatus[status] ?? 0) + 1;
+    // owed to Xingchen: eligible, cancelled (the cancellation must be recorded) or of unknown status
+    const owed =
+      statusCode === undefined ||
+      statusCode === CANCELLED_STATUS ||
+      input.rules.statuses.eligible.includes(statusCode);
     const result = mapTrade(trade, input.rules);
     const billNo =
       result.outcome === 'mapped'
         ? result.order.billNo
         : result.outcome === 'cancelled'
           ? result.cancellation.billNo
-          : (result.billNo ?? '?');
+          : (result.billNo ?? wdtTradeNoOf(trade) ?? input.positions?.[index] ?? `#${index}`);
     const orders = ordersByBill.get(billNo) ?? [];
     const ledger = ledgerByBill.get(billNo);
     if (orders.length > 1) {
@@ -175,17 +201,24 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
           });
         }
         break;
-      case 'invalid':
+      case 'invalid': {
         report.counts.invalid++;
         report.invalid.push({ billNo, reason: result.reason, detail: result.detail });
         // a trade that is not eligible yet is not owed to Xingchen, mappable or not
-        if (input.rules.statuses.eligible.includes(Number(status))) {
-          report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
-        }
+        if (!owed) break;
+        const lost = lostTo(billNo);
+        if (lost) report.dead_lettered.push(lost);
+        else report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
         break;
+      }
       case 'mapped': {
         report.counts.expectedOrders++;
         if (orders.length === 0) {
+          const lost = lostTo(billNo, result.order.source.modified);
+          if (lost) {
+            report.dead_lettered.push(lost);
+            break;
+          }
           const why = ledger
             ? `ledger says ${ledger.status}${ledger.lastErrorCode ? ` (${ledger.lastErrorCode})` : ''}`
             : 'never reached the loader';
@@ -209,7 +242,9 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
         const ledgerBehind =
           ledger?.sourceModified !== undefined &&
           Date.parse(ledger.sourceModified) < Date.parse(result.order.source.modified);
-        if (ledgerBehind || !ledger) {
+        const lost = lostTo(billNo, result.order.source.modified);
+        if (lost && (ledgerBehind || !ledger)) report.dead_lettered.push(lost);
+        else if (ledgerBehind || !ledger) {
           report.stale.push({
             billNo,
             reason: `Xingchen holds an older version (ledger at ${ledger?.sourceModified ?? 'nothing'}, WDT at ${result.order.source.modified})`,
@@ -250,6 +285,8 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     report.invalid,
   ])
     list.sort(byBill);
+  report.dead_lettered.sort((a, b) => a.tradeNo.localeCompare(b.tradeNo));
+  report.counts.deadLettered = report.dead_lettered.length;
   report.counts.missing = report.missing.length;
   report.counts.duplicated = report.duplicated.length;
   report.counts.stale = report.stale.length;
@@ -258,8 +295,37 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   report.counts.cancelledInSource = report.cancelledInSource.length;
   report.counts.auditedInXingchen = report.auditedInXingchen.length;
   report.clean =
-    report.missing.length + report.duplicated.length + report.stale.length + report.mismatched.length === 0;
+    report.missing.length +
+      report.duplicated.length +
+      report.stale.length +
+      report.mismatched.length +
+      report.dead_lettered.length ===
+    0;
   return report;
+}
+
+/**
+ * The latest dead letter of each trade, from the DLQ records of every hop and the loader's
+ * rejected/failed ledger rows (the loader dead-letters exactly those).
+ */
+function latestDeadLetters(letters: DeadLetterView[], ledger: LedgerView[]): Map<string, DeadLetterView> {
+  const latest = new Map<string, DeadLetterView>();
+  const rank = (letter: DeadLetterView) => Date.parse(letter.failedAt ?? '') || 0;
+  for (const letter of letters) {
+    const known = latest.get(letter.tradeNo);
+    if (!known || rank(letter) >= rank(known)) latest.set(letter.tradeNo, letter);
+  }
+  for (const row of ledger) {
+    if ((row.status !== 'rejected' && row.status !== 'failed') || latest.has(row.billNo)) continue;
+    latest.set(row.billNo, {
+      tradeNo: row.billNo,
+      hop: 'loader',
+      reason: `${row.status}${row.lastErrorCode ? ` (${row.lastErrorCode})` : ''}`,
+      message: row.lastErrorMessage ?? '',
+      sourceModified: row.sourceModified,
+    });
+  }
+  return latest;
 }
 
 /** A short plain-text table of a report, for the terminal. */
@@ -278,6 +344,7 @@ export function formatReport(report: ReconciliationReport): string {
     ['rejected', c.rejected],
     ['cancelled in source', c.cancelledInSource],
     ['audited in Xingchen', c.auditedInXingchen],
+    ['dead-lettered', c.deadLettered],
     ['filtered (not eligible)', c.filtered],
   ];
   const lines = rows.map(([name, value]) => `  ${name.padEnd(24)} ${String(value).padStart(7)}`);
@@ -290,6 +357,10 @@ export function formatReport(report: ReconciliationReport): string {
     ...report.duplicated.map((e) => ['duplicated', e] as const),
     ...report.stale.map((e) => ['stale', e] as const),
     ...report.mismatched.map((e) => ['mismatched', e] as const),
+    ...report.dead_lettered.map((e): readonly ['dead', ReportEntry] => [
+      'dead',
+      { billNo: e.tradeNo, reason: `dead-lettered by the ${e.hop}: ${e.reason}`, detail: e.message },
+    ]),
   ]
     .slice(0, 20)
     .map(

@@ -57,6 +57,31 @@ export interface ReportEntry {
   xingchenIds?: string[];
 }
 
+/** The hop of the pipeline that dead-lettered a trade. */
+export type DeadLetterHop = 'extractor' | 'transformer' | 'loader';
+
+/** One dead letter of any hop, as its DLQ record (or the loader's ledger row) tells it. */
+export interface DeadLetterView {
+  /** The record's key (trade_no = bill no); for a trade without one, `?<position>`. */
+  tradeNo: string;
+  hop: DeadLetterHop;
+  /** `dlq-error-detail` when set (the extractor's problem class), else `dlq-error-reason`. */
+  reason: string;
+  message: string;
+  /** WDT `modified` of the dead-lettered version (ISO with offset), when known. */
+  sourceModified?: string;
+  /** When it was dead-lettered (ISO), when known. */
+  failedAt?: string;
+}
+
+/** A trade owed to Xingchen whose latest state is not there because a hop dead-lettered it. */
+export interface DeadLetteredEntry {
+  tradeNo: string;
+  hop: DeadLetterHop;
+  reason: string;
+  message: string;
+}
+
 export interface ReconciliationReport {
   period?: { from?: string; to?: string };
   generatedAt: string;
@@ -76,6 +101,8 @@ export interface ReconciliationReport {
     auditedInXingchen: number;
     invalid: number;
     filtered: number;
+    /** Owed trades (eligible, cancelled or of unknown status) lost to a dead letter at any hop. */
+    deadLettered: number;
   };
   missing: ReportEntry[];
   duplicated: ReportEntry[];
@@ -86,6 +113,8 @@ export interface ReconciliationReport {
   /** Audited in Xingchen: erpsync never modifies them; an operator decides (not a failure of the sync). */
   auditedInXingchen: ReportEntry[];
   invalid: ReportEntry[];
-  /** True when nothing is missing, duplicated, stale or mismatched. */
+  /** Owed trades whose latest state is not in Xingchen because a hop dead-lettered them. */
+  dead_lettered: DeadLetteredEntry[];
+  /** True when nothing is missing, duplicated, stale, mismatched or dead-lettered. */
   clean: boolean;
 }

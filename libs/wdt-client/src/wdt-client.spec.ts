@@ -82,7 +82,7 @@ describe('WdtClient over Qimen', () => {
       json({ response: { code: 0, message: '', total_count: 0, trades: [] } }),
     );
     const page = await wdt.queryTrades(window);
-    expect(page).toEqual({ pageNo: 0, pageSize: 100, totalCount: 0, trades: [], invalid: [] });
+    expect(page).toEqual({ pageNo: 0, pageSize: 100, totalCount: 0, trades: [], sent: [], invalid: [] });
     const [call] = calls;
     expect(call.url.pathname).toBe('/router/qm');
     const params = Object.fromEntries(call.url.searchParams);
@@ -128,11 +128,28 @@ describe('WdtClient over Qimen', () => {
     await expect(wdt.queryTrades(window)).resolves.toMatchObject({ totalCount: 0 });
   });
 
-  it('reports a trade that fails validation with the reason instead of dropping it', async () => {
-    const bad = trade('JY2', {
+  it('accepts the mixed types of WDT samples, parses them and keeps the trade as sent', async () => {
+    const numeric = trade('JY3', {
+      trade_id: 1003,
+      trade_status: 55,
+      version_id: 1,
+      tax_rate: '',
       goods_list: [
-        { rec_id: '9', spec_no: 'SKU-001', num: 2, share_amount: '1.0000', gift_type: 0, refund_status: 0 },
+        { rec_id: 9, spec_no: 'SKU-001', num: 2, share_amount: 102.1, gift_type: 0, refund_status: 0 },
       ],
+    });
+    const { wdt } = client({}, () => json({ response: { code: 0, total_count: 1, trades: [numeric] } }));
+    const page = await wdt.queryTrades(window);
+    expect(page.invalid).toEqual([]);
+    expect(page.sent).toEqual([numeric]);
+    expect(page.trades[0]).toMatchObject({ trade_id: '1003', version_id: '1', unknown_extra_field: 'kept' });
+    expect(page.trades[0].goods_list[0]).toMatchObject({ rec_id: '9', num: '2', share_amount: '102.1' });
+    expect('tax_rate' in page.trades[0]).toBe(false);
+  });
+
+  it('reports a trade that breaks the tolerant contract with the reason instead of dropping it', async () => {
+    const bad = trade('JY2', {
+      goods_list: [{ rec_id: '9', num: 2, share_amount: '1.0000', gift_type: 0, refund_status: 0 }],
     });
     const noNumber = { ...trade('X'), trade_no: undefined };
     const { wdt } = client({}, () =>
@@ -144,16 +161,48 @@ describe('WdtClient over Qimen', () => {
       {
         tradeNo: 'JY2',
         modified: '2024-01-01 10:30:00',
-        reason: expect.stringContaining('goods_list.0.num: num must be a string'),
+        position: 1,
+        reason: 'required field missing: goods_list.0.spec_no',
+        problemReason: 'missing_field',
         raw: bad,
       },
       {
         tradeNo: null,
         modified: '2024-01-01 10:30:00',
-        reason: expect.stringContaining('trade_no'),
+        position: 2,
+        reason: 'required field missing: trade_no',
+        problemReason: 'missing_field',
         raw: noNumber,
       },
     ]);
+  });
+
+  it('reads a TOP-style error_response as a gateway failure: auth codes fatal naming the variable, the rest retried', async () => {
+    const answer = (code: number, subCode: string) => () =>
+      json({
+        error_response: { code, msg: 'failed', sub_code: subCode, sub_msg: 'detail', request_id: 'r1' },
+      });
+    const fatal = [
+      [25, 'isv.invalid-signature', /check WDT_QIMEN_APP_SECRET/],
+      [29, 'isv.appkey-not-exists', /check WDT_QIMEN_APP_KEY/],
+      [31, 'isv.invalid-timestamp', /clock/],
+      [27, 'isv.invalid-session', /WDT_SID/],
+    ] as const;
+    for (const [code, subCode, pattern] of fatal) {
+      const { wdt } = client({}, answer(code, subCode));
+      const error = await wdt.queryTrades(window).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(FatalError);
+      expect((error as FatalError).message).toMatch(pattern);
+    }
+    const limited = await client({}, answer(7, 'accesscontrol.limited-by-app-access-count'))
+      .wdt.queryTrades(window)
+      .catch((e: unknown) => e);
+    expect(limited).toMatchObject({ retriable: true, reason: 'rate_limited', retryAfterMs: 30000 });
+    const remote = await client({}, answer(15, 'isp.remote-service-error'))
+      .wdt.queryTrades(window)
+      .catch((e: unknown) => e);
+    expect(remote).toBeInstanceOf(RetriableError);
+    expect(remote).toMatchObject({ reason: 'gateway_error', code: '15' });
   });
 
   it('turns a gateway signature failure into a FatalError naming the secret', async () => {

@@ -1,9 +1,10 @@
 import {
   formatWdtTime,
-  SchemaValidationError,
-  validateContract,
-  WdtTrade,
+  parseWdtTrade,
+  wdtModifiedOf,
+  wdtTradeNoOf,
   type ApiOutcome,
+  type WdtTrade,
 } from '@app/contracts';
 import { type Metrics } from '@app/observability';
 import { CallRateLimiter } from './rate-limiter';
@@ -22,6 +23,8 @@ export const WDT_ROUTE_PATHS: Record<WdtRoute, string> = {
   qimen: '/router/qm',
   openapi: '/openapi2/trade_query.php',
 };
+/** The native route's archive of old orders (official doc page of `trade_query.php`). */
+export const WDT_ARCHIVE_PATH = '/openapi2/his_trade_query.php';
 
 type WdtMetrics = Pick<Metrics, 'wdtRequests' | 'wdtDuration'>;
 
@@ -104,7 +107,7 @@ export class WdtClient {
     const started = performance.now();
     let outcome: ApiOutcome = 'success';
     try {
-      const body = await this.call(tradeQueryParams(query));
+      const body = await this.call(tradeQueryParams(query), query.archive === true);
       const page = this.parsePage(body, query);
       this.limiter.recordSuccess();
       return page;
@@ -166,11 +169,11 @@ export class WdtClient {
     return params;
   }
 
-  private async call(business: WdtParams): Promise<unknown> {
+  private async call(business: WdtParams, archive: boolean): Promise<unknown> {
     const params = new URLSearchParams(this.signedParams(business));
     const base = this.options.baseUrl.replace(/\/+$/, '');
-    const path = WDT_ROUTE_PATHS[this.options.route];
     const qimen = this.options.route === 'qimen';
+    const path = archive && !qimen ? WDT_ARCHIVE_PATH : WDT_ROUTE_PATHS[this.options.route];
     const url = qimen ? `${base}${path}?${params.toString()}` : `${base}${path}`;
     let response: Response;
     let text: string;
@@ -205,6 +208,16 @@ export class WdtClient {
   private parsePage(json: unknown, query: TradeQuery): TradePage {
     if (!isObject(json))
       throw new WdtCallFailed({ kind: 'malformed', detail: 'the body is not a JSON object' });
+    // a TOP-style gateway answer (Qimen rides on TOP): {"error_response": {code, msg, sub_code, sub_msg}}
+    if (isObject(json.error_response) && !isObject(json.response)) {
+      const top = json.error_response;
+      throw new WdtCallFailed({
+        kind: 'top',
+        code: scalar(top.code),
+        subCode: asString(top.sub_code) ?? undefined,
+        message: scalar(top.sub_msg ?? top.sub_message ?? top.msg ?? top.message),
+      });
+    }
     const body = isObject(json.response) ? json.response : json;
     if (body.flag === 'failure') {
       throw new WdtCallFailed({
@@ -235,31 +248,37 @@ export class WdtClient {
     if (!Array.isArray(rawTrades))
       throw new WdtCallFailed({ kind: 'malformed', detail: 'trades is not an array' });
     const trades: WdtTrade[] = [];
+    const sent: unknown[] = [];
     const invalid: InvalidTrade[] = [];
-    for (const raw of rawTrades) {
-      const problem = validateTrade(raw);
-      if (problem === undefined) trades.push(raw as WdtTrade);
-      else {
-        const record = isObject(raw) ? raw : {};
+    rawTrades.forEach((raw: unknown, position) => {
+      const parsed = parseWdtTrade(raw);
+      if (parsed.ok) {
+        trades.push(parsed.trade);
+        sent.push(raw);
+      } else {
         invalid.push({
-          tradeNo: asString(record.trade_no),
-          modified: asString(record.modified),
-          reason: problem,
+          tradeNo: wdtTradeNoOf(raw) ?? null,
+          modified: wdtModifiedOf(raw) ?? null,
+          position,
+          reason: parsed.error.message,
+          problemReason: parsed.error.reason,
           raw,
         });
       }
-    }
-    return { pageNo: query.pageNo ?? 0, pageSize: query.pageSize ?? 40, totalCount, trades, invalid };
+    });
+    return {
+      pageNo: query.pageNo ?? 0,
+      pageSize: query.pageSize ?? 40,
+      totalCount,
+      trades,
+      sent,
+      invalid,
+    };
   }
 }
 
-/** Undefined when the trade matches the `WdtTrade` contract, else every problem in one line. */
+/** Undefined when the trade passes the tolerant `parseWdtTrade` contract, else every problem in one line. */
 export function validateTrade(raw: unknown): string | undefined {
-  try {
-    validateContract(WdtTrade, raw);
-    return undefined;
-  } catch (error) {
-    if (error instanceof SchemaValidationError) return error.problems.join('; ');
-    throw error;
-  }
+  const parsed = parseWdtTrade(raw);
+  return parsed.ok ? undefined : parsed.error.message;
 }

@@ -1,5 +1,5 @@
 import { type EnvConfig, type wdtClientEnv } from '@app/config';
-import { type WdtTrade } from '@app/contracts';
+import { type WdtTrade, type WdtTradeProblemReason } from '@app/contracts';
 
 export type WdtRoute = 'qimen' | 'openapi';
 
@@ -42,14 +42,24 @@ export interface TradeQuery {
   src?: 0 | 1;
   pageNo?: number;
   pageSize?: number;
+  /**
+   * Read WDT's archive of old orders: `his_trade_query.php` on the native route (same parameters
+   * and answer). The Qimen route has no archive method we know of: there the flag is ignored.
+   */
+  archive?: boolean;
 }
 
-/** A trade WDT sent that does not match the `WdtTrade` contract: reported, never dropped silently. */
+/** A trade WDT sent that breaks the tolerant contract (`parseWdtTrade`): reported, never dropped silently. */
 export interface InvalidTrade {
+  /** As the parser reads it (a JSON number is an id too); null when even that is missing. */
   tradeNo: string | null;
   modified: string | null;
-  /** Every problem, e.g. `goods_list.0.num: num must be a string`. */
+  /** Index of the trade in its page's `trades` (how a trade without trade_no is still counted). */
+  position: number;
+  /** Every problem in one sentence, e.g. `required field missing: goods_list.0.spec_no`. */
   reason: string;
+  /** The DLQ reason vocabulary of the mapping: missing_field, schema_violation, bad_datetime. */
+  problemReason: WdtTradeProblemReason;
   raw: unknown;
 }
 
@@ -57,8 +67,10 @@ export interface TradePage {
   pageNo: number;
   pageSize: number;
   totalCount: number;
-  /** Valid trades as WDT sent them (unknown fields kept). */
+  /** Valid trades, parsed: the fields the mapping reads normalised, unknown fields kept. */
   trades: WdtTrade[];
+  /** The same trades exactly as WDT sent them (same order as `trades`): what the raw topic carries. */
+  sent: unknown[];
   invalid: InvalidTrade[];
 }
 

@@ -9,6 +9,8 @@ import {
 /** What went wrong with one WDT call, before it is classified. */
 export type WdtFailure =
   | { kind: 'vendor'; code: string; message: string; subCode?: string; gateway: boolean }
+  /** A TOP-style `{"error_response": {...}}` of the Qimen gateway (no `response` node). */
+  | { kind: 'top'; code: string; message: string; subCode?: string }
   | { kind: 'http'; status: number }
   | { kind: 'timeout'; timeoutMs: number }
   | { kind: 'network'; cause: unknown }
@@ -27,10 +29,22 @@ interface Rule {
 }
 
 const vendor = (failure: WdtFailure) => (failure.kind === 'vendor' ? failure : undefined);
+const top = (failure: WdtFailure) => (failure.kind === 'top' ? failure : undefined);
 const text = (failure: WdtFailure): string => {
-  const v = vendor(failure);
+  const v = vendor(failure) ?? top(failure);
   return v ? `${v.code}${v.subCode ? `/${v.subCode}` : ''}: ${v.message}` : failure.kind;
 };
+/** A TOP `error_response` whose code is one of these, or whose sub_code matches `subCode`. */
+const isTop =
+  (codes: string[], subCode?: RegExp) =>
+  (failure: WdtFailure): boolean => {
+    const t = top(failure);
+    return (
+      t !== undefined &&
+      (codes.includes(t.code) ||
+        (subCode !== undefined && t.subCode !== undefined && subCode.test(t.subCode)))
+    );
+  };
 const isCode =
   (...codes: string[]) =>
   (failure: WdtFailure) => {
@@ -58,6 +72,63 @@ const any =
  * decides retry or stop for a WDT call.
  */
 export const WDT_ERROR_RULES: readonly Rule[] = [
+  // TOP gateway error codes (`error_response`, see docs/wdt.md): auth-class codes stop with the
+  // variable to check; every other TOP failure is the gateway's and is retried
+  {
+    when: isTop(['7'], /call-?limit|accesscontrol\.limited/i),
+    outcome: 'rate_limited',
+    build: (f, c) =>
+      new RetriableError(`the Qimen gateway limits the calls (${text(f)}): backing off`, {
+        reason: 'rate_limited',
+        code: top(f)?.code,
+        retryAfterMs: c.rateLimitBackoffMs,
+      }),
+  },
+  {
+    when: isTop(['24', '25'], /sign/i),
+    outcome: 'auth_error',
+    build: (f, c) =>
+      new FatalError(`WDT rejected the signature: check ${secretVar(c)} (gateway ${text(f)})`, {
+        reason: 'signature',
+        code: top(f)?.code,
+      }),
+  },
+  {
+    when: isTop(['28', '29'], /app-?key/i),
+    outcome: 'auth_error',
+    build: (f, c) =>
+      new FatalError(`WDT does not accept the app key: check ${keyVar(c)} (gateway ${text(f)})`, {
+        reason: 'credentials',
+        code: top(f)?.code,
+      }),
+  },
+  {
+    when: isTop(['30', '31'], /timestamp/i),
+    outcome: 'auth_error',
+    build: (f) =>
+      new FatalError(
+        `WDT rejected the timestamp: check this host's clock, WDT allows 5 minutes of skew (gateway ${text(f)})`,
+        { reason: 'clock', code: top(f)?.code },
+      ),
+  },
+  {
+    when: isTop(['11', '12', '13', '26', '27'], /permission|session|target-app-key|invalid-sid/i),
+    outcome: 'auth_error',
+    build: (f, c) =>
+      new FatalError(
+        `the Qimen gateway refused the app's authorisation: check WDT_SID, ${keyVar(c)}${c.route === 'qimen' ? ', WDT_TARGET_APP_KEY' : ''} and ${secretVar(c)} (gateway ${text(f)})`,
+        { reason: 'credentials', code: top(f)?.code },
+      ),
+  },
+  {
+    when: (f) => f.kind === 'top',
+    outcome: 'server_error',
+    build: (f) =>
+      new RetriableError(`the Qimen gateway failed the call (${text(f)}): retrying`, {
+        reason: 'gateway_error',
+        code: top(f)?.code,
+      }),
+  },
   {
     when: isCode('1012'),
     outcome: 'rate_limited',

@@ -66,7 +66,7 @@ describe('./erpsync check: the WDT sandbox, the Xingchen sandbox and the ledger 
     };
 
     const synced = await checkSandboxes(sources);
-    expect(synced.problems).toEqual({ missing: 0, duplicates: 0, stale: 0, mismatched: 0 });
+    expect(synced.problems).toEqual({ missing: 0, duplicates: 0, stale: 0, mismatched: 0, deadLettered: 0 });
     expect(synced.pendingLedger).toBe(0);
     expect(synced.clean).toBe(true);
 
@@ -93,7 +93,7 @@ describe('./erpsync check: the WDT sandbox, the Xingchen sandbox and the ledger 
 
     const drifted = await checkSandboxes(sources);
     expect(drifted.clean).toBe(false);
-    expect(drifted.problems).toEqual({ missing: 1, duplicates: 0, stale: 0, mismatched: 1 });
+    expect(drifted.problems).toEqual({ missing: 1, duplicates: 0, stale: 0, mismatched: 1, deadLettered: 0 });
     expect(drifted.report.missing.map((entry) => entry.billNo)).toEqual([unsent.trade_no]);
     expect(drifted.report.mismatched.map((entry) => entry.billNo)).toEqual([first.trade_no]);
     const text = formatCheck(drifted);

@@ -21,7 +21,7 @@ describe('the extractor and a malformed trade', () => {
     await sandbox.close();
   });
 
-  it('dead-letters it with the reason and publishes the others', async () => {
+  it('dead-letters a truly broken trade with the reason and publishes the others, numbers included', async () => {
     const now = Date.now();
     const trades = generateTrades({
       seed: 4,
@@ -31,8 +31,12 @@ describe('the extractor and a malformed trade', () => {
       settled: true,
     });
     const bad = structuredClone(trades[5]);
-    (bad.goods_list as Array<Record<string, unknown>>)[0].num = 2; // a number where WDT sends "2.0000"
+    delete (bad.goods_list as Array<Record<string, unknown>>)[0].spec_no; // a line without its SKU
     trades[5] = bad;
+    // a number where the seed contract had "2.0000" is what WDT really sends: published, not dead-lettered
+    const numeric = structuredClone(trades[6]);
+    (numeric.goods_list as Array<Record<string, unknown>>)[0].num = 2;
+    trades[6] = numeric;
     sandbox = createWdtSandbox({ trades, faults: { rateLimitPerMinute: 100000 } });
     await sandbox.listen(0);
     const names = await scenario();
@@ -55,10 +59,11 @@ describe('the extractor and a malformed trade', () => {
     expect(JSON.parse(dead[0].record.value!)).toEqual(bad);
     expect(dead[0].record.headers).toMatchObject({
       'dlq-original-topic': names.raw,
-      'dlq-error-class': 'SchemaValidationError',
+      'dlq-error-class': 'WdtTradeParseError',
       'dlq-error-reason': 'invalid_trade',
-      'dlq-error-message':
-        'goods_list.0.num: num must match /^-?\\d+(\\.\\d+)?$/ regular expression; goods_list.0.num: num must be a string',
+      'dlq-error-detail': 'missing_field',
+      'dlq-hop': 'extractor',
+      'dlq-error-message': 'required field missing: goods_list.0.spec_no',
       'source-system': 'wdt',
       'source-modified': `${bad.modified.replace(' ', 'T')}+08:00`,
     });

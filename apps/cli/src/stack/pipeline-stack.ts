@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
-import { ConsumerGroups, deadLetterTopic, Topics, parseWdtTime } from '@app/contracts';
+import { ConsumerGroups, deadLetterTopic, Topics, tryParseWdtTime, wdtModifiedOf } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
 import { type XingchenApiFamily } from '@app/xingchen-client';
 
@@ -151,7 +151,10 @@ export interface PipelineSnapshot {
   cancelled: number;
   invalid: number;
   loader: Record<string, number>;
+  /** Every dead letter of every hop. */
   dlq: number;
+  /** The extractor's own dead letters (trades the tolerant parser refused), beside the transformer's `invalid`. */
+  extractorDeadLetters: number;
   rawLag: number;
   replayLag: number;
   normalizedLag: number;
@@ -341,6 +344,7 @@ export class PipelineStack {
         outcomes.map((outcome) => [outcome, sumOf(loader, 'erpsync_loader_orders_total', { outcome })]),
       ),
       dlq: sumOf(all, 'erpsync_dead_letter_messages_total'),
+      extractorDeadLetters: sumOf(extractor, 'erpsync_dead_letter_messages_total'),
       rawLag: lags[0],
       replayLag: lags[1],
       normalizedLag: lags[2],
@@ -350,14 +354,15 @@ export class PipelineStack {
     };
   }
 
+  /** The DLQ topics of this stack's pipeline, for the reconciliation. */
+  get deadLetterTopics(): { raw: string; replay: string; normalized: string } {
+    return { raw: this.topology.raw, replay: this.topology.replay, normalized: this.topology.normalized };
+  }
+
   /** The WDT sandbox's trades as they are visible now. */
-  async sandboxTrades(): Promise<Array<{ trade_no: string; modified: string } & Record<string, unknown>>> {
+  async sandboxTrades(): Promise<Array<Record<string, unknown>>> {
     const response = await fetch(`${this.url('wdt-sandbox')}/__sandbox/trades`);
-    return (
-      (await response.json()) as {
-        trades: Array<{ trade_no: string; modified: string } & Record<string, unknown>>;
-      }
-    ).trades;
+    return ((await response.json()) as { trades: Array<Record<string, unknown>> }).trades;
   }
 
   /**
@@ -375,7 +380,7 @@ export class PipelineStack {
       if (crashed)
         throw new Error(`${crashed.name} exited with code ${crashed.exitCode} (log: ${crashed.logFile})`);
       const snapshot = await this.snapshot(kafka);
-      const latest = Math.max(0, ...(await this.sandboxTrades()).map((t) => parseWdtTime(t.modified)));
+      const latest = Math.max(0, ...(await this.sandboxTrades()).map(sandboxTradeTimeMs));
       const idle = isIdle(snapshot, latest);
       options.onSnapshot?.(snapshot, idle);
       streak = idle ? streak + 1 : 0;
@@ -400,4 +405,14 @@ export class PipelineStack {
       await client.end();
     }
   }
+}
+
+/**
+ * The time the WDT sandbox files a trade under (its window on `modified`): `modified` read by the
+ * tolerant parser, else `created` (a broken trade without `modified`), else 0.
+ */
+export function sandboxTradeTimeMs(trade: Record<string, unknown>): number {
+  const modified = wdtModifiedOf(trade);
+  if (modified !== undefined) return tryParseWdtTime(modified) ?? 0;
+  return tryParseWdtTime(trade.created) ?? 0;
 }

@@ -6,7 +6,7 @@ describe('scenario: malformed values in an otherwise complete trade', () => {
     expect(mapTrade(rawTrade({ trade_time: '2023-02-29 10:00:00' }), scenarioRules())).toEqual({
       outcome: 'invalid',
       reason: 'bad_datetime',
-      detail: 'trade_time "2023-02-29 10:00:00" is not a real date and time',
+      detail: 'trade_time must be a real WDT time yyyy-MM-dd HH:mm:ss (Beijing) (got "2023-02-29 10:00:00")',
       billNo: 'JY202211010624',
     });
   });
@@ -34,11 +34,12 @@ describe('scenario: malformed values in an otherwise complete trade', () => {
     });
   });
 
-  it('a trade_status that is not an integer is a schema violation', () => {
-    expect(mapTrade(rawTrade({ trade_status: '55' }), scenarioRules())).toMatchObject({
+  it('a trade_status that is not an integer is a schema violation; a numeric string is a status', () => {
+    expect(mapTrade(rawTrade({ trade_status: 'confirmed' }), scenarioRules())).toMatchObject({
       outcome: 'invalid',
       reason: 'schema_violation',
-      detail: 'trade_status must be an integer number (got "55")',
+      detail: 'trade_status must be an integer (a JSON number or a numeric string) (got "confirmed")',
     });
+    expect(mapTrade(rawTrade({ trade_status: '55' }), scenarioRules())).toMatchObject({ outcome: 'mapped' });
   });
 });

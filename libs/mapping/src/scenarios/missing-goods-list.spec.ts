@@ -31,7 +31,7 @@ describe('scenario: required fields missing', () => {
     expect(result).toEqual({
       outcome: 'invalid',
       reason: 'schema_violation',
-      detail: 'goods_list.0.num must match /^-?\\d+(\\.\\d+)?$/ regular expression (got "two")',
+      detail: 'goods_list.0.num must be a decimal number (a JSON number or a numeric string) (got "two")',
       billNo: 'JY202211010624',
     });
   });

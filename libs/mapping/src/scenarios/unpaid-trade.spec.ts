@@ -20,6 +20,11 @@ describe('scenario: a trade WDT has not seen paid (pay_time "0000-00-00 00:00:00
 
   it('still rejects a zero time where WDT always sets one', () => {
     const result = mapTrade(rawTrade({ modified: '0000-00-00 00:00:00' }), scenarioRules());
-    expect(result).toMatchObject({ outcome: 'invalid', reason: 'bad_datetime' });
+    // the zero time means "not set", and modified is required
+    expect(result).toMatchObject({
+      outcome: 'invalid',
+      reason: 'missing_field',
+      detail: 'required field missing: modified',
+    });
   });
 });
