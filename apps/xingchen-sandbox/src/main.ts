@@ -4,7 +4,7 @@ import { type AccountSet } from './sandbox-config';
 import { createXingchenSandbox } from './xingchen-sandbox';
 
 /** `accountId:groupName[,accountId:groupName…]` (XINGCHEN_SANDBOX_EXTRA_ACCOUNT_SETS). */
-export function parseAccountSets(text: string | undefined): AccountSet[] {
+function parseAccountSets(text: string | undefined): AccountSet[] {
   if (!text) return [];
   return text
     .split(',')
@@ -76,8 +76,8 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => stop('SIGINT'));
 }
 
-if (require.main === module)
-  main().catch((error: unknown) => {
-    process.stderr.write(`xingchen-sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
-    process.exit(1);
-  });
+// started through scripts/start.js (require.main is the launcher): always run
+main().catch((error: unknown) => {
+  process.stderr.write(`xingchen-sandbox: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});
