@@ -4,7 +4,9 @@ import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { type Admin, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
-import { loadEnv, loaderEnv } from '@app/config';
+import { loadEnv, loaderEnv, xingchenClientEnv } from '@app/config';
+import { createServiceMetrics } from '@app/observability';
+import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
 import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
 import {
   createTopics,
@@ -14,13 +16,31 @@ import {
   testDatabaseUrl,
   testKafka,
   uniqueName,
+  waitFor,
 } from '@app/testing';
 import { createLoaderApp } from '../../../apps/loader/src/loader.app';
 import {
   createXingchenSandbox,
+  xingchenClientEnvFor,
   type SandboxFaults,
   type XingchenSandbox,
 } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+
+/** Loader scenarios that talk to Xingchen run in both API families. */
+export const families = ['v1', 'v2'] as const;
+export type Family = (typeof families)[number];
+
+/** A Xingchen client of the sandbox's default account set, speaking `family`. */
+export function clientFor(sandbox: XingchenSandbox, family: Family = 'v1'): XingchenClient {
+  const config = loadEnv(xingchenClientEnv, xingchenClientEnvFor(sandbox, family));
+  return new XingchenClient(
+    xingchenClientConfigFromEnv(config),
+    createServiceMetrics('test', 'test', 'test'),
+  );
+}
+
+/** The environment that makes the loader speak `family`. */
+export const familyEnv = (family: Family): Record<string, string> => ({ XINGCHEN_API: family });
 
 export interface LoaderTestTopics {
   normalized: string;
@@ -69,12 +89,7 @@ export async function startLoader(
     CONSUMER_RETRY_INITIAL_MS: '50',
     CONSUMER_RETRY_MAX_MS: '500',
     CONSUMER_SESSION_TIMEOUT_MS: '10000',
-    XINGCHEN_BASE_URL: sandbox.url,
-    XINGCHEN_CLIENT_ID: sandbox.credentials.clientId,
-    XINGCHEN_CLIENT_SECRET: sandbox.credentials.clientSecret,
-    XINGCHEN_APP_KEY: sandbox.credentials.appKey,
-    XINGCHEN_APP_SECRET: sandbox.credentials.appSecret,
-    XINGCHEN_DOMAIN: sandbox.credentials.domain,
+    ...xingchenClientEnvFor(sandbox, env.XINGCHEN_API === 'v2' ? 'v2' : 'v1'),
     XINGCHEN_RATE_LIMIT_PER_MINUTE: String(sandbox.faults().rateLimitPerMinute || 60000),
     XINGCHEN_REQUEST_TIMEOUT_SECONDS: '2',
     ...env,
@@ -216,17 +231,24 @@ export async function attemptsOf(
   }
 }
 
-/** The order lines the sandbox stored, as comparable tuples. */
+/** The order lines the sandbox stored (either family's names), as comparable tuples. */
 export const storedLines = (sandbox: XingchenSandbox, billNo: string) =>
   sandbox
     .orders()
     .filter((o) => o.billno === billNo)
     .map((o) =>
-      (o.body.material_entity as Array<Record<string, unknown>>).map((l) => [l.qty, l.taxprice, l.unit_id]),
+      (o.entries as Array<Record<string, unknown>>).map((l) => [l.qty, l.taxprice ?? l.tax_price, l.unit_id]),
     );
 
-export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> =>
-  sandbox.stats().calls.sal_order_save ?? {};
+/** The sandbox's `sal_order_save` calls by outcome, both families together. */
+export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> => {
+  const calls = sandbox.stats().calls;
+  const counts: Record<string, number> = {};
+  for (const route of ['v1.sal_order_save', 'v2.sal_order_save'])
+    for (const [outcome, n] of Object.entries(calls[route] ?? {}))
+      counts[outcome] = (counts[outcome] ?? 0) + n;
+  return counts;
+};
 
 /** What every loader scenario shares: the broker's admin, a Xingchen sandbox, and the loader the test starts. */
 export interface LoaderScenario {
@@ -237,13 +259,13 @@ export interface LoaderScenario {
 }
 
 /** Registers the scenario's set-up and tear-down; the fields are filled before the first test runs. */
-export function loaderScenario(): LoaderScenario {
+export function loaderScenario(faults: Partial<SandboxFaults> = {}): LoaderScenario {
   const scenario = {} as LoaderScenario;
   beforeAll(async () => {
     scenario.kafka = testKafka();
     scenario.admin = scenario.kafka.admin();
     await scenario.admin.connect();
-    scenario.sandbox = await startSandbox();
+    scenario.sandbox = await startSandbox(faults);
   });
   afterAll(async () => {
     await scenario.loader?.close();
@@ -251,4 +273,23 @@ export function loaderScenario(): LoaderScenario {
     await scenario.admin.disconnect();
   });
   return scenario;
+}
+
+/** The sandbox's calls of one route of `family` (`sal_order_list`, `login`, `token`…) by outcome. */
+export const callsOf = (sandbox: XingchenSandbox, family: Family, route: string): Record<string, number> =>
+  sandbox.stats().calls[`${family}.${route}`] ?? {};
+
+/** Waits until readiness is 503 with the loader's consumer check naming every one of `words`; its detail. */
+export async function waitUntilNotReady(loader: RunningLoader, words: string[]): Promise<string> {
+  return waitFor(
+    async () => {
+      const response = await fetch(`${loader.url}/health/ready`);
+      const body = (await response.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
+      const detail = body.checks['consumer:loader']?.detail;
+      return response.status === 503 && detail && words.every((word) => detail.includes(word))
+        ? detail
+        : undefined;
+    },
+    { timeoutMs: 60_000, description: `readiness 503 naming ${words.join(', ')}` },
+  );
 }

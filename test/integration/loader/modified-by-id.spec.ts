@@ -1,6 +1,8 @@
 import { waitFor } from '@app/testing';
 import {
   billNumber,
+  families,
+  familyEnv,
   ledgerRows,
   loaderCounts,
   loaderScenario,
@@ -12,7 +14,7 @@ import {
   storedLines,
 } from './loader-harness';
 
-describe('loader: a changed order is modified by id', () => {
+describe.each(families)('loader (%s): a changed order is modified by id', (family) => {
   const s = loaderScenario();
 
   it('modifies the same Xingchen order (same id, one create, one modify) with the new content', async () => {
@@ -31,7 +33,7 @@ describe('loader: a changed order is modified by id', () => {
         { sku: 'SKU-010', qty: '1', price: '45.5000' },
       ],
     });
-    s.loader = await startLoader(topics, s.sandbox);
+    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
     await produceOrders(s.kafka, topics.normalized, [v1]);
     await waitFor(() => s.sandbox.orders().some((o) => o.billno === billNo), {
       timeoutMs: 60_000,

@@ -3,6 +3,8 @@ import { groupLag, readAll, testKafka, waitFor } from '@app/testing';
 import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
 import {
   billNumber,
+  callsOf,
+  familyEnv,
   loaderCounts,
   loaderTopics,
   normalizedOrder,
@@ -12,8 +14,8 @@ import {
   type RunningLoader,
 } from './loader-harness';
 
-/** App-tokens live 3 s; the quota stretches the run over ~8 s: refreshed when due, never per request. */
-describe('loader: tokens expiring every few seconds', () => {
+/** V2 app-tokens live 3 s; the quota stretches the run over ~8 s: refreshed when due, never per request. */
+describe('loader (v2): app-tokens expiring every few seconds', () => {
   let kafka: Kafka;
   let admin: Admin;
   let sandbox: XingchenSandbox;
@@ -45,7 +47,10 @@ describe('loader: tokens expiring every few seconds', () => {
       bills.map((billNo) => normalizedOrder({ billNo })),
     );
     const started = Date.now();
-    loader = await startLoader(topics, sandbox, { XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS: '300' });
+    loader = await startLoader(topics, sandbox, {
+      ...familyEnv('v2'),
+      XINGCHEN_TOKEN_REFRESH_MARGIN_SECONDS: '300',
+    });
 
     await waitFor(async () => (await groupLag(admin, topics.group, topics.normalized)) === 0, {
       timeoutMs: 90_000,
@@ -60,8 +65,11 @@ describe('loader: tokens expiring every few seconds', () => {
     // at most one token per lifetime (plus the first), never one per request
     expect(stats.tokensIssued).toBeGreaterThanOrEqual(2);
     expect(stats.tokensIssued).toBeLessThanOrEqual(Math.ceil(seconds / 2.7) + 2);
-    expect(stats.calls.token?.http_429).toBeUndefined();
+    expect(callsOf(sandbox, 'v2', 'token').ok).toBe(stats.tokensIssued);
+    expect(callsOf(sandbox, 'v2', 'token').http_429).toBeUndefined();
+    // the authorization is fetched once: the secret never rotated
+    expect(callsOf(sandbox, 'v2', 'push_app_authorize')).toEqual({ ok: 1 });
     // an expired token is refused at most once per expiry
-    expect(stats.calls.sal_order_save?.gw_4011 ?? 0).toBeLessThanOrEqual(stats.tokensIssued);
+    expect(callsOf(sandbox, 'v2', 'sal_order_save').gw_4011 ?? 0).toBeLessThanOrEqual(stats.tokensIssued);
   });
 });

@@ -2,6 +2,9 @@ import { Headers } from '@app/contracts';
 import { waitFor, waitForRecords } from '@app/testing';
 import {
   billNumber,
+  callsOf,
+  families,
+  familyEnv,
   ledgerRows,
   loaderCounts,
   loaderScenario,
@@ -12,7 +15,7 @@ import {
   startLoader,
 } from './loader-harness';
 
-describe('loader: an unknown SKU is rejected with a reason naming it', () => {
+describe.each(families)('loader (%s): an unknown SKU is rejected with a reason naming it', (family) => {
   const s = loaderScenario();
 
   it('dead-letters the order without a save, records rejected, and keeps the partition moving', async () => {
@@ -27,7 +30,7 @@ describe('loader: an unknown SKU is rejected with a reason naming it', () => {
       ],
     });
     await produceOrders(s.kafka, topics.normalized, [bad, normalizedOrder({ billNo: next })]);
-    s.loader = await startLoader(topics, s.sandbox);
+    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
 
     const [record] = await waitForRecords(s.kafka, topics.dlq, 1);
     expect(record.key).toBe(billNo);
@@ -40,7 +43,15 @@ describe('loader: an unknown SKU is rejected with a reason naming it', () => {
 
     expect(s.sandbox.orders().some((o) => o.billno === billNo)).toBe(false);
     expect(saveCalls(s.sandbox)).toEqual({ ok: 1 });
-    expect(s.sandbox.stats().calls.material_detail?.errcode_1001).toBe(1);
+    if (family === 'v2') {
+      // the detail by number refuses, the list confirms: no row with exactly that number
+      expect(callsOf(s.sandbox, 'v2', 'material_detail').errcode_1001).toBe(1);
+      expect(callsOf(s.sandbox, 'v2', 'material_list').ok).toBeGreaterThanOrEqual(1);
+    } else {
+      // V1 looks materials up by list: no row with exactly that number, no detail asked for it
+      expect(callsOf(s.sandbox, 'v1', 'material_list').ok).toBeGreaterThanOrEqual(1);
+      expect(callsOf(s.sandbox, 'v1', 'material_detail').not_found).toBeUndefined();
+    }
     expect((await ledgerRows([billNo])).get(billNo)).toMatchObject({
       status: 'rejected',
       xingchen_id: null,

@@ -1,15 +1,32 @@
-import { groupLag, readAll, waitFor } from '@app/testing';
+import { groupLag, readAll } from '@app/testing';
 import {
   billNumber,
+  families,
+  familyEnv,
   loaderCounts,
   loaderScenario,
   loaderTopics,
   normalizedOrder,
   produceOrders,
   startLoader,
+  waitUntilNotReady,
 } from './loader-harness';
 
-describe('loader: a wrong client secret gives one clear error, not a loop', () => {
+/** What each family's first authentication call answers to a wrong client secret. */
+const expected = {
+  // the legacy login refuses the credentials (HTTP 200, errcode 1000): the four variables are named
+  v1: {
+    words: ['login_rejected', 'XINGCHEN_CLIENT_SECRET', 'XINGCHEN_USERNAME', 'XINGCHEN_PASSWORD'],
+    calls: { 'v1.login': { errcode_1000: 1 } },
+  },
+  // the gateway signature does not match (519 4008) on the first signed call
+  v2: {
+    words: ['signature_invalid', 'XINGCHEN_CLIENT_SECRET'],
+    calls: { 'v2.push_app_authorize': { gw_4008: 1 } },
+  },
+} as const;
+
+describe.each(families)('loader (%s): a wrong client secret gives one clear error, not a loop', (family) => {
   const s = loaderScenario();
 
   it('stops consuming, turns readiness red naming the cause, and sends nothing to the DLQ', async () => {
@@ -20,23 +37,15 @@ describe('loader: a wrong client secret gives one clear error, not a loop', () =
       topics.normalized,
       bills.map((billNo) => normalizedOrder({ billNo })),
     );
-    s.loader = await startLoader(topics, s.sandbox, { XINGCHEN_CLIENT_SECRET: 'not-the-secret' });
+    s.loader = await startLoader(topics, s.sandbox, {
+      ...familyEnv(family),
+      XINGCHEN_CLIENT_SECRET: 'not-the-secret',
+    });
 
-    const ready = await waitFor(
-      async () => {
-        const response = await fetch(`${s.loader!.url}/health/ready`);
-        const body = (await response.json()) as { checks: Record<string, { ok: boolean; detail?: string }> };
-        return response.status === 503 &&
-          body.checks['consumer:loader']?.detail?.includes('XINGCHEN_CLIENT_SECRET')
-          ? body
-          : undefined;
-      },
-      { timeoutMs: 60_000, description: 'readiness 503 naming the secret' },
-    );
-    expect(ready.checks['consumer:loader'].detail).toContain('signature_invalid');
+    await waitUntilNotReady(s.loader, [...expected[family].words]);
 
-    // exactly one token request, refused with 4008; no business call was ever made
-    expect(s.sandbox.stats().calls).toEqual({ token: { gw_4008: 1 } });
+    // exactly one authentication request, refused; no business call was ever made
+    expect(s.sandbox.stats().calls).toEqual(expected[family].calls);
     expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
     expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(6);
     expect(await loaderCounts(s.loader.url)).toEqual({});

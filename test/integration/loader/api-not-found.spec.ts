@@ -1,0 +1,42 @@
+import { groupLag, readAll } from '@app/testing';
+import {
+  billNumber,
+  families,
+  familyEnv,
+  loaderCounts,
+  loaderScenario,
+  loaderTopics,
+  normalizedOrder,
+  produceOrders,
+  startLoader,
+  waitUntilNotReady,
+} from './loader-harness';
+
+/** XINGCHEN_BASE_URL points at a gateway path that serves neither family: 519 5001 is a configuration error. */
+describe.each(families)('loader (%s): a base URL whose paths the gateway does not serve', (family) => {
+  const s = loaderScenario();
+
+  it('stops at the first 5001 with readiness red naming XINGCHEN_API and XINGCHEN_BASE_URL; nothing dead-lettered', async () => {
+    const topics = await loaderTopics(s.admin);
+    const bills = Array.from({ length: 4 }, () => billNumber('JY-NOAPI'));
+    await produceOrders(
+      s.kafka,
+      topics.normalized,
+      bills.map((billNo) => normalizedOrder({ billNo })),
+    );
+    s.loader = await startLoader(topics, s.sandbox, {
+      ...familyEnv(family),
+      XINGCHEN_BASE_URL: `${s.sandbox.url}/nothing-here`,
+    });
+
+    const detail = await waitUntilNotReady(s.loader, ['api_not_found', 'XINGCHEN_API', 'XINGCHEN_BASE_URL']);
+    expect(detail).toContain('5001');
+
+    // one request (the family's first authentication call), answered 519 5001; no retry loop
+    expect(s.sandbox.stats().calls).toEqual({ unknown: { gw_5001: 1 } });
+    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
+    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(bills.length);
+    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(s.sandbox.orders()).toEqual([]);
+  });
+});
