@@ -1,5 +1,5 @@
 /**
- * `npm run chaos [-- --only R2,R3] [--seed N] [--trades N]`: the fault suite R1–R9 of
+ * `npm run chaos [-- --only R2,R3] [--seed N] [--trades N] [--xingchen-api v1|v2]`: the fault suite R1–R9 of
  * docs/reliability.md. Each scenario runs a fresh pipeline (three services as processes, both
  * sandboxes) on the suite's own broker and PostgreSQL, injects its faults while WDT orders keep
  * changing, waits until the pipeline is idle and runs the three-ledger checker. Prints the table,
@@ -27,6 +27,7 @@ async function main(): Promise<number> {
     .map((s) => s.trim().toUpperCase());
   const seed = Number(option('seed') ?? Date.now() % 100000);
   const trades = Number(option('trades') ?? 300);
+  const xingchenApi = option('xingchen-api') === 'v2' ? 'v2' : 'v1';
   const selected = scenarios.filter((s) => !only || only.includes(s.id.toUpperCase()));
   if (selected.length === 0) throw new Error(`no scenario matches --only ${only?.join(',')}`);
   const mappingFile = join(repoRoot, 'config', 'mapping.demo.yaml');
@@ -36,7 +37,7 @@ async function main(): Promise<number> {
   mkdirSync(resultsDir, { recursive: true });
   const log = (line: string) => process.stdout.write(`${new Date().toISOString().slice(11, 19)} ${line}\n`);
   log(
-    `chaos: ${selected.map((s) => s.id).join(', ')} — seed ${seed}, ${trades} trades each; logs under ${outDir}`,
+    `chaos: ${selected.map((s) => s.id).join(', ')} — seed ${seed}, ${trades} trades each, Xingchen ${xingchenApi}; logs under ${outDir}`,
   );
 
   const infra = await startChaosInfra(log);
@@ -57,6 +58,7 @@ async function main(): Promise<number> {
         trades,
         outDir,
         log,
+        xingchenApi,
       });
       results.push(result);
       log(
@@ -67,7 +69,7 @@ async function main(): Promise<number> {
     await infra.close();
   }
   const file = join(resultsDir, `${stamp}.json`);
-  writeFileSync(file, `${JSON.stringify({ seed, trades, results }, null, 2)}\n`);
+  writeFileSync(file, `${JSON.stringify({ seed, trades, xingchenApi, results }, null, 2)}\n`);
   process.stdout.write(`\n${formatTable(results)}\n\nwritten: ${file}\n`);
   return results.every((r) => r.passed) ? 0 : 1;
 }

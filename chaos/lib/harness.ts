@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { type XingchenApiFamily } from '@app/xingchen-client';
 import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MappingRules } from '@app/mapping';
@@ -116,6 +117,17 @@ export interface RunOptions {
   log?: (line: string) => void;
   /** Longest wait for the pipeline to become idle after the faults. */
   idleTimeoutMs?: number;
+  /** The Xingchen API family the loader speaks (default v1). */
+  xingchenApi?: XingchenApiFamily;
+}
+
+/** `sal_order_save` calls by outcome, both families together. */
+export function saveStats(stats: XingchenStats): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const route of ['v1.sal_order_save', 'v2.sal_order_save'])
+    for (const [outcome, n] of Object.entries(stats.calls[route] ?? {}))
+      counts[outcome] = (counts[outcome] ?? 0) + n;
+  return counts;
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -202,6 +214,7 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     mappingFile: options.mappingFile,
     env: mergeEnv(baseEnv(seed, trades), scenario.env),
     logLevel: 'info',
+    xingchenApi: options.xingchenApi,
   });
   const kafka = new Kafka({
     brokers: options.infra.brokers,

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMappingFile } from '@app/mapping';
+import { type XingchenApiFamily } from '@app/xingchen-client';
 import { repoRoot } from '../../apps/cli/src/stack/local-infra';
 import { runScenario, type ScenarioResult } from '../../chaos/lib/harness';
 import { type ChaosInfra } from '../../chaos/lib/infra';
@@ -10,7 +11,7 @@ import { scenarios } from '../../chaos/scenarios';
 export async function runChaosScenario(
   infra: ChaosInfra,
   id: string,
-  options: { seed: number; trades: number },
+  options: { seed: number; trades: number; xingchenApi?: XingchenApiFamily },
 ): Promise<ScenarioResult> {
   if (!existsSync(join(repoRoot, 'dist', 'apps', 'loader', 'src', 'main.js')))
     throw new Error('the services run from dist/: run `npm run build` first');
@@ -25,6 +26,7 @@ export async function runChaosScenario(
     seed: options.seed,
     trades: options.trades,
     outDir: join(repoRoot, 'out', 'chaos-ci'),
+    xingchenApi: options.xingchenApi,
     log: (line) => lines.push(line),
   });
   if (!result.passed) process.stderr.write(`${lines.join('\n')}\n${JSON.stringify(result, null, 2)}\n`);

@@ -3,7 +3,14 @@ import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
-import { ConsumerGroups, deadLetterTopic, Topics, tryParseWdtTime, wdtModifiedOf } from '@app/contracts';
+import {
+  ConsumerGroups,
+  deadLetterTopic,
+  LoaderOutcomes,
+  Topics,
+  tryParseWdtTime,
+  wdtModifiedOf,
+} from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
 import { type XingchenApiFamily } from '@app/xingchen-client';
 
@@ -330,7 +337,6 @@ export class PipelineStack {
     } finally {
       await admin.disconnect();
     }
-    const outcomes = ['created', 'updated', 'unchanged', 'stale', 'cancelled', 'rejected', 'failed'];
     const all: Sample[] = [...extractor, ...transformer, ...loader];
     return {
       windows: sumOf(extractor, 'erpsync_extractor_windows_total'),
@@ -341,7 +347,7 @@ export class PipelineStack {
       cancelled: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'cancelled' }),
       invalid: sumOf(transformer, 'erpsync_transformer_orders_total', { outcome: 'invalid' }),
       loader: Object.fromEntries(
-        outcomes.map((outcome) => [outcome, sumOf(loader, 'erpsync_loader_orders_total', { outcome })]),
+        LoaderOutcomes.map((outcome) => [outcome, sumOf(loader, 'erpsync_loader_orders_total', { outcome })]),
       ),
       dlq: sumOf(all, 'erpsync_dead_letter_messages_total'),
       extractorDeadLetters: sumOf(extractor, 'erpsync_dead_letter_messages_total'),
