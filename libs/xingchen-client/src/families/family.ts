@@ -4,7 +4,9 @@ import {
   type XingchenSalesOrder,
   type XingchenSalesOrderSummary,
 } from '../sales-order';
+import { int, records, type Json } from '../json';
 import { type TokenManager } from '../token-manager';
+import { XingchenBusinessError } from '../xingchen-errors';
 import {
   type SaveResult,
   type XingchenCustomer,
@@ -36,3 +38,42 @@ export interface XingchenFamilyClient {
 export const AUDITED_STATUSES = new Set(['C', '1', 'true']);
 export const auditedFrom = (status: unknown): boolean =>
   status === true || status === 1 || (typeof status === 'string' && AUDITED_STATUSES.has(status));
+
+/** The rows of a sales-order list answer, read with the family's row reader (unreadable rows dropped). */
+export function readSalesOrderPage(
+  data: Json | undefined,
+  readRow: (row: Json) => XingchenSalesOrderSummary | undefined,
+): SalesOrderPage {
+  const rows = records(data?.rows)
+    .map(readRow)
+    .filter((row): row is XingchenSalesOrderSummary => row !== undefined);
+  return {
+    rows,
+    totalPages: Math.max(1, int(data?.total_page ?? data?.totalpage ?? data?.totalPage, 1)),
+    count: int(data?.count, rows.length),
+  };
+}
+
+/**
+ * The list row whose bill number is exactly `billNo` (the list filters are fuzzy or partial);
+ * several are worth a warning, and the first is used.
+ */
+export function exactBill(
+  page: SalesOrderPage,
+  billNo: string,
+  warn?: (matches: number) => void,
+): XingchenSalesOrderSummary | null {
+  const matches = page.rows.filter((row) => row.billNo === billNo);
+  if (matches.length > 1) warn?.(matches.length);
+  return matches[0] ?? null;
+}
+
+/** A detail by id that Xingchen refuses (no such bill, or any other business refusal) reads as absent. */
+export async function absentWhenRefused<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (error) {
+    if (error instanceof XingchenBusinessError) return null;
+    throw error;
+  }
+}

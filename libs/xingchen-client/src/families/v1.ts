@@ -1,6 +1,6 @@
 import { FatalError } from '@app/contracts';
 import { type FamilyWire, type Reading, type WireCall, type XingchenCore } from '../core';
-import { asRecord, bool, enabled, firstText, int, records, str, type Json } from '../json';
+import { asRecord, bool, enabled, firstText, records, str, type Json } from '../json';
 import {
   type SalesOrderDraft,
   type XingchenSalesOrder,
@@ -8,7 +8,7 @@ import {
   type XingchenSalesOrderSummary,
 } from '../sales-order';
 import { TokenManager, type IssuedToken } from '../token-manager';
-import { XingchenAmbiguousError, XingchenBusinessError, type XingchenOperation } from '../xingchen-errors';
+import { XingchenAmbiguousError, type XingchenOperation } from '../xingchen-errors';
 import { type QueryParams } from '../xingchen-signer';
 import {
   type SaveResult,
@@ -17,7 +17,14 @@ import {
   type XingchenStore,
   type XingchenV1Config,
 } from '../xingchen.types';
-import { auditedFrom, type SalesOrderPage, type XingchenFamilyClient } from './family';
+import {
+  absentWhenRefused,
+  auditedFrom,
+  exactBill,
+  readSalesOrderPage,
+  type SalesOrderPage,
+  type XingchenFamilyClient,
+} from './family';
 
 /**
  * V1: the 精斗云/星辰 legacy API, as Kingdee's Tea Python SDK speaks it (kernel `KingdeejdyKernel`,
@@ -322,39 +329,26 @@ export class V1Family implements FamilyWire, XingchenFamilyClient {
         pagesize: LOOKUP_PAGE_SIZE,
       }),
     );
-    const matches = records(data?.rows)
-      .map(readV1ListRow)
-      .filter((row): row is XingchenSalesOrderSummary => row?.billNo === billNo);
-    if (matches.length > 1)
+    return exactBill(readSalesOrderPage(data, readV1ListRow), billNo, (matches) =>
       this.core.logger?.warn(
-        { operation: 'sal_order_list', matches: matches.length },
+        { operation: 'sal_order_list', matches },
         'several xingchen orders share one bill number',
-      );
-    return matches[0] ?? null;
+      ),
+    );
   }
 
   async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
-    try {
-      return readV1Detail(await this.post('sal_order_detail', V1Paths.salOrderDetail, { id }));
-    } catch (error) {
-      // "单据不存在" and any other refusal of a detail by id: there is no such bill to read
-      if (error instanceof XingchenBusinessError) return null;
-      throw error;
-    }
+    // "单据不存在" and any other refusal of a detail by id: there is no such bill to read
+    return absentWhenRefused(
+      this.post('sal_order_detail', V1Paths.salOrderDetail, { id }).then(readV1Detail),
+    );
   }
 
   async listSalesOrders(page: number, pageSize: number): Promise<SalesOrderPage> {
     const data = asRecord(
       await this.post('sal_order_list', V1Paths.salOrderList, { page, pagesize: pageSize }),
     );
-    const rows = records(data?.rows)
-      .map(readV1ListRow)
-      .filter((row): row is XingchenSalesOrderSummary => row !== undefined);
-    return {
-      rows,
-      totalPages: Math.max(1, int(data?.totalpage ?? data?.total_page ?? data?.totalPage, 1)),
-      count: int(data?.count, rows.length),
-    };
+    return readSalesOrderPage(data, readV1ListRow);
   }
 
   /** The list row whose `number` equals the number exactly (`search` is a fuzzy filter). */

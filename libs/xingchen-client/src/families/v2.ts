@@ -1,6 +1,6 @@
 import { FatalError } from '@app/contracts';
 import { type FamilyWire, type Reading, type WireCall, type XingchenCore } from '../core';
-import { asRecord, bool, enabled, firstText, int, records, str, type Json } from '../json';
+import { asRecord, bool, enabled, firstText, records, str, type Json } from '../json';
 import {
   type SalesOrderDraft,
   type XingchenSalesOrder,
@@ -22,7 +22,14 @@ import {
   type XingchenStore,
   type XingchenV2Config,
 } from '../xingchen.types';
-import { auditedFrom, type SalesOrderPage, type XingchenFamilyClient } from './family';
+import {
+  absentWhenRefused,
+  auditedFrom,
+  exactBill,
+  readSalesOrderPage,
+  type SalesOrderPage,
+  type XingchenFamilyClient,
+} from './family';
 
 /** V2: the 金蝶云·星辰 open platform, as Kingdee's Swagger SDK (zhuger/kingdee) and Java gateway SDK speak it. */
 export const V2Paths = {
@@ -337,39 +344,24 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
         page_size: LOOKUP_PAGE_SIZE,
       }),
     );
-    const matches = records(data?.rows)
-      .map(readV2ListRow)
-      .filter((row): row is XingchenSalesOrderSummary => row?.billNo === billNo);
-    if (matches.length > 1)
+    return exactBill(readSalesOrderPage(data, readV2ListRow), billNo, (matches) =>
       this.core.logger?.warn(
-        { operation: 'sal_order_list', matches: matches.length },
+        { operation: 'sal_order_list', matches },
         'several xingchen orders share one bill number',
-      );
-    return matches[0] ?? null;
+      ),
+    );
   }
 
   async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
-    try {
-      return readV2Detail(await this.get('sal_order_detail', V2Paths.salOrderDetail, { id }));
-    } catch (error) {
-      // any refusal of a detail by id (1001 in the sandbox, whatever elsewhere): no such bill to read
-      if (error instanceof XingchenBusinessError) return null;
-      throw error;
-    }
+    // any refusal of a detail by id (1001 in the sandbox, whatever elsewhere): no such bill to read
+    return absentWhenRefused(this.get('sal_order_detail', V2Paths.salOrderDetail, { id }).then(readV2Detail));
   }
 
   async listSalesOrders(page: number, pageSize: number): Promise<SalesOrderPage> {
     const data = asRecord(
       await this.get('sal_order_list', V2Paths.salOrder, { page: String(page), page_size: String(pageSize) }),
     );
-    const rows = records(data?.rows)
-      .map(readV2ListRow)
-      .filter((row): row is XingchenSalesOrderSummary => row !== undefined);
-    return {
-      rows,
-      totalPages: Math.max(1, int(data?.total_page ?? data?.totalpage ?? data?.totalPage, 1)),
-      count: int(data?.count, rows.length),
-    };
+    return readSalesOrderPage(data, readV2ListRow);
   }
 
   /**
