@@ -27,6 +27,7 @@ function servedMetrics(): Metrics {
   m.xingchenRequests.labels('sal_order_save', 'success').inc();
   m.xingchenDuration.labels('sal_order_save', 'success').observe(0.2);
   m.loaderOrders.labels('created').inc();
+  m.xingchenApiInfo.labels('v1').set(1);
   m.syncLatency.observe(3);
   return m;
 }
@@ -63,7 +64,7 @@ if (!available)
     expect(result.notes).toEqual([
       'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
     ]);
-    expect(result.expressions).toBe(42 + 9); // board targets + alert rules
+    expect(result.expressions).toBe(43 + 9); // board targets + alert rules
   });
 
   it('fails on a metric name with a typo', async () => {

@@ -46,7 +46,7 @@ describe('the Grafana board', () => {
     );
     const found = messages(checkBoard(board, catalog));
     expect(found).toContain(
-      'monitoring/grafana/dashboards/erpsync.json: board panel "Orders synced (loader, 24h)" (A): erpsync_loader_orders_total{outcome} never takes the value "saved" (one of: created, updated, unchanged, stale, cancelled, rejected, failed)',
+      'monitoring/grafana/dashboards/erpsync.json: board panel "Orders synced (loader, 24h)" (A): erpsync_loader_orders_total{outcome} never takes the value "saved" (one of: created, updated, unchanged, stale, cancelled, audited, rejected, failed)',
     );
     expect(
       found.filter((m) => m.includes('never takes the value "sales.orders.normalized.v1"')),
