@@ -38,6 +38,10 @@ type Family = 'v1' | 'v2';
 const AUTH_ROUTES = new Set(['v1.login', 'v1.account_group', 'v2.token', 'v2.push_app_authorize']);
 const FAMILIES = arg('families', 'v1,v2').split(',') as Family[];
 const WARMUP_SECONDS = 4;
+/** The warm-up lasts until no master-data look-up happened for this long (every number cached)… */
+const QUIET_LOOKUPS_SECONDS = 3;
+/** …but no longer than this. */
+const MAX_WARMUP_SECONDS = 60;
 const PARTITIONS = 6;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
@@ -91,6 +95,8 @@ interface Snapshot {
   businessCalls: number;
   allCalls: number;
   synced: number;
+  /** Master-data look-ups (every business route but the sales-order ones). */
+  lookups: number;
 }
 
 function snapshot(sandbox: XingchenSandbox): Snapshot {
@@ -103,7 +109,23 @@ function snapshot(sandbox: XingchenSandbox): Snapshot {
     businessCalls: business.reduce((total, [, counts]) => total + sum(counts), 0),
     allCalls: Object.values(stats.calls).reduce((total, counts) => total + sum(counts), 0),
     synced: stats.ordersCreated + stats.ordersModified,
+    lookups: business
+      .filter(([route]) => !/\.sal_order_/.test(route))
+      .reduce((total, [, counts]) => total + sum(counts), 0),
   };
+}
+
+/** Waits until the loader has cached the master data: no look-up for QUIET_LOOKUPS_SECONDS. */
+async function masterDataCached(sandbox: XingchenSandbox): Promise<void> {
+  const deadline = Date.now() + MAX_WARMUP_SECONDS * 1000;
+  let last = snapshot(sandbox).lookups;
+  let quietSince = Date.now();
+  while (Date.now() < deadline && Date.now() - quietSince < QUIET_LOOKUPS_SECONDS * 1000) {
+    await sleep(250);
+    const now = snapshot(sandbox).lookups;
+    if (now !== last) quietSince = Date.now();
+    last = now;
+  }
 }
 
 async function runQuota(family: Family, quotaPerSecond: number) {
@@ -120,7 +142,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
     waitForLeaders: true,
   });
 
-  const backlog = Math.ceil(quotaPerSecond * (WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
+  const backlog = Math.ceil(quotaPerSecond * (MAX_WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
   const producer = kafka.producer({ allowAutoTopicCreation: false });
   await producer.connect();
   for (let from = 0; from < backlog; from += 500) {
@@ -155,6 +177,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
     const deadline = Date.now() + 60_000;
     while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
     await sleep(WARMUP_SECONDS * 1000);
+    await masterDataCached(sandbox);
     const start = snapshot(sandbox);
     await sleep(MEASURE_SECONDS * 1000);
     const end = snapshot(sandbox);
