@@ -20,6 +20,7 @@ import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catal
 import { createLoaderApp } from '../apps/loader/src/loader.app';
 import {
   createXingchenSandbox,
+  saveCallsOf,
   xingchenClientEnvFor,
   type SandboxStats,
   type XingchenSandbox,
@@ -104,7 +105,7 @@ function snapshot(sandbox: XingchenSandbox): Snapshot {
   const business = Object.entries(stats.calls).filter(([route]) => !AUTH_ROUTES.has(route));
   return {
     at: performance.now(),
-    saves: sum(stats.calls['v1.sal_order_save']) + sum(stats.calls['v2.sal_order_save']),
+    saves: sum(saveCallsOf(stats)),
     throttled: business.reduce((total, [, counts]) => total + (counts.http_429 ?? 0), 0),
     businessCalls: business.reduce((total, [, counts]) => total + sum(counts), 0),
     allCalls: Object.values(stats.calls).reduce((total, counts) => total + sum(counts), 0),

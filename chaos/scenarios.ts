@@ -3,7 +3,8 @@ import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
 import { join } from 'node:path';
 import { repoRoot } from '../apps/cli/src/stack/local-infra';
 import { sumOf } from '../apps/cli/src/stack/prometheus-text';
-import { saveStats, type Scenario, type ScenarioContext } from './lib/harness';
+import { saveCallsOf } from '../apps/xingchen-sandbox/src/client-env';
+import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';
 import { checkpointGaps, readCheckpoint, readTopic } from './lib/probes';
 import { between, shuffled } from './lib/random';
@@ -156,7 +157,7 @@ export const scenarios: Scenario[] = [
     },
     async verify(ctx) {
       const stats = await ctx.xingchenStats();
-      const save = saveStats(stats);
+      const save = saveCallsOf(stats);
       ctx.note(
         `Xingchen saves: ${JSON.stringify(save)}; orders created ${stats.ordersCreated}, modified ${stats.ordersModified}`,
       );
@@ -252,13 +253,13 @@ export const scenarios: Scenario[] = [
       const loader = await ctx.metrics('loader');
       const retries = sumOf(loader, 'erpsync_message_retries_total');
       const stats = await ctx.xingchenStats();
-      const saves = Object.values(saveStats(stats)).reduce((a, b) => a + b, 0);
+      const saves = Object.values(saveCallsOf(stats)).reduce((a, b) => a + b, 0);
       const wdt = (await (await fetch(`${ctx.stack.url('wdt-sandbox')}/__sandbox/stats`)).json()) as {
         calls: number;
         rateLimited: number;
       };
       ctx.note(
-        `loader retries ${retries}; Xingchen save calls ${saves} for ${check.report.counts.xingchenOrders} orders (${JSON.stringify(saveStats(stats))}); 429s ${stats.throttled}; WDT calls ${wdt.calls}, 1012 ${wdt.rateLimited}`,
+        `loader retries ${retries}; Xingchen save calls ${saves} for ${check.report.counts.xingchenOrders} orders (${JSON.stringify(saveCallsOf(stats))}); 429s ${stats.throttled}; WDT calls ${wdt.calls}, 1012 ${wdt.rateLimited}`,
       );
       if (retries === 0) ctx.fail('no retry visible in erpsync_message_retries_total');
       const bound = 4 * (check.report.counts.xingchenOrders + ctx.mutator.modifications) + 50;
@@ -318,7 +319,7 @@ export const scenarios: Scenario[] = [
       const stats = await ctx.xingchenStats();
       // the sandbox refuses a second create of a bill (2006), so counting orders alone cannot see one
       // attempted: a replayed order must never even reach Xingchen as a create again
-      const secondCreates = saveStats(stats).errcode_2006 ?? 0;
+      const secondCreates = saveCallsOf(stats).errcode_2006 ?? 0;
       ctx.note(
         `Xingchen orders ${check.report.counts.xingchenOrders}, created ${stats.ordersCreated}, creates refused as existing ${secondCreates}`,
       );

@@ -121,15 +121,6 @@ export interface RunOptions {
   xingchenApi?: XingchenApiFamily;
 }
 
-/** `sal_order_save` calls by outcome, both families together. */
-export function saveStats(stats: XingchenStats): Record<string, number> {
-  const counts: Record<string, number> = {};
-  for (const route of ['v1.sal_order_save', 'v2.sal_order_save'])
-    for (const [outcome, n] of Object.entries(stats.calls[route] ?? {}))
-      counts[outcome] = (counts[outcome] ?? 0) + n;
-  return counts;
-}
-
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Base environment of every chaos stack (short intervals so a scenario takes a minute or two). */

@@ -1,4 +1,4 @@
-import { type XingchenSandbox } from './xingchen-sandbox';
+import { type SandboxStats, type XingchenSandbox } from './xingchen-sandbox';
 
 /**
  * The `XINGCHEN_*` variables a loader (or the CLI, or a benchmark) is given to reach this sandbox's
@@ -35,4 +35,13 @@ export function xingchenClientEnvFor(
         XINGCHEN_DOMAIN: v2.domain,
       }
     : { ...common, XINGCHEN_OUTER_INSTANCE_ID: v2.outerInstanceId };
+}
+
+/** `sal_order_save` calls by outcome, both families' routes (`v1.sal_order_save`, `v2.sal_order_save`) together. */
+export function saveCallsOf(stats: Pick<SandboxStats, 'calls'>): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const route of ['v1.sal_order_save', 'v2.sal_order_save'])
+    for (const [outcome, n] of Object.entries(stats.calls[route] ?? {}))
+      counts[outcome] = (counts[outcome] ?? 0) + n;
+  return counts;
 }

@@ -247,4 +247,4 @@ function sandboxHandle(server: Server, ctx: SandboxContext, parts: HandleParts):
     },
   };
 }
-export { xingchenClientEnvFor } from './client-env';
+export { saveCallsOf, xingchenClientEnvFor } from './client-env';

@@ -21,6 +21,7 @@ import {
 import { createLoaderApp } from '../../../apps/loader/src/loader.app';
 import {
   createXingchenSandbox,
+  saveCallsOf,
   xingchenClientEnvFor,
   type SandboxFaults,
   type XingchenSandbox,
@@ -241,14 +242,7 @@ export const storedLines = (sandbox: XingchenSandbox, billNo: string) =>
     );
 
 /** The sandbox's `sal_order_save` calls by outcome, both families together. */
-export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> => {
-  const calls = sandbox.stats().calls;
-  const counts: Record<string, number> = {};
-  for (const route of ['v1.sal_order_save', 'v2.sal_order_save'])
-    for (const [outcome, n] of Object.entries(calls[route] ?? {}))
-      counts[outcome] = (counts[outcome] ?? 0) + n;
-  return counts;
-};
+export const saveCalls = (sandbox: XingchenSandbox): Record<string, number> => saveCallsOf(sandbox.stats());
 
 /** What every loader scenario shares: the broker's admin, a Xingchen sandbox, and the loader the test starts. */
 export interface LoaderScenario {

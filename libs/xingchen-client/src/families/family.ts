@@ -4,6 +4,7 @@ import {
   type XingchenSalesOrder,
   type XingchenSalesOrderSummary,
 } from '../sales-order';
+import { type Logger } from '@app/observability';
 import { int, records, type Json } from '../json';
 import { type TokenManager } from '../token-manager';
 import { XingchenBusinessError } from '../xingchen-errors';
@@ -61,10 +62,14 @@ export function readSalesOrderPage(
 export function exactBill(
   page: SalesOrderPage,
   billNo: string,
-  warn?: (matches: number) => void,
+  logger?: Logger,
 ): XingchenSalesOrderSummary | null {
   const matches = page.rows.filter((row) => row.billNo === billNo);
-  if (matches.length > 1) warn?.(matches.length);
+  if (matches.length > 1)
+    logger?.warn(
+      { operation: 'sal_order_list', matches: matches.length },
+      'several xingchen orders share one bill number',
+    );
   return matches[0] ?? null;
 }
 

@@ -329,12 +329,7 @@ export class V1Family implements FamilyWire, XingchenFamilyClient {
         pagesize: LOOKUP_PAGE_SIZE,
       }),
     );
-    return exactBill(readSalesOrderPage(data, readV1ListRow), billNo, (matches) =>
-      this.core.logger?.warn(
-        { operation: 'sal_order_list', matches },
-        'several xingchen orders share one bill number',
-      ),
-    );
+    return exactBill(readSalesOrderPage(data, readV1ListRow), billNo, this.core.logger);
   }
 
   async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {

@@ -344,12 +344,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
         page_size: LOOKUP_PAGE_SIZE,
       }),
     );
-    return exactBill(readSalesOrderPage(data, readV2ListRow), billNo, (matches) =>
-      this.core.logger?.warn(
-        { operation: 'sal_order_list', matches },
-        'several xingchen orders share one bill number',
-      ),
-    );
+    return exactBill(readSalesOrderPage(data, readV2ListRow), billNo, this.core.logger);
   }
 
   async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
