@@ -4,7 +4,7 @@ import { BatchingProducer } from '@app/kafka';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
 import { formatWdtTime } from '@app/contracts';
 import { WdtClient } from '@app/wdt-client';
-import { CheckpointRepository } from './checkpoint.repository';
+import { CheckpointRepository } from '@app/persistence';
 import {
   EXTRACTOR_CLOCK,
   EXTRACTOR_CONFIG,

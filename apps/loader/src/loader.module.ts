@@ -3,9 +3,8 @@ import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@app/contracts';
 import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
 import { LOGGER, METRICS, ObservabilityModule, type Logger, type Metrics } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { PersistenceModule, PostgresLedgerStore, PostgresMasterDataStore } from '@app/persistence';
 import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
-import { PostgresLedgerStore } from './ledger.repository';
 import {
   LEDGER_STORE,
   LOADER_CONFIG,
@@ -14,7 +13,6 @@ import {
   type LoaderConfig,
 } from './loader.tokens';
 import { MasterDataCache } from './master-data.cache';
-import { PostgresMasterDataStore } from './master-data.repository';
 import { createNormalizedOrderConsumer } from './normalized-order.consumer';
 import { NormalizedOrderHandler } from './normalized-order.handler';
 import { OrderLoader } from './order-loader.service';

@@ -1,11 +1,11 @@
 import { type DataSource } from 'typeorm';
-import { databaseError } from './ledger.repository';
+import { databaseError } from '../ledger/ledger.repository';
 import {
   type MasterDataStorePort,
   type MasterEntry,
   type MasterKind,
   type StoredMasterEntry,
-} from './loader.ports';
+} from './master-data.types';
 
 /** `xingchen_master_data_cache`: the loader's number → id cache, shared by replicas and restarts. */
 export class PostgresMasterDataStore implements MasterDataStorePort {

@@ -1,7 +1,7 @@
 import { RetriableError, SyncError } from '@app/contracts';
 import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import { type DataSource, type QueryRunner } from 'typeorm';
-import { type AttemptRecord, type LedgerRow, type LedgerSession, type LedgerStore } from './loader.ports';
+import { type AttemptRecord, type LedgerRow, type LedgerSession, type LedgerStore } from './ledger.types';
 
 /** Advisory-lock namespace of the loader's per-bill locks ("LOAD"). */
 const LOCK_NAMESPACE = 0x4c4f4144;
@@ -117,6 +117,116 @@ const atomically = (statements: string[]): string[] =>
   statements.length > 1 ? ['BEGIN', ...statements, 'COMMIT'] : statements;
 
 /**
+ * One bill's pooled connection while a session runs: the lock, the row as the session sees it, and
+ * what was recorded but not yet written. A failed query marks the connection broken: nothing more is
+ * committed on it and it is closed instead of going back to the pool.
+ */
+class BillConnection {
+  private locked = false;
+  private broken: unknown;
+  private current: LedgerRow | null = null;
+  private unwritten: LedgerRow | null = null;
+  private attempts: AttemptRecord[] = [];
+
+  private constructor(
+    private readonly runner: QueryRunner,
+    private readonly client: PoolClient,
+    private readonly billNo: string,
+  ) {}
+
+  static async open(dataSource: DataSource, billNo: string): Promise<BillConnection> {
+    try {
+      const runner = dataSource.createQueryRunner();
+      const client = (await runner.connect()) as PoolClient;
+      return new BillConnection(runner, client, billNo);
+    } catch (error) {
+      throw databaseError(error);
+    }
+  }
+
+  private get lockKey(): string {
+    return `${LOCK_NAMESPACE}, hashtext(${sqlLiteral(this.billNo)})`;
+  }
+
+  private async run(statements: string[]): Promise<QueryResult[]> {
+    try {
+      const result = (await this.client.query(statements.join(';\n'))) as QueryResult | QueryResult[];
+      return Array.isArray(result) ? result : [result];
+    } catch (error) {
+      this.broken = error;
+      throw databaseError(error);
+    }
+  }
+
+  private pendingStatements(): string[] {
+    return [
+      ...(this.unwritten ? [upsertStatement(this.unwritten)] : []),
+      ...this.attempts.map(attemptStatement),
+    ];
+  }
+
+  /** Takes the bill's lock and reads its row in one round trip; RetriableError when another worker holds it. */
+  async lockAndRead(): Promise<void> {
+    const [lock, read] = await this.run([
+      `SELECT pg_try_advisory_lock(${this.lockKey}) AS locked`,
+      `SELECT * FROM sales_order_ledger WHERE bill_no = ${sqlLiteral(this.billNo)}`,
+    ]);
+    this.locked = (lock.rows[0] as { locked?: boolean } | undefined)?.locked === true;
+    if (!this.locked) {
+      throw new RetriableError(`bill ${this.billNo} is being loaded by another worker`, {
+        reason: 'bill_locked',
+      });
+    }
+    this.current = read.rows[0] ? fromRaw(read.rows[0] as Raw) : null;
+  }
+
+  private record(row: LedgerRow): void {
+    this.current = { ...row };
+    this.unwritten = this.current;
+  }
+
+  session(): LedgerSession {
+    return {
+      get: () => Promise.resolve(this.current && { ...this.current }),
+      put: (row: LedgerRow) => {
+        this.record(row);
+        return Promise.resolve();
+      },
+      putIntent: async (row: LedgerRow) => {
+        this.record(row);
+        await this.run(atomically(this.pendingStatements()));
+        this.unwritten = null;
+        this.attempts = [];
+      },
+      appendAttempt: (attempt: AttemptRecord) => {
+        this.attempts.push(attempt);
+        return Promise.resolve();
+      },
+    };
+  }
+
+  /** Commits what was recorded and releases the lock in one round trip; a broken connection is closed. */
+  async finish(): Promise<void> {
+    try {
+      if (this.locked && !this.broken)
+        await this.run([
+          ...atomically(this.pendingStatements()),
+          `SELECT pg_advisory_unlock(${this.lockKey})`,
+        ]);
+    } finally {
+      if (this.broken) {
+        // never hand a connection that may still hold the lock (or an aborted transaction) back to the pool
+        await (
+          this.runner as QueryRunner & { releasePostgresConnection?: (err: unknown) => Promise<void> }
+        ).releasePostgresConnection?.(this.broken);
+      } else {
+        await this.runner.release();
+      }
+    }
+  }
+}
+
+/**
  * The ledger in PostgreSQL. Each bill is worked on under a session advisory lock held on one
  * pooled connection for the whole decision (a crash or a lost connection releases it), so two
  * loader replicas, or a replay racing live traffic, never decide on the same bill at once.
@@ -132,90 +242,17 @@ export class PostgresLedgerStore implements LedgerStore {
   constructor(private readonly dataSource: DataSource) {}
 
   async withBill<T>(billNo: string, work: (session: LedgerSession) => Promise<T>): Promise<T> {
-    let runner: QueryRunner;
-    let client: PoolClient;
-    try {
-      runner = this.dataSource.createQueryRunner();
-      client = (await runner.connect()) as PoolClient;
-    } catch (error) {
-      throw databaseError(error);
-    }
-    const lockKey = `${LOCK_NAMESPACE}, hashtext(${sqlLiteral(billNo)})`;
-    let locked = false;
-    let broken: unknown;
-    const run = async (statements: string[]): Promise<QueryResult[]> => {
-      try {
-        const result = (await client.query(statements.join(';\n'))) as QueryResult | QueryResult[];
-        return Array.isArray(result) ? result : [result];
-      } catch (error) {
-        broken = error;
-        throw databaseError(error);
-      }
-    };
-    let current: LedgerRow | null = null;
-    let unwritten: LedgerRow | null = null;
-    let attempts: AttemptRecord[] = [];
-    const pendingStatements = (): string[] => [
-      ...(unwritten ? [upsertStatement(unwritten)] : []),
-      ...attempts.map(attemptStatement),
-    ];
-    /** Commits what was recorded and releases the lock in one round trip; a broken connection is closed. */
-    const finish = async (): Promise<void> => {
-      try {
-        if (locked && !broken)
-          await run([...atomically(pendingStatements()), `SELECT pg_advisory_unlock(${lockKey})`]);
-      } finally {
-        if (broken) {
-          // never hand a connection that may still hold the lock (or an aborted transaction) back to the pool
-          await (
-            runner as QueryRunner & { releasePostgresConnection?: (err: unknown) => Promise<void> }
-          ).releasePostgresConnection?.(broken);
-        } else {
-          await runner.release();
-        }
-      }
-    };
+    const bill = await BillConnection.open(this.dataSource, billNo);
     let outcome: T;
     try {
-      const [lock, read] = await run([
-        `SELECT pg_try_advisory_lock(${lockKey}) AS locked`,
-        `SELECT * FROM sales_order_ledger WHERE bill_no = ${sqlLiteral(billNo)}`,
-      ]);
-      locked = (lock.rows[0] as { locked?: boolean } | undefined)?.locked === true;
-      if (!locked) {
-        throw new RetriableError(`bill ${billNo} is being loaded by another worker`, {
-          reason: 'bill_locked',
-        });
-      }
-      current = read.rows[0] ? fromRaw(read.rows[0] as Raw) : null;
-      const record = (row: LedgerRow): void => {
-        current = { ...row };
-        unwritten = current;
-      };
-      const session: LedgerSession = {
-        get: () => Promise.resolve(current && { ...current }),
-        put: (row: LedgerRow) => {
-          record(row);
-          return Promise.resolve();
-        },
-        putIntent: async (row: LedgerRow) => {
-          record(row);
-          await run(atomically(pendingStatements()));
-          unwritten = null;
-          attempts = [];
-        },
-        appendAttempt: (attempt: AttemptRecord) => {
-          attempts.push(attempt);
-          return Promise.resolve();
-        },
-      };
-      outcome = await work(session);
+      await bill.lockAndRead();
+      outcome = await work(bill.session());
     } catch (error) {
       // a failure to commit what was recorded outranks the work's error: the message must be retried
-      await finish();
+      await bill.finish();
       throw error;
     }
-    await finish();
+    await bill.finish();
     return outcome;
   }
 }
