@@ -1,6 +1,5 @@
 import { Client } from 'pg';
 import { DataSource } from 'typeorm';
-import { allEntities } from './entities';
 import { allMigrations } from './migrations';
 
 export interface DatabaseOptions {
@@ -9,12 +8,16 @@ export interface DatabaseOptions {
   applicationName?: string;
 }
 
-/** The TypeORM data source: migrations only, never `synchronize`. */
+/**
+ * The TypeORM data source: migrations only, never `synchronize`. The migrations are the schema; the
+ * repositories speak SQL (the ledger batches statements in the simple query protocol), so there are
+ * no entities to keep in step with it.
+ */
 export function createDataSource(options: DatabaseOptions): DataSource {
   return new DataSource({
     type: 'postgres',
     url: options.url,
-    entities: allEntities,
+    entities: [],
     migrations: allMigrations,
     migrationsTableName: 'erpsync_migrations',
     migrationsTransactionMode: 'each',

@@ -1,6 +1,5 @@
 export * from './data-source';
 export * from './persistence.module';
-export * from './entities';
 export * from './migrations';
 export * from './checkpoint/checkpoint.repository';
 export * from './ledger/ledger.types';
