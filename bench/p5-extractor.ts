@@ -10,7 +10,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
-import { ensureDatabase } from '@app/persistence';
+import { ensureDatabase, LedgerQueries } from '@app/persistence';
 import { formatWdtTime } from '@app/contracts';
 import { createExtractorApp } from '../apps/extractor/src/extractor.app';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
@@ -92,11 +92,8 @@ async function main(): Promise<void> {
   const { DataSource } = await import('typeorm');
   const db = app.get(DataSource);
   const checkpoint = async (): Promise<string | null> => {
-    const rows = await db.query<Array<{ checkpoint_at: Date | null }>>(
-      'SELECT checkpoint_at FROM extractor_checkpoint WHERE name = $1',
-      [checkpointName],
-    );
-    return rows[0]?.checkpoint_at ? formatWdtTime(rows[0].checkpoint_at.getTime()) : null;
+    const at = (await LedgerQueries.of(db).checkpoint(checkpointName))?.checkpointMs ?? null;
+    return at === null ? null : formatWdtTime(at);
   };
   for (;;) {
     const at = await checkpoint();

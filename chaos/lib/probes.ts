@@ -1,21 +1,13 @@
-import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { readAll, type ReadRecord } from '@app/testing';
 import { parseWdtTime } from '@app/contracts';
+import { LedgerQueries } from '@app/persistence';
 import { type SandboxTrade } from './mutator';
 
 /** The extractor's live checkpoint (epoch ms) straight from its table; null before the first window. */
 export async function readCheckpoint(databaseUrl: string): Promise<number | null> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ checkpoint_at: Date | null }>(
-      "SELECT checkpoint_at FROM extractor_checkpoint WHERE name = 'wdt.trade'",
-    );
-    return result.rows[0]?.checkpoint_at?.getTime() ?? null;
-  } finally {
-    await client.end();
-  }
+  const row = await LedgerQueries.using(databaseUrl, (queries) => queries.checkpoint('wdt.trade'));
+  return row?.checkpointMs ?? null;
 }
 
 /** Every record of a topic now (the DLQ headers included). */
@@ -41,14 +33,5 @@ export function checkpointGaps(checkpointMs: number, versions: SandboxTrade[], r
 
 /** Counts of a table, for the notes. */
 export async function ledgerCounts(databaseUrl: string): Promise<Record<string, number>> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{ status: string; n: string }>(
-      'SELECT status, count(*) AS n FROM sales_order_ledger GROUP BY status',
-    );
-    return Object.fromEntries(result.rows.map((row) => [row.status, Number(row.n)]));
-  } finally {
-    await client.end();
-  }
+  return LedgerQueries.using(databaseUrl, (queries) => queries.countsByStatus());
 }

@@ -2,6 +2,7 @@ import { type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, formatWdtTime, Headers, tryParseWdtTime, wdtTradeNoOf } from '@app/contracts';
 import { mapTrade, type MappingRules } from '@app/mapping';
+import { LedgerQueries } from '@app/persistence';
 import { rangesForTimes, readRanges } from '@app/replay';
 import {
   reconcile,
@@ -14,7 +15,6 @@ import {
 } from '@app/reconciliation';
 import { type WdtClient } from '@app/wdt-client';
 import { type XingchenClient } from '@app/xingchen-client';
-import { Client } from 'pg';
 
 const MAX_WINDOW_MS = 3600 * 1000;
 
@@ -109,34 +109,16 @@ export async function fetchDeadLetters(kafka: Kafka, topics: DeadLetterTopics): 
 
 /** The ledger rows of these bill numbers. */
 export async function fetchLedger(databaseUrl: string, billNos: string[]): Promise<LedgerView[]> {
-  const client = new Client({ connectionString: databaseUrl });
-  await client.connect();
-  try {
-    const result = await client.query<{
-      bill_no: string;
-      status: string;
-      source_modified: Date | null;
-      content_hash: string | null;
-      xingchen_id: string | null;
-      last_error_code: string | null;
-      last_error_message: string | null;
-    }>(
-      `SELECT bill_no, status, source_modified, content_hash, xingchen_id, last_error_code, last_error_message
-         FROM sales_order_ledger WHERE bill_no = ANY($1)`,
-      [billNos],
-    );
-    return result.rows.map((row) => ({
-      billNo: row.bill_no,
-      status: row.status,
-      sourceModified: row.source_modified?.toISOString(),
-      contentHash: row.content_hash ?? undefined,
-      xingchenId: row.xingchen_id ?? undefined,
-      lastErrorCode: row.last_error_code ?? undefined,
-      lastErrorMessage: row.last_error_message ?? undefined,
-    }));
-  } finally {
-    await client.end();
-  }
+  const rows = await LedgerQueries.using(databaseUrl, (queries) => queries.rows(billNos));
+  return rows.map((row) => ({
+    billNo: row.billNo,
+    status: row.status,
+    sourceModified: row.sourceModified.toISOString(),
+    contentHash: row.contentHash ?? undefined,
+    xingchenId: row.xingchenId ?? undefined,
+    lastErrorCode: row.lastErrorCode ?? undefined,
+    lastErrorMessage: row.lastErrorMessage ?? undefined,
+  }));
 }
 
 /** The Xingchen orders of these bill numbers (all of them, so duplicates show) with their saved lines. */

@@ -4,5 +4,6 @@ export * from './migrations';
 export * from './checkpoint/checkpoint.repository';
 export * from './ledger/ledger.types';
 export * from './ledger/ledger.repository';
+export * from './ledger/ledger.queries';
 export * from './master-data/master-data.types';
 export * from './master-data/master-data.repository';

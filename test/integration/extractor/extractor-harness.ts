@@ -1,8 +1,8 @@
 import { type INestApplication } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
-import { Client } from 'pg';
 import { extractorEnv, loadEnv } from '@app/config';
 import { deadLetterTopic, formatWdtTime } from '@app/contracts';
+import { LedgerQueries } from '@app/persistence';
 import {
   createTopics,
   listeningUrl,
@@ -86,21 +86,12 @@ export async function startExtractor(
 export async function readCheckpoint(
   name: string,
 ): Promise<{ checkpoint: string | null; holder: string | null } | null> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    const { rows } = await client.query<{ checkpoint_at: Date | null; lease_holder: string | null }>(
-      'SELECT checkpoint_at, lease_holder FROM extractor_checkpoint WHERE name = $1',
-      [name],
-    );
-    if (rows.length === 0) return null;
-    return {
-      checkpoint: rows[0].checkpoint_at ? formatWdtTime(rows[0].checkpoint_at.getTime()) : null,
-      holder: rows[0].lease_holder,
-    };
-  } finally {
-    await client.end();
-  }
+  const row = await LedgerQueries.using(testDatabaseUrl(), (queries) => queries.checkpoint(name));
+  if (row === null) return null;
+  return {
+    checkpoint: row.checkpointMs === null ? null : formatWdtTime(row.checkpointMs),
+    holder: row.leaseHolder,
+  };
 }
 
 export interface PublishedTrade {

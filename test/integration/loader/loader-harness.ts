@@ -3,9 +3,9 @@ import { type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { type INestApplication } from '@nestjs/common';
 import { type Admin, type Kafka } from 'kafkajs';
-import { Client } from 'pg';
 import { loadEnv, loaderEnv, xingchenClientEnv } from '@app/config';
 import { createServiceMetrics } from '@app/observability';
+import { LedgerQueries } from '@app/persistence';
 import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
 import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
 import {
@@ -202,34 +202,30 @@ export interface LedgerView {
 
 /** Ledger rows of the given bills, by bill number. */
 export async function ledgerRows(billNos: string[]): Promise<Map<string, LedgerView>> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    const result = await client.query<LedgerView>(
-      `SELECT bill_no, status, xingchen_id, content_hash, synced_content_hash, pending_operation, attempts, last_error_code, last_error_message
-         FROM sales_order_ledger WHERE bill_no = ANY($1)`,
-      [billNos],
-    );
-    return new Map(result.rows.map((row) => [row.bill_no, row]));
-  } finally {
-    await client.end();
-  }
+  const rows = await LedgerQueries.using(testDatabaseUrl(), (queries) => queries.rows(billNos));
+  return new Map(
+    rows.map((row) => [
+      row.billNo,
+      {
+        bill_no: row.billNo,
+        status: row.status,
+        xingchen_id: row.xingchenId,
+        content_hash: row.contentHash,
+        synced_content_hash: row.syncedContentHash,
+        pending_operation: row.pendingOperation,
+        attempts: row.attempts,
+        last_error_code: row.lastErrorCode,
+        last_error_message: row.lastErrorMessage,
+      },
+    ]),
+  );
 }
 
 export async function attemptsOf(
   billNo: string,
 ): Promise<Array<{ operation: string; outcome: string; error_code: string | null }>> {
-  const client = new Client({ connectionString: testDatabaseUrl() });
-  await client.connect();
-  try {
-    const result = await client.query(
-      'SELECT operation, outcome, error_code FROM sales_order_sync_attempts WHERE bill_no = $1 ORDER BY id',
-      [billNo],
-    );
-    return result.rows as Array<{ operation: string; outcome: string; error_code: string | null }>;
-  } finally {
-    await client.end();
-  }
+  const attempts = await LedgerQueries.using(testDatabaseUrl(), (queries) => queries.attempts(billNo));
+  return attempts.map((a) => ({ operation: a.operation, outcome: a.outcome, error_code: a.errorCode }));
 }
 
 /** The order lines the sandbox stored (either family's names), as comparable tuples. */

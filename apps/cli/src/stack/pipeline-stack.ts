@@ -1,5 +1,4 @@
 import { join } from 'node:path';
-import { Client } from 'pg';
 import { type Kafka } from 'kafkajs';
 import { createServer } from 'node:net';
 import { type AddressInfo } from 'node:net';
@@ -12,6 +11,7 @@ import {
   wdtModifiedOf,
 } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
+import { LedgerQueries } from '@app/persistence';
 import { type XingchenApiFamily } from '@app/xingchen-client';
 
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
@@ -400,16 +400,7 @@ export class PipelineStack {
   }
 
   private async pendingLedgerRows(): Promise<number> {
-    const client = new Client({ connectionString: this.options.databaseUrl });
-    await client.connect();
-    try {
-      const result = await client.query<{ n: string }>(
-        "SELECT count(*) AS n FROM sales_order_ledger WHERE status = 'pending'",
-      );
-      return Number(result.rows[0].n);
-    } finally {
-      await client.end();
-    }
+    return LedgerQueries.using(this.options.databaseUrl, (queries) => queries.countWithStatus('pending'));
   }
 }
 

@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { LedgerQueries, type CheckpointView } from '../ledger/ledger.queries';
 
 /** The checkpoint row of one stream, read when the lease is taken. */
 export interface LeaseGrant {
@@ -53,11 +54,7 @@ export class CheckpointRepository {
     );
   }
 
-  async read(): Promise<{ checkpointMs: number | null; leaseHolder: string | null } | null> {
-    const rows = await this.dataSource.query<
-      Array<{ checkpoint_at: Date | null; lease_holder: string | null }>
-    >('SELECT checkpoint_at, lease_holder FROM extractor_checkpoint WHERE name = $1', [this.name]);
-    if (rows.length === 0) return null;
-    return { checkpointMs: rows[0].checkpoint_at?.getTime() ?? null, leaseHolder: rows[0].lease_holder };
+  async read(): Promise<CheckpointView | null> {
+    return LedgerQueries.of(this.dataSource).checkpoint(this.name);
   }
 }

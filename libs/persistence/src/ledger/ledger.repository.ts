@@ -1,33 +1,11 @@
 import { RetriableError, SyncError } from '@app/contracts';
 import { escapeLiteral, type PoolClient, type QueryResult } from 'pg';
 import { type DataSource, type QueryRunner } from 'typeorm';
+import { ledgerRowFromColumns, type Columns } from './ledger-row';
 import { type AttemptRecord, type LedgerRow, type LedgerSession, type LedgerStore } from './ledger.types';
 
 /** Advisory-lock namespace of the loader's per-bill locks ("LOAD"). */
 const LOCK_NAMESPACE = 0x4c4f4144;
-
-type Raw = Record<string, unknown>;
-
-const toDate = (value: unknown): Date | null =>
-  value === null || value === undefined ? null : new Date(value as string);
-
-const fromRaw = (raw: Raw): LedgerRow => ({
-  billNo: raw.bill_no as string,
-  tradeId: raw.trade_id as string,
-  status: raw.status as LedgerRow['status'],
-  xingchenId: (raw.xingchen_id as string | null) ?? null,
-  sourceModified: toDate(raw.source_modified)!,
-  sourceVersionId: (raw.source_version_id as string | null) ?? null,
-  contentHash: (raw.content_hash as string | null) ?? null,
-  syncedContentHash: (raw.synced_content_hash as string | null) ?? null,
-  pendingOperation: (raw.pending_operation as LedgerRow['pendingOperation']) ?? null,
-  attempts: Number(raw.attempts),
-  lastErrorCode: (raw.last_error_code as string | null) ?? null,
-  lastErrorMessage: (raw.last_error_message as string | null) ?? null,
-  firstSyncedAt: toDate(raw.first_synced_at),
-  lastSyncedAt: toDate(raw.last_synced_at),
-  cancelledAt: toDate(raw.cancelled_at),
-});
 
 /** A database failure is retriable (PostgreSQL restarting, pool exhausted): never dead-letter for it. */
 export function databaseError(error: unknown): unknown {
@@ -177,7 +155,7 @@ class BillConnection {
         reason: 'bill_locked',
       });
     }
-    this.current = read.rows[0] ? fromRaw(read.rows[0] as Raw) : null;
+    this.current = read.rows[0] ? ledgerRowFromColumns(read.rows[0] as Columns) : null;
   }
 
   private record(row: LedgerRow): void {
