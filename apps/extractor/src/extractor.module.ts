@@ -5,7 +5,7 @@ import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
 import { METRICS, ObservabilityModule, type Metrics } from '@app/observability';
 import { PersistenceModule } from '@app/persistence';
 import { WdtClient, wdtClientOptionsFromEnv } from '@app/wdt-client';
-import { ExtractorService } from './extractor.service';
+import { extractorProviders } from './extractor.providers';
 import {
   EXTRACTOR_CLOCK,
   EXTRACTOR_CONFIG,
@@ -56,7 +56,7 @@ export class ExtractorModule {
           useFactory: (metrics: Metrics) =>
             new WdtClient(wdtClientOptionsFromEnv(config, { now: clock }), metrics),
         },
-        ExtractorService,
+        ...extractorProviders(config),
         PollLoop,
       ],
     };

@@ -1,20 +1,22 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { BatchingProducer } from '@app/kafka';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
 import { formatWdtTime } from '@app/contracts';
 import { WdtClient } from '@app/wdt-client';
-import { CheckpointRepository } from '@app/persistence';
 import {
+  EXTRACTOR_CHECKPOINTS,
   EXTRACTOR_CLOCK,
   EXTRACTOR_CONFIG,
   instanceId,
   parseInitialCheckpoint,
+  WINDOW_EXTRACTOR,
+  type CheckpointStore,
   type Clock,
   type ExtractorConfig,
+  type WdtRouteInfo,
+  type WindowRunner,
 } from './extractor.tokens';
 import { RecentlyPublished } from './recently-published';
-import { WindowExtractor, type RangeResult } from './window-extractor';
+import { type RangeResult } from './window-extractor';
 import { planRange, planWindows } from './window-planner';
 
 export type CycleOutcome =
@@ -34,46 +36,27 @@ class LeaseLostError extends Error {
 @Injectable()
 export class ExtractorService {
   readonly holder: string;
-  private readonly checkpoints: CheckpointRepository;
-  private readonly extractor: WindowExtractor;
-  private readonly recentlyPublished = new RecentlyPublished();
 
   constructor(
     @Inject(EXTRACTOR_CONFIG) private readonly config: ExtractorConfig,
     @Inject(EXTRACTOR_CLOCK) private readonly clock: Clock,
-    private readonly wdt: WdtClient,
-    producer: BatchingProducer,
-    dataSource: DataSource,
+    @Inject(WdtClient) private readonly wdt: WdtRouteInfo,
+    @Inject(EXTRACTOR_CHECKPOINTS) private readonly checkpoints: CheckpointStore,
+    @Inject(WINDOW_EXTRACTOR) private readonly extractor: WindowRunner,
+    @Inject(RecentlyPublished) private readonly recentlyPublished: RecentlyPublished,
     @Inject(METRICS) private readonly metrics: Metrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
     this.holder = instanceId(config);
-    this.checkpoints = new CheckpointRepository(dataSource, config.CHECKPOINT_NAME);
     if (wdt.route === 'openapi')
       // official doc page of trade_query.php: the native route leaves these orders out
       logger.warn(
         { route: 'openapi' },
         'WDT_ROUTE=openapi: trade_query.php does not return 淘系 (Taobao/Tmall) or 系统供销 orders; use WDT_ROUTE=qimen for those shops',
       );
-    this.extractor = new WindowExtractor(
-      wdt,
-      producer,
-      {
-        rawTopic: config.RAW_TOPIC,
-        pageSize: config.WDT_PAGE_SIZE,
-        status: config.WDT_STATUS_FILTER === 'all' ? undefined : Number(config.WDT_STATUS_FILTER),
-        windowConcurrency: config.WINDOW_CONCURRENCY,
-        pageConcurrency: config.PAGE_CONCURRENCY,
-        maxUnackedTrades: config.MAX_UNACKED_TRADES,
-        recentlyPublished: this.recentlyPublished,
-        rereadAttempts: config.WINDOW_REREAD_ATTEMPTS,
-      },
-      metrics,
-      logger,
-    );
   }
 
-  get checkpointRepository(): CheckpointRepository {
+  get checkpointRepository(): CheckpointStore {
     return this.checkpoints;
   }
 

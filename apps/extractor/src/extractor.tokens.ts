@@ -1,6 +1,9 @@
 import { hostname } from 'node:os';
 import { type EnvConfig, type extractorEnv } from '@app/config';
 import { parseWdtTime } from '@app/contracts';
+import { type CheckpointRepository } from '@app/persistence';
+import { type WdtClient } from '@app/wdt-client';
+import { type WindowExtractor } from './window-extractor';
 
 export type ExtractorConfig = EnvConfig<typeof extractorEnv>;
 
@@ -8,6 +11,15 @@ export const EXTRACTOR_CONFIG = Symbol('EXTRACTOR_CONFIG');
 /** The extractor's clock (epoch ms); tests move it. */
 export const EXTRACTOR_CLOCK = Symbol('EXTRACTOR_CLOCK');
 export type Clock = () => number;
+
+/** The checkpoint and lease of the live stream (CheckpointRepository for CHECKPOINT_NAME). */
+export const EXTRACTOR_CHECKPOINTS = Symbol('EXTRACTOR_CHECKPOINTS');
+export type CheckpointStore = Pick<CheckpointRepository, 'acquireLease' | 'advance' | 'releaseLease'>;
+/** Reads windows from WDT and publishes them (WindowExtractor). */
+export const WINDOW_EXTRACTOR = Symbol('WINDOW_EXTRACTOR');
+export type WindowRunner = Pick<WindowExtractor, 'extract'>;
+/** What the service itself reads of the WDT client: its route and WDT's clock offset. */
+export type WdtRouteInfo = Pick<WdtClient, 'route' | 'serverClockOffsetMs'>;
 
 export interface ExtractorAppOptions {
   /** Run the scheduled poll loop (false for the backfill command). */
