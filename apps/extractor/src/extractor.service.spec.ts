@@ -88,13 +88,8 @@ class FakeWindows implements WindowRunner {
 
   constructor(private readonly events: string[]) {}
 
-  async extract(
-    windows: TimeWindow[],
-    mode: ExtractMode,
-    onProgress: (checkpointMs: number) => Promise<void>,
-    signal?: AbortSignal,
-    range: { archiveBeforeMs?: number } = {},
-  ): Promise<RangeResult> {
+  async extract(...args: Parameters<WindowRunner['extract']>): Promise<RangeResult> {
+    const [windows, mode, onProgress, signal, range = {}] = args;
     this.calls.push({ windows, mode, range });
     if (this.run) return this.run(signal);
     for (const [index, window] of windows.entries()) {
