@@ -4,22 +4,27 @@ import { createDataSource, PostgresLedgerStore, type AttemptRecord, type LedgerR
 import { testDatabaseUrl } from '@app/testing';
 import { attemptsOf, billNumber, ledgerRows } from './loader-harness';
 
+/** The columns a new pending row leaves empty. */
+const UNSET = [
+  'xingchenId',
+  'syncedContentHash',
+  'pendingOperation',
+  'lastErrorCode',
+  'lastErrorMessage',
+  'firstSyncedAt',
+  'lastSyncedAt',
+  'cancelledAt',
+] as const;
+
 const row = (billNo: string, changes: Partial<LedgerRow> = {}): LedgerRow => ({
+  ...(Object.fromEntries(UNSET.map((column) => [column, null])) as Pick<LedgerRow, (typeof UNSET)[number]>),
   billNo,
   tradeId: `T-${billNo}`,
   status: 'pending',
-  xingchenId: null,
   sourceModified: new Date('2024-06-18T02:00:00.000Z'),
   sourceVersionId: '7',
   contentHash: 'a'.repeat(64),
-  syncedContentHash: null,
-  pendingOperation: null,
   attempts: 0,
-  lastErrorCode: null,
-  lastErrorMessage: null,
-  firstSyncedAt: null,
-  lastSyncedAt: null,
-  cancelledAt: null,
   ...changes,
 });
 
