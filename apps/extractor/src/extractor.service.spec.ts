@@ -312,8 +312,10 @@ describe('ExtractorService: the checkpoint moves only after publishing', () => {
     service.observe();
     expect(await gauge(metrics, 'extractorLag')).toBe(40);
   });
+});
 
-  it('with the real window extractor: the checkpoint waits for Kafka to acknowledge the page', async () => {
+describe('ExtractorService with the real WindowExtractor', () => {
+  it('the checkpoint waits for Kafka to acknowledge the page', async () => {
     const events: string[] = [];
     const checkpoints = new FakeCheckpoints(events);
     checkpoints.checkpointMs = at('2024-06-18 11:50:00');

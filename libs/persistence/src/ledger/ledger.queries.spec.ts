@@ -31,7 +31,7 @@ const LEDGER_COLUMNS: Columns = {
   updated_at: new Date('2024-06-18T02:02:00.000Z'),
 };
 
-describe('LedgerQueries', () => {
+describe('LedgerQueries: checkpoint and counts', () => {
   it('reads the checkpoint of one stream as epoch ms, null before the first window or without a row', async () => {
     const stored = reader([{ checkpoint_at: new Date('2024-06-18T03:00:00.000Z'), lease_holder: 'a' }]);
     expect(await stored.queries.checkpoint('wdt.trade')).toEqual({
@@ -64,7 +64,9 @@ describe('LedgerQueries', () => {
     expect(await queries.countWithStatus('pending')).toBe(3);
     expect(asked[0].params).toEqual(['pending']);
   });
+});
 
+describe('LedgerQueries: rows and attempts', () => {
   it('maps ledger rows of the asked bills to LedgerRow', async () => {
     const { queries, asked } = reader([LEDGER_COLUMNS]);
     expect(await queries.rows(['JY-1', 'JY-2'])).toEqual([
