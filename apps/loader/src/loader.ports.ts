@@ -25,6 +25,7 @@ export type {
   PendingOperation,
   StoredMasterEntry,
 } from '@app/persistence';
+
 /** The Xingchen calls the loader makes, family-neutral (XingchenClient satisfies it). */
 export interface XingchenPort {
   readonly family: XingchenApiFamily;
