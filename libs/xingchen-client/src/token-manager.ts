@@ -1,3 +1,5 @@
+import { backoffDelay, type BackoffPolicy } from '@app/runtime';
+
 /** An app-token and its expiry (epoch ms, as the gateway reports it). */
 export interface IssuedToken {
   token: string;
@@ -17,7 +19,11 @@ export interface TokenManagerOptions {
   now?: () => number;
 }
 
-const defaultHold = (_error: unknown, consecutive: number) => Math.min(30_000, 1000 * 2 ** (consecutive - 1));
+/** 1 s doubling to 30 s, no jitter (every caller shares the one hold). */
+export const TOKEN_FAILURE_BACKOFF: BackoffPolicy = { initialMs: 1000, maxMs: 30_000, jitter: 'none' };
+
+const defaultHold = (_error: unknown, consecutive: number) =>
+  backoffDelay(consecutive, TOKEN_FAILURE_BACKOFF);
 
 /**
  * One tenant's app-token: fetched once and shared by every concurrent caller (one request in

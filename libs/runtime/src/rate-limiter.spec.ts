@@ -1,4 +1,5 @@
-import { AdaptiveRateLimiter, parseRetryAfter, Semaphore, type Clock } from './rate-limiter';
+import { AdaptiveRateLimiter, CallRateLimiter } from './rate-limiter';
+import { type Clock } from './clock';
 
 /** A clock whose sleeps advance virtual time at once. */
 const virtualClock = (): Clock & { t: number } => {
@@ -11,6 +12,53 @@ const virtualClock = (): Clock & { t: number } => {
   };
   return clock;
 };
+
+describe('CallRateLimiter', () => {
+  it('spaces calls evenly at the quota', async () => {
+    const time = virtualClock();
+    const limiter = new CallRateLimiter({ callsPerMinute: 60, windowMarginMs: 0 }, time);
+    const at: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      await limiter.acquire();
+      at.push(time.now());
+    }
+    expect(at).toEqual([0, 1000, 2000, 3000, 4000]);
+  });
+
+  it('never starts more than the quota in a 60 s window plus margin', async () => {
+    const time = virtualClock();
+    const limiter = new CallRateLimiter({ callsPerMinute: 3, windowMarginMs: 100 }, time);
+    const at: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      await limiter.acquire();
+      at.push(time.now());
+    }
+    expect(at).toEqual([0, 20000, 40000, 60100]);
+  });
+
+  it('serves concurrent callers first come, first served', async () => {
+    const time = virtualClock();
+    const limiter = new CallRateLimiter({ callsPerMinute: 120, windowMarginMs: 0 }, time);
+    const order: number[] = [];
+    await Promise.all([1, 2, 3].map((n) => limiter.acquire().then(() => order.push(n))));
+    expect(order).toEqual([1, 2, 3]);
+    expect(time.now()).toBe(1000);
+  });
+
+  it('slows down after a 1012 and recovers with successes', async () => {
+    const time = virtualClock();
+    const limiter = new CallRateLimiter({ callsPerMinute: 60, windowMarginMs: 0, minFactor: 0.5 }, time);
+    limiter.onThrottled();
+    expect(limiter.pace).toBeCloseTo(0.9, 10);
+    for (let i = 0; i < 20; i++) limiter.onThrottled();
+    expect(limiter.pace).toBe(0.5);
+    await limiter.acquire();
+    await limiter.acquire();
+    expect(time.now()).toBe(2000);
+    for (let i = 0; i < 30; i++) limiter.onSuccess();
+    expect(limiter.pace).toBe(1);
+  });
+});
 
 describe('AdaptiveRateLimiter', () => {
   it('grants a burst of one second, then paces requests at the rate', async () => {
@@ -53,37 +101,5 @@ describe('AdaptiveRateLimiter', () => {
       limiter.onThrottled(0);
     }
     expect(limiter.currentRate).toBeCloseTo(2, 10);
-  });
-});
-
-describe('Semaphore', () => {
-  it('caps holders and hands over in FIFO order', async () => {
-    const semaphore = new Semaphore(2);
-    const a = await semaphore.acquire();
-    await semaphore.acquire();
-    const order: string[] = [];
-    const c = semaphore.acquire().then((release) => {
-      order.push('c');
-      return release;
-    });
-    const d = semaphore.acquire().then(() => order.push('d'));
-    expect(semaphore.inUse).toBe(2);
-    a();
-    a(); // releasing twice is harmless
-    await c;
-    expect(order).toEqual(['c']);
-    (await c)();
-    await d;
-    expect(order).toEqual(['c', 'd']);
-  });
-});
-
-describe('parseRetryAfter', () => {
-  it('reads seconds and HTTP dates', () => {
-    expect(parseRetryAfter('2', 0)).toBe(2000);
-    expect(parseRetryAfter('0.5', 0)).toBe(500);
-    expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6000);
-    expect(parseRetryAfter(undefined, 0)).toBeUndefined();
-    expect(parseRetryAfter('soon', 0)).toBeUndefined();
   });
 });
