@@ -16,6 +16,7 @@ import { loadEnv, loaderEnv, processEnv } from '@app/config';
 import { type NormalizedSalesOrder } from '@app/contracts';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
+import { sleep, waitUntilQuiet } from '@app/runtime';
 import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catalog';
 import { createLoaderApp } from '../apps/loader/src/loader.app';
 import {
@@ -46,7 +47,6 @@ const MAX_WARMUP_SECONDS = 60;
 const PARTITIONS = 6;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function order(run: string, index: number): NormalizedSalesOrder {
   const shop = catalogShops[index % catalogShops.length];
@@ -118,15 +118,11 @@ function snapshot(sandbox: XingchenSandbox): Snapshot {
 
 /** Waits until the loader has cached the master data: no look-up for QUIET_LOOKUPS_SECONDS. */
 async function masterDataCached(sandbox: XingchenSandbox): Promise<void> {
-  const deadline = Date.now() + MAX_WARMUP_SECONDS * 1000;
-  let last = snapshot(sandbox).lookups;
-  let quietSince = Date.now();
-  while (Date.now() < deadline && Date.now() - quietSince < QUIET_LOOKUPS_SECONDS * 1000) {
-    await sleep(250);
-    const now = snapshot(sandbox).lookups;
-    if (now !== last) quietSince = Date.now();
-    last = now;
-  }
+  await waitUntilQuiet(() => snapshot(sandbox).lookups, {
+    quietMs: QUIET_LOOKUPS_SECONDS * 1000,
+    deadlineMs: Date.now() + MAX_WARMUP_SECONDS * 1000,
+    intervalMs: 250,
+  });
 }
 
 async function runQuota(family: Family, quotaPerSecond: number) {

@@ -12,6 +12,7 @@ import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
 import { formatWdtTime } from '@app/contracts';
+import { sleep } from '@app/runtime';
 import { createExtractorApp } from '../apps/extractor/src/extractor.app';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
@@ -102,7 +103,7 @@ async function main(): Promise<void> {
     const at = await checkpoint();
     if (at !== null && at >= lastModified) break;
     if (performance.now() - started > 600_000) throw new Error('the extractor did not finish in 10 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
   const finished = performance.now();
   const stats = sandbox.stats();
