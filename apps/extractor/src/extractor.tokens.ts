@@ -1,13 +1,14 @@
 import { hostname } from 'node:os';
 import { type EnvConfig, type extractorEnv } from '@app/config';
 import { parseWdtTime } from '@app/contracts';
+import { type Now } from '@app/runtime';
 
 export type ExtractorConfig = EnvConfig<typeof extractorEnv>;
 
 export const EXTRACTOR_CONFIG = Symbol('EXTRACTOR_CONFIG');
 /** The extractor's clock (epoch ms); tests move it. */
 export const EXTRACTOR_CLOCK = Symbol('EXTRACTOR_CLOCK');
-export type Clock = () => number;
+export type Clock = Now;
 
 export interface ExtractorAppOptions {
   /** Run the scheduled poll loop (false for the backfill command). */

@@ -1,4 +1,4 @@
-import { backoffDelay, type BackoffPolicy } from '@app/runtime';
+import { backoffDelay, type BackoffPolicy, type Now } from '@app/runtime';
 
 /** An app-token and its expiry (epoch ms, as the gateway reports it). */
 export interface IssuedToken {
@@ -16,7 +16,7 @@ export interface TokenManagerOptions {
    * (`consecutive` counts failures in a row). Default: 1 s doubling to 30 s.
    */
   failureHoldMs?: (error: unknown, consecutive: number) => number;
-  now?: () => number;
+  now?: Now;
 }
 
 /** 1 s doubling to 30 s, no jitter (every caller shares the one hold). */
