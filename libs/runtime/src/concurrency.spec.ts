@@ -22,46 +22,41 @@ describe('Semaphore', () => {
   });
 });
 
-/** A task whose completion the test decides. */
-function deferred<T = void>() {
-  let resolve!: (value: T) => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<T>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  return { promise, resolve, reject };
+/** Tasks whose completion the test decides: `gates[item]` settles the task of `item` once started. */
+function gatedTasks<T>() {
+  const started: number[] = [];
+  const gates: Array<{ resolve: (value: T) => void; reject: (error: unknown) => void }> = [];
+  const task = (item: number) =>
+    new Promise<T>((resolve, reject) => {
+      started.push(item);
+      gates[item] = { resolve, reject };
+    });
+  return { started, gates, task };
 }
 
 const flush = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 describe('workerPool', () => {
   it('runs at most `limit` tasks at once, in item order, and returns results in item order', async () => {
-    const gates = [0, 1, 2, 3].map(() => deferred<string>());
-    const started: number[] = [];
-    const pool = workerPool([0, 1, 2, 3], 2, (item) => {
-      started.push(item);
-      return gates[item].promise;
-    });
+    const { started, gates, task } = gatedTasks<string>();
+    const pool = workerPool([0, 1, 2, 3], 2, task);
     await flush();
     expect(started).toEqual([0, 1]);
     gates[1].resolve('b');
     await flush();
     expect(started).toEqual([0, 1, 2]);
     gates[0].resolve('a');
+    await flush();
+    expect(started).toEqual([0, 1, 2, 3]);
     gates[2].resolve('c');
     gates[3].resolve('d');
     await expect(pool).resolves.toEqual(['a', 'b', 'c', 'd']);
   });
 
   it('by default stops every worker after a failure and rejects with the earliest one, after the others settle', async () => {
-    const gates = [0, 1, 2, 3].map(() => deferred());
-    const started: number[] = [];
+    const { started, gates, task } = gatedTasks<void>();
     let settled = false;
-    const pool = workerPool([0, 1, 2, 3], 2, (item) => {
-      started.push(item);
-      return gates[item].promise;
-    }).finally(() => (settled = true));
+    const pool = workerPool([0, 1, 2, 3], 2, task).finally(() => (settled = true));
     pool.catch(() => undefined);
     await flush();
     gates[1].reject(new Error('first'));
@@ -73,17 +68,8 @@ describe('workerPool', () => {
   });
 
   it("with stopOnFailure 'worker' only the failed worker stops, and the lowest-numbered failed worker's error rejects", async () => {
-    const gates = [0, 1, 2, 3].map(() => deferred());
-    const started: number[] = [];
-    const pool = workerPool(
-      [0, 1, 2, 3],
-      2,
-      (item) => {
-        started.push(item);
-        return gates[item].promise;
-      },
-      { stopOnFailure: 'worker' },
-    );
+    const { started, gates, task } = gatedTasks<void>();
+    const pool = workerPool([0, 1, 2, 3], 2, task, { stopOnFailure: 'worker' });
     pool.catch(() => undefined);
     await flush();
     gates[1].reject(new Error('worker 2'));

@@ -1,4 +1,4 @@
-import { AdaptiveRateLimiter, CallRateLimiter } from './rate-limiter';
+import { AdaptiveRateLimiter, CallRateLimiter, type RateLimiter } from './rate-limiter';
 import { type Clock } from './clock';
 
 /** A clock whose sleeps advance virtual time at once. */
@@ -13,26 +13,28 @@ const virtualClock = (): Clock & { t: number } => {
   return clock;
 };
 
+/** The virtual times at which `count` calls in a row were let through. */
+async function grantTimes(limiter: RateLimiter, clock: Clock, count: number): Promise<number[]> {
+  const at: number[] = [];
+  for (let i = 0; i < count; i++) {
+    await limiter.acquire();
+    at.push(clock.now());
+  }
+  return at;
+}
+
 describe('CallRateLimiter', () => {
   it('spaces calls evenly at the quota', async () => {
     const time = virtualClock();
     const limiter = new CallRateLimiter({ callsPerMinute: 60, windowMarginMs: 0 }, time);
-    const at: number[] = [];
-    for (let i = 0; i < 5; i++) {
-      await limiter.acquire();
-      at.push(time.now());
-    }
+    const at = await grantTimes(limiter, time, 5);
     expect(at).toEqual([0, 1000, 2000, 3000, 4000]);
   });
 
   it('never starts more than the quota in a 60 s window plus margin', async () => {
     const time = virtualClock();
     const limiter = new CallRateLimiter({ callsPerMinute: 3, windowMarginMs: 100 }, time);
-    const at: number[] = [];
-    for (let i = 0; i < 4; i++) {
-      await limiter.acquire();
-      at.push(time.now());
-    }
+    const at = await grantTimes(limiter, time, 4);
     expect(at).toEqual([0, 20000, 40000, 60100]);
   });
 
