@@ -125,6 +125,63 @@ async function masterDataCached(sandbox: XingchenSandbox): Promise<void> {
   });
 }
 
+/** More orders than the loader can save at `quotaPerSecond` during the warm-up and the measurement. */
+async function produceBacklog(
+  kafka: ReturnType<typeof createKafka>,
+  topic: string,
+  run: string,
+  quotaPerSecond: number,
+): Promise<void> {
+  const backlog = Math.ceil(quotaPerSecond * (MAX_WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let from = 0; from < backlog; from += 500) {
+    const messages = Array.from({ length: Math.min(500, backlog - from) }, (_, i) => {
+      const o = order(run, from + i);
+      return { key: o.billNo, value: JSON.stringify(o) };
+    });
+    await producer.send({ topic, acks: -1, messages });
+  }
+  await producer.disconnect();
+}
+
+/** Orders the sandbox holds more than once (by bill number). */
+function duplicateBills(sandbox: XingchenSandbox): number {
+  const seen = new Set<string>();
+  let dup = 0;
+  for (const o of sandbox.orders()) {
+    if (seen.has(o.billno)) dup++;
+    seen.add(o.billno);
+  }
+  return dup;
+}
+
+/** Warm-up (the group joins, master data gets cached, the bucket's initial burst is spent), then the measured window. */
+async function measure(sandbox: XingchenSandbox) {
+  const deadline = Date.now() + 60_000;
+  while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
+  await sleep(WARMUP_SECONDS * 1000);
+  await masterDataCached(sandbox);
+  const start = snapshot(sandbox);
+  await sleep(MEASURE_SECONDS * 1000);
+  const end = snapshot(sandbox);
+  const seconds = (end.at - start.at) / 1000;
+  const saves = end.saves - start.saves;
+  const calls = end.businessCalls - start.businessCalls;
+  const throttled = end.throttled - start.throttled;
+  const synced = end.synced - start.synced;
+  const duplicates = duplicateBills(sandbox);
+  return {
+    seconds,
+    savesPerSecond: saves / seconds,
+    throttledShare: calls > 0 ? throttled / calls : 0,
+    callsPerOrder: synced > 0 ? (end.allCalls - start.allCalls) / synced : Number.NaN,
+    synced,
+    duplicates,
+    stats: sandbox.stats().calls,
+  };
+}
+
 async function runQuota(family: Family, quotaPerSecond: number) {
   const run = `${family}-${quotaPerSecond}-${Date.now().toString(36)}`;
   const topic = `bench.loader.${run}`;
@@ -139,17 +196,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
     waitForLeaders: true,
   });
 
-  const backlog = Math.ceil(quotaPerSecond * (MAX_WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  for (let from = 0; from < backlog; from += 500) {
-    const messages = Array.from({ length: Math.min(500, backlog - from) }, (_, i) => {
-      const o = order(run, from + i);
-      return { key: o.billNo, value: JSON.stringify(o) };
-    });
-    await producer.send({ topic, acks: -1, messages });
-  }
-  await producer.disconnect();
+  await produceBacklog(kafka, topic, run, quotaPerSecond);
 
   const sandbox = createXingchenSandbox({
     faults: { rateLimitPerMinute: quotaPerSecond * 60, saveLatencyMs: { min: 100, max: 300 } },
@@ -170,39 +217,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
   let app: INestApplication | undefined;
   try {
     app = await createLoaderApp(config);
-    // warm-up: the group joins, master data gets cached, the bucket's initial burst is spent
-    const deadline = Date.now() + 60_000;
-    while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
-    await sleep(WARMUP_SECONDS * 1000);
-    await masterDataCached(sandbox);
-    const start = snapshot(sandbox);
-    await sleep(MEASURE_SECONDS * 1000);
-    const end = snapshot(sandbox);
-    const seconds = (end.at - start.at) / 1000;
-    const saves = end.saves - start.saves;
-    const calls = end.businessCalls - start.businessCalls;
-    const throttled = end.throttled - start.throttled;
-    const synced = end.synced - start.synced;
-    const duplicates = (() => {
-      const seen = new Set<string>();
-      let dup = 0;
-      for (const o of sandbox.orders()) {
-        if (seen.has(o.billno)) dup++;
-        seen.add(o.billno);
-      }
-      return dup;
-    })();
-    return {
-      family,
-      quotaPerSecond,
-      seconds,
-      savesPerSecond: saves / seconds,
-      throttledShare: calls > 0 ? throttled / calls : 0,
-      callsPerOrder: synced > 0 ? (end.allCalls - start.allCalls) / synced : Number.NaN,
-      synced,
-      duplicates,
-      stats: sandbox.stats().calls,
-    };
+    return { family, quotaPerSecond, ...(await measure(sandbox)) };
   } finally {
     await app?.close();
     await sandbox.close();
