@@ -129,6 +129,15 @@ export default tseslint.config(
     ),
   },
   {
+    files: ['libs/runtime/**/*.ts'],
+    rules: restrict(
+      forbid(
+        ['@app/*', '@nestjs/*', 'kafkajs', 'typeorm', 'pg', 'rxjs'],
+        'runtime holds small mechanisms and depends on nothing but node.',
+      ),
+    ),
+  },
+  {
     files: ['libs/replay/**/*.ts'],
     rules: restrict(
       deepLibImport,

@@ -9,6 +9,7 @@ import { Partitioners, type Kafka } from 'kafkajs';
 import { processEnv } from '@app/config';
 import { BatchingProducer, ConsumerRunner, createKafka } from '@app/kafka';
 import { createLogger, createServiceMetrics } from '@app/observability';
+import { sleep } from '@app/runtime';
 import { ratio, report } from './lib/report';
 
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -85,7 +86,7 @@ async function consumeWithWork(
   const finished = new Promise<void>((resolve) => (done = resolve));
   await runner.start(async () => {
     if (handled === 0) firstAt = performance.now();
-    await new Promise((resolve) => setTimeout(resolve, workMs));
+    await sleep(workMs);
     if (++handled === count) done();
   });
   await finished;

@@ -16,6 +16,7 @@ import { loadEnv, loaderEnv, processEnv } from '@app/config';
 import { type NormalizedSalesOrder } from '@app/contracts';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
+import { sleep, waitUntilQuiet } from '@app/runtime';
 import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catalog';
 import { createLoaderApp } from '../apps/loader/src/loader.app';
 import {
@@ -46,7 +47,6 @@ const MAX_WARMUP_SECONDS = 60;
 const PARTITIONS = 6;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function order(run: string, index: number): NormalizedSalesOrder {
   const shop = catalogShops[index % catalogShops.length];
@@ -118,15 +118,68 @@ function snapshot(sandbox: XingchenSandbox): Snapshot {
 
 /** Waits until the loader has cached the master data: no look-up for QUIET_LOOKUPS_SECONDS. */
 async function masterDataCached(sandbox: XingchenSandbox): Promise<void> {
-  const deadline = Date.now() + MAX_WARMUP_SECONDS * 1000;
-  let last = snapshot(sandbox).lookups;
-  let quietSince = Date.now();
-  while (Date.now() < deadline && Date.now() - quietSince < QUIET_LOOKUPS_SECONDS * 1000) {
-    await sleep(250);
-    const now = snapshot(sandbox).lookups;
-    if (now !== last) quietSince = Date.now();
-    last = now;
+  await waitUntilQuiet(() => snapshot(sandbox).lookups, {
+    quietMs: QUIET_LOOKUPS_SECONDS * 1000,
+    deadlineMs: Date.now() + MAX_WARMUP_SECONDS * 1000,
+    intervalMs: 250,
+  });
+}
+
+/** More orders than the loader can save at `quotaPerSecond` during the warm-up and the measurement. */
+async function produceBacklog(
+  kafka: ReturnType<typeof createKafka>,
+  topic: string,
+  run: string,
+  quotaPerSecond: number,
+): Promise<void> {
+  const backlog = Math.ceil(quotaPerSecond * (MAX_WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
+  const producer = kafka.producer({ allowAutoTopicCreation: false });
+  await producer.connect();
+  for (let from = 0; from < backlog; from += 500) {
+    const messages = Array.from({ length: Math.min(500, backlog - from) }, (_, i) => {
+      const o = order(run, from + i);
+      return { key: o.billNo, value: JSON.stringify(o) };
+    });
+    await producer.send({ topic, acks: -1, messages });
   }
+  await producer.disconnect();
+}
+
+/** Orders the sandbox holds more than once (by bill number). */
+function duplicateBills(sandbox: XingchenSandbox): number {
+  const seen = new Set<string>();
+  let dup = 0;
+  for (const o of sandbox.orders()) {
+    if (seen.has(o.billno)) dup++;
+    seen.add(o.billno);
+  }
+  return dup;
+}
+
+/** Warm-up (the group joins, master data gets cached, the bucket's initial burst is spent), then the measured window. */
+async function measure(sandbox: XingchenSandbox) {
+  const deadline = Date.now() + 60_000;
+  while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
+  await sleep(WARMUP_SECONDS * 1000);
+  await masterDataCached(sandbox);
+  const start = snapshot(sandbox);
+  await sleep(MEASURE_SECONDS * 1000);
+  const end = snapshot(sandbox);
+  const seconds = (end.at - start.at) / 1000;
+  const saves = end.saves - start.saves;
+  const calls = end.businessCalls - start.businessCalls;
+  const throttled = end.throttled - start.throttled;
+  const synced = end.synced - start.synced;
+  const duplicates = duplicateBills(sandbox);
+  return {
+    seconds,
+    savesPerSecond: saves / seconds,
+    throttledShare: calls > 0 ? throttled / calls : 0,
+    callsPerOrder: synced > 0 ? (end.allCalls - start.allCalls) / synced : Number.NaN,
+    synced,
+    duplicates,
+    stats: sandbox.stats().calls,
+  };
 }
 
 async function runQuota(family: Family, quotaPerSecond: number) {
@@ -143,17 +196,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
     waitForLeaders: true,
   });
 
-  const backlog = Math.ceil(quotaPerSecond * (MAX_WARMUP_SECONDS + MEASURE_SECONDS + 10) * 1.3) + 40;
-  const producer = kafka.producer({ allowAutoTopicCreation: false });
-  await producer.connect();
-  for (let from = 0; from < backlog; from += 500) {
-    const messages = Array.from({ length: Math.min(500, backlog - from) }, (_, i) => {
-      const o = order(run, from + i);
-      return { key: o.billNo, value: JSON.stringify(o) };
-    });
-    await producer.send({ topic, acks: -1, messages });
-  }
-  await producer.disconnect();
+  await produceBacklog(kafka, topic, run, quotaPerSecond);
 
   const sandbox = createXingchenSandbox({
     faults: { rateLimitPerMinute: quotaPerSecond * 60, saveLatencyMs: { min: 100, max: 300 } },
@@ -174,39 +217,7 @@ async function runQuota(family: Family, quotaPerSecond: number) {
   let app: INestApplication | undefined;
   try {
     app = await createLoaderApp(config);
-    // warm-up: the group joins, master data gets cached, the bucket's initial burst is spent
-    const deadline = Date.now() + 60_000;
-    while (snapshot(sandbox).saves === 0 && Date.now() < deadline) await sleep(100);
-    await sleep(WARMUP_SECONDS * 1000);
-    await masterDataCached(sandbox);
-    const start = snapshot(sandbox);
-    await sleep(MEASURE_SECONDS * 1000);
-    const end = snapshot(sandbox);
-    const seconds = (end.at - start.at) / 1000;
-    const saves = end.saves - start.saves;
-    const calls = end.businessCalls - start.businessCalls;
-    const throttled = end.throttled - start.throttled;
-    const synced = end.synced - start.synced;
-    const duplicates = (() => {
-      const seen = new Set<string>();
-      let dup = 0;
-      for (const o of sandbox.orders()) {
-        if (seen.has(o.billno)) dup++;
-        seen.add(o.billno);
-      }
-      return dup;
-    })();
-    return {
-      family,
-      quotaPerSecond,
-      seconds,
-      savesPerSecond: saves / seconds,
-      throttledShare: calls > 0 ? throttled / calls : 0,
-      callsPerOrder: synced > 0 ? (end.allCalls - start.allCalls) / synced : Number.NaN,
-      synced,
-      duplicates,
-      stats: sandbox.stats().calls,
-    };
+    return { family, quotaPerSecond, ...(await measure(sandbox)) };
   } finally {
     await app?.close();
     await sandbox.close();

@@ -12,6 +12,7 @@ import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase, LedgerQueries } from '@app/persistence';
 import { formatWdtTime } from '@app/contracts';
+import { sleep } from '@app/runtime';
 import { createExtractorApp } from '../apps/extractor/src/extractor.app';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
@@ -29,7 +30,10 @@ const PAGES_PER_WINDOW = 8;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
 
-async function main(): Promise<void> {
+type BenchSandbox = ReturnType<typeof createWdtSandbox>;
+
+/** A backlog of hour windows of ~PAGES_PER_WINDOW pages each, that work never runs out during the measurement. */
+async function backlogSandbox(served: Array<{ at: number; event: PageServedEvent }>) {
   // enough backlog that work never runs out during the measurement, whatever waits out a 1012
   const backlogPages = Math.ceil((QUOTA / 60) * (MEASURE_SECONDS + 12));
   const windows = Math.ceil(backlogPages / PAGES_PER_WINDOW);
@@ -37,7 +41,6 @@ async function main(): Promise<void> {
   const now = Date.now();
   const hour = 3600_000;
   const firstHour = Math.floor((now - (windows + 1) * hour) / hour) * hour;
-  const served: Array<{ at: number; event: PageServedEvent }> = [];
   const sandbox = createWdtSandbox({
     generator: {
       seed: 55,
@@ -50,25 +53,13 @@ async function main(): Promise<void> {
     onPageServed: (event) => void served.push({ at: performance.now(), event }),
   });
   await sandbox.listen(0);
-  const expected = sandbox.store.visible(sandbox.now());
-  const lastModified = expected[expected.length - 1].modified;
+  return { sandbox, windows, firstHour };
+}
 
-  const kafka = createKafka({ brokers, clientId: 'bench-p5' });
-  const topic = `bench.p5.raw.${Date.now().toString(36)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: 6 },
-      { topic: `${topic}.dlq`, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  await ensureDatabase(databaseUrl);
-
+/** The extractor's environment: the sandbox's credentials and quota, the bench topic and checkpoint. */
+function extractorConfig(sandbox: BenchSandbox, topic: string, checkpointName: string, firstHour: number) {
   const c = sandbox.credentials;
-  const checkpointName = `bench.p5.${Date.now().toString(36)}`;
-  const config = loadEnv(extractorEnv, {
+  return loadEnv(extractorEnv, {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_BOOTSTRAP_TOPICS: 'false',
     DATABASE_URL: databaseUrl,
@@ -86,9 +77,15 @@ async function main(): Promise<void> {
     RAW_TOPIC: topic,
     CHECKPOINT_NAME: checkpointName,
   });
+}
 
-  const started = performance.now();
-  const app: INestApplication = await createExtractorApp(config);
+/** Polls the extractor's checkpoint until it passed `lastModified` (10 minutes at most). */
+async function waitForCheckpoint(
+  app: INestApplication,
+  checkpointName: string,
+  lastModified: string,
+  started: number,
+): Promise<void> {
   const { DataSource } = await import('typeorm');
   const db = app.get(DataSource);
   const checkpoint = async (): Promise<string | null> => {
@@ -99,14 +96,16 @@ async function main(): Promise<void> {
     const at = await checkpoint();
     if (at !== null && at >= lastModified) break;
     if (performance.now() - started > 600_000) throw new Error('the extractor did not finish in 10 minutes');
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    await sleep(200);
   }
-  const finished = performance.now();
-  const stats = sandbox.stats();
-  await app.close();
-  await sandbox.close();
+}
 
-  // no window skipped: every (trade_no, modified) of the sandbox is on the topic
+/** Every (trade_no, modified) on the topic, read from the beginning by a fresh group. */
+async function publishedVersions(
+  kafka: ReturnType<typeof createKafka>,
+  admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
+  topic: string,
+): Promise<Set<string>> {
   const seen = new Set<string>();
   const consumer = kafka.consumer({ groupId: `bench-p5-${Date.now().toString(36)}` });
   await consumer.connect();
@@ -124,10 +123,19 @@ async function main(): Promise<void> {
     });
   });
   await consumer.disconnect();
-  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-  await admin.disconnect();
-  const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
+  return seen;
+}
 
+/** The P5 rows and the run's figures. */
+function reportP5(run: {
+  served: Array<{ at: number; event: PageServedEvent }>;
+  stats: ReturnType<BenchSandbox['stats']>;
+  missing: number;
+  windows: number;
+  trades: number;
+  seconds: number;
+}): void {
+  const { served, stats, missing } = run;
   const firstPage = served[0].at;
   const measured = served.filter((s) => s.at - firstPage <= MEASURE_SECONDS * 1000).length;
   const quotaPerSecond = QUOTA / 60;
@@ -145,7 +153,7 @@ async function main(): Promise<void> {
     ratio({
       id: 'P5-run',
       description: 'whole backlog incl. the tail waiting out the last 1012 (informative)',
-      numerator: served.length / ((finished - started) / 1000),
+      numerator: served.length / run.seconds,
       denominator: quotaPerSecond,
       unit: 'pages/s',
       goal: 'informative',
@@ -158,9 +166,54 @@ async function main(): Promise<void> {
     answered1012: stats.rateLimited,
     share1012: stats.rateLimited / stats.calls,
     pagesServed: served.length,
+    windows: run.windows,
+    trades: run.trades,
+    missingTrades: missing,
+    seconds: run.seconds,
+  });
+}
+
+async function main(): Promise<void> {
+  const served: Array<{ at: number; event: PageServedEvent }> = [];
+  const { sandbox, windows, firstHour } = await backlogSandbox(served);
+  const expected = sandbox.store.visible(sandbox.now());
+  const lastModified = expected[expected.length - 1].modified;
+
+  const kafka = createKafka({ brokers, clientId: 'bench-p5' });
+  const topic = `bench.p5.raw.${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 6 },
+      { topic: `${topic}.dlq`, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  await ensureDatabase(databaseUrl);
+
+  const checkpointName = `bench.p5.${Date.now().toString(36)}`;
+  const config = extractorConfig(sandbox, topic, checkpointName, firstHour);
+  const started = performance.now();
+  const app: INestApplication = await createExtractorApp(config);
+  await waitForCheckpoint(app, checkpointName, lastModified, started);
+  const finished = performance.now();
+  const stats = sandbox.stats();
+  await app.close();
+  await sandbox.close();
+
+  // no window skipped: every (trade_no, modified) of the sandbox is on the topic
+  const seen = await publishedVersions(kafka, admin, topic);
+  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  await admin.disconnect();
+  const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
+  reportP5({
+    served,
+    stats,
+    missing,
     windows,
     trades: expected.length,
-    missingTrades: missing,
     seconds: (finished - started) / 1000,
   });
   process.exit(0);

@@ -25,6 +25,7 @@ import { Kafka, logLevel } from 'kafkajs';
 import { processEnv } from '@app/config';
 import { loadMappingFile } from '@app/mapping';
 import { formatWdtTime } from '@app/contracts';
+import { sleep } from '@app/runtime';
 import { repoRoot, startLocalKafka, stopLocalKafka } from '../apps/cli/src/stack/local-infra';
 import {
   freePorts,
@@ -132,7 +133,6 @@ const databaseUrl =
 const mappingFile = join(repoRoot, 'config', 'mapping.demo.yaml');
 const runId = Date.now().toString(36).slice(-5);
 const runDir = join(repoRoot, 'out', 'bench', runId);
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const benchStart = performance.now();
 const say = (line: string) =>
   process.stderr.write(

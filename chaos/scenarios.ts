@@ -7,7 +7,7 @@ import { saveCallsOf } from '../apps/xingchen-sandbox/src/client-env';
 import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';
 import { checkpointGaps, readCheckpoint, readTopic } from './lib/probes';
-import { between, shuffled } from './lib/random';
+import { between, shuffled } from '@app/runtime';
 
 const SERVICES = ['extractor', 'transformer', 'loader'] as const;
 const REPLAY_TOKEN = 'chaos-replay-token-0123456789';

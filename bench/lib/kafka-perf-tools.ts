@@ -41,14 +41,17 @@ export async function runKafkaPerfTools(options: {
       ],
       { timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
     );
-  const bootstrap = options.brokers.join(',');
-  const producer = await java('org.apache.kafka.tools.ProducerPerformance', [
+  // both tools: the broker, the topic and the record count
+  const common = [
     '--bootstrap-server',
-    bootstrap,
+    options.brokers.join(','),
     '--topic',
     options.topic,
     '--num-records',
     String(options.records),
+  ];
+  const producer = await java('org.apache.kafka.tools.ProducerPerformance', [
+    ...common,
     '--record-size',
     String(options.recordSize),
     '--throughput',
@@ -65,12 +68,7 @@ export async function runKafkaPerfTools(options: {
     throw new Error(`ProducerPerformance printed no summary:\n${producer.stdout}\n${producer.stderr}`);
   const num = (pattern: RegExp) => Number(pattern.exec(summary)?.[1] ?? Number.NaN);
   const consumer = await java('org.apache.kafka.tools.ConsumerPerformance', [
-    '--bootstrap-server',
-    bootstrap,
-    '--topic',
-    options.topic,
-    '--num-records',
-    String(options.records),
+    ...common,
     '--timeout',
     '60000',
   ]);

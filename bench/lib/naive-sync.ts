@@ -25,12 +25,8 @@ export interface NaiveSyncResult {
   ordersPerSecond: number;
 }
 
-/**
- * The comparison of P6: the script one would write without the architecture. Strictly sequential:
- * fetch a page of trades, map each trade, resolve its numbers to Xingchen ids (remembered once
- * looked up), save it, next trade, next page. Real WDT and Xingchen clients, real mapping.
- */
-export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncResult> {
+/** The real clients as the naive script would build them: WDT unthrottled, Xingchen one call at a time. */
+function naiveClients(options: NaiveSyncOptions): { wdt: WdtClient; xingchen: XingchenClient } {
   const metrics = createServiceMetrics('bench-naive', 'bench', 'bench');
   const wdt = new WdtClient(
     {
@@ -57,43 +53,31 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
     ),
     metrics,
   );
-  const customers = new Map<string, string>();
-  const stores = new Map<string, string>();
-  const materials = new Map<string, { id: string; unitId: string }>();
-  let lookups = 0;
-  const must = <T>(value: T | null, what: string): T => {
-    if (value === null) throw new Error(`naive sync: ${what} not found in Xingchen`);
-    return value;
-  };
-  const customerId = async (number: string) => {
-    if (!customers.has(number)) {
-      lookups++;
-      customers.set(number, must(await xingchen.findCustomer(number), `customer ${number}`).id);
-    }
-    return customers.get(number)!;
-  };
-  const storeId = async (number: string) => {
-    if (!stores.has(number)) {
-      lookups++;
-      stores.set(number, must(await xingchen.findStore(number), `store ${number}`).id);
-    }
-    return stores.get(number)!;
-  };
-  const material = async (number: string) => {
-    if (!materials.has(number)) {
-      lookups++;
-      const found = must(await xingchen.findMaterial(number), `material ${number}`);
-      materials.set(number, { id: found.id, unitId: found.baseUnitId });
-    }
-    return materials.get(number)!;
-  };
-  const body = async (order: NormalizedSalesOrder): Promise<SalesOrderDraft> => {
+  return { wdt, xingchen };
+}
+
+const must = <T>(value: T | null, what: string): T => {
+  if (value === null) throw new Error(`naive sync: ${what} not found in Xingchen`);
+  return value;
+};
+
+/** Number → Xingchen id, each number looked up once and remembered; `lookups` counts the calls. */
+class NaiveResolver {
+  lookups = 0;
+  private readonly customers = new Map<string, string>();
+  private readonly stores = new Map<string, string>();
+  private readonly materials = new Map<string, { id: string; unitId: string }>();
+
+  constructor(private readonly xingchen: XingchenClient) {}
+
+  /** The save body of one order, resolved line by line (material, then store), then the customer. */
+  async draft(order: NormalizedSalesOrder): Promise<SalesOrderDraft> {
     const lines = [];
     for (const line of order.lines) {
-      const m = await material(line.materialNumber);
+      const m = await this.material(line.materialNumber);
       lines.push({
         materialId: m.id,
-        storeId: await storeId(line.storeNumber),
+        storeId: await this.storeId(line.storeNumber),
         qty: line.qty,
         unitId: m.unitId,
         taxPrice: line.taxPrice,
@@ -104,13 +88,47 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
     return {
       billNo: order.billNo,
       billDate: order.billDate,
-      customerId: await customerId(order.customerNumber),
+      customerId: await this.customerId(order.customerNumber),
       ...(order.remark ? { remark: order.remark } : {}),
       customFields: order.project ? { [order.project.field]: order.project.value } : {},
       lines,
     };
-  };
+  }
 
+  private async customerId(number: string): Promise<string> {
+    if (!this.customers.has(number)) {
+      this.lookups++;
+      this.customers.set(number, must(await this.xingchen.findCustomer(number), `customer ${number}`).id);
+    }
+    return this.customers.get(number)!;
+  }
+
+  private async storeId(number: string): Promise<string> {
+    if (!this.stores.has(number)) {
+      this.lookups++;
+      this.stores.set(number, must(await this.xingchen.findStore(number), `store ${number}`).id);
+    }
+    return this.stores.get(number)!;
+  }
+
+  private async material(number: string): Promise<{ id: string; unitId: string }> {
+    if (!this.materials.has(number)) {
+      this.lookups++;
+      const found = must(await this.xingchen.findMaterial(number), `material ${number}`);
+      this.materials.set(number, { id: found.id, unitId: found.baseUnitId });
+    }
+    return this.materials.get(number)!;
+  }
+}
+
+/**
+ * The comparison of P6: the script one would write without the architecture. Strictly sequential:
+ * fetch a page of trades, map each trade, resolve its numbers to Xingchen ids (remembered once
+ * looked up), save it, next trade, next page. Real WDT and Xingchen clients, real mapping.
+ */
+export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncResult> {
+  const { wdt, xingchen } = naiveClients(options);
+  const resolver = new NaiveResolver(xingchen);
   const started = performance.now();
   let orders = 0;
   let pages = 0;
@@ -127,7 +145,7 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
       for (const trade of page.trades) {
         const mapped = mapTrade(trade, options.rules);
         if (mapped.outcome !== 'mapped') continue;
-        await xingchen.saveSalesOrder(await body(mapped.order));
+        await xingchen.saveSalesOrder(await resolver.draft(mapped.order));
         orders++;
       }
       if ((pageNo + 1) * pageSize >= page.totalCount) break;
@@ -136,5 +154,5 @@ export async function naiveSync(options: NaiveSyncOptions): Promise<NaiveSyncRes
     xingchen.close();
   }
   const seconds = (performance.now() - started) / 1000;
-  return { orders, pages, lookups, seconds, ordersPerSecond: orders / seconds };
+  return { orders, pages, lookups: resolver.lookups, seconds, ordersPerSecond: orders / seconds };
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MappingRules } from '@app/mapping';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
+import { isPipelineIdle, seededRandom, sleep, waitUntilSteady } from '@app/runtime';
 import { checkSandboxes, type CheckResult } from '../../apps/cli/src/check.command';
 import { repoRoot } from '../../apps/cli/src/stack/local-infra';
 import {
@@ -17,7 +18,6 @@ import { type ManagedProcess } from '../../apps/cli/src/stack/process-supervisor
 import { scrape, type Sample } from '../../apps/cli/src/stack/prometheus-text';
 import { type ChaosInfra, freePort } from './infra';
 import { Mutator, type SandboxTrade } from './mutator';
-import { seededRandom } from './random';
 
 export type ProcessName = ServiceName | SandboxName;
 
@@ -121,8 +121,6 @@ export interface RunOptions {
   xingchenApi?: XingchenApiFamily;
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Base environment of every chaos stack (short intervals so a scenario takes a minute or two). */
 function baseEnv(seed: number, trades: number): Partial<Record<ProcessName, Record<string, string>>> {
   return {
@@ -182,14 +180,22 @@ async function postJson(url: string, body: unknown): Promise<unknown> {
   return JSON.parse(text) as unknown;
 }
 
-/**
- * Runs one scenario on a fresh stack (database, topics, sandboxes, three services as processes):
- * faults and modifications, then waits for the pipeline to be idle, runs the checker and tears
- * everything down whatever happened.
- */
-export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
-  const log = options.log ?? (() => undefined);
-  const startedAt = Date.now();
+/** What a run's context methods record and its result reads. */
+interface RunState {
+  notes: string[];
+  failures: string[];
+  /** The instances this run started, by name or alias. */
+  current: Map<string, ManagedProcess>;
+  extraPorts: Map<string, number>;
+  /** When the scenario cleared its last fault. */
+  clearedAt?: number;
+}
+
+/** One scenario's own stack: namespace, run directory, database, topics and free ports. */
+async function scenarioStack(
+  scenario: Scenario,
+  options: RunOptions,
+): Promise<{ stack: PipelineStack; kafka: Kafka; runDir: string; trades: number }> {
   const seed = options.seed;
   const trades = scenario.trades ?? options.trades;
   const namespace = `chaos-${scenario.id.toLowerCase()}-${seed}`;
@@ -212,61 +218,47 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     clientId: 'erpsync-chaos',
     logLevel: logLevel.NOTHING,
   });
-  const random = seededRandom(seed * 7919 + scenario.id.charCodeAt(1));
-  const notes: string[] = [];
-  const failures: string[] = [];
-  const current = new Map<string, ManagedProcess>();
-  const extraPorts = new Map<string, number>();
-  let clearedAt: number | undefined;
-  const mutator = new Mutator(stack.url('wdt-sandbox'), seededRandom(seed * 31 + 7), log);
+  return { stack, kafka, runDir, trades };
+}
 
-  const until = async (description: string, condition: () => Promise<boolean>, timeoutMs = 120000) => {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      if (await condition().catch(() => false)) return;
-      if (Date.now() > deadline)
-        throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${description}`);
-      await sleep(250);
-    }
-  };
+/** Polls `condition` every 250 ms until it holds (a throwing condition counts as not yet). */
+async function pollUntil(
+  description: string,
+  condition: () => Promise<boolean>,
+  timeoutMs = 120000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    if (await condition().catch(() => false)) return;
+    if (Date.now() > deadline)
+      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${description}`);
+    await sleep(250);
+  }
+}
 
-  const ctx: ScenarioContext = {
-    id: scenario.id,
-    stack,
-    kafka,
-    infra: options.infra,
-    rules: options.rules,
-    random,
-    mutator,
-    log: (line) => log(`[${scenario.id}] ${line}`),
-    note: (line) => {
-      notes.push(line);
-      log(`[${scenario.id}] note: ${line}`);
-    },
-    fail: (line) => {
-      failures.push(line);
-      log(`[${scenario.id}] FAIL: ${line}`);
-    },
-    faultsCleared: () => {
-      clearedAt = Date.now();
-    },
-    process: (name) => current.get(name),
+/** Starting and signalling the services of a run (the instances it started, by name or alias). */
+function processControls(
+  stack: PipelineStack,
+  state: RunState,
+): Pick<ScenarioContext, 'process' | 'start' | 'startExtra' | 'signal'> {
+  return {
+    process: (name) => state.current.get(name),
     async start(name) {
       const managed = await stack.startService(name);
-      current.set(name, managed);
+      state.current.set(name, managed);
       return managed;
     },
     async startExtra(alias, name, env = {}) {
       const port = await freePort();
-      extraPorts.set(alias, port);
+      state.extraPorts.set(alias, port);
       const managed = stack.supervisor.start(
         alias,
         process.execPath,
         [join(repoRoot, 'scripts', 'start.js'), name],
         { ...stack.envOf(name), HTTP_PORT: String(port), ...env },
       );
-      current.set(alias, managed);
-      await until(
+      state.current.set(alias, managed);
+      await pollUntil(
         `${alias} ready`,
         async () => {
           if (managed.exitCode !== undefined) throw new Error(`${alias} exited (log: ${managed.logFile})`);
@@ -277,13 +269,26 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
       return managed;
     },
     async signal(name, signal) {
-      const managed = current.get(name);
+      const managed = state.current.get(name);
       if (!managed || managed.exitCode !== undefined) return;
       managed.child.kill(signal);
       const timer = setTimeout(() => managed.child.kill('SIGKILL'), 30000);
       await managed.exited;
       clearTimeout(timer);
     },
+  };
+}
+
+/** The sandboxes' fault switches and statistics, and every process's metrics and readiness. */
+function probeControls(
+  stack: PipelineStack,
+  state: RunState,
+): Pick<ScenarioContext, 'wdtFaults' | 'xingchenFaults' | 'xingchenStats' | 'metrics' | 'ready'> {
+  const urlOf = (name: string): string =>
+    state.extraPorts.has(name)
+      ? `http://127.0.0.1:${state.extraPorts.get(name)}`
+      : stack.url(name as ProcessName);
+  return {
     wdtFaults: async (faults) =>
       void (await postJson(`${stack.url('wdt-sandbox')}/__sandbox/faults`, faults)),
     xingchenFaults: async (faults) =>
@@ -298,95 +303,202 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
         return 0;
       }
     },
+  };
+}
+
+/** The context a scenario's hooks see; its notes, failures and processes land in `state`. */
+function scenarioContext(
+  scenario: Scenario,
+  options: RunOptions,
+  run: { stack: PipelineStack; kafka: Kafka; log: (line: string) => void },
+  state: RunState,
+): ScenarioContext {
+  const { stack, kafka, log } = run;
+  const seed = options.seed;
+  return {
+    id: scenario.id,
+    stack,
+    kafka,
+    infra: options.infra,
+    rules: options.rules,
+    random: seededRandom(seed * 7919 + scenario.id.charCodeAt(1)),
+    mutator: new Mutator(stack.url('wdt-sandbox'), seededRandom(seed * 31 + 7), log),
+    log: (line) => log(`[${scenario.id}] ${line}`),
+    note: (line) => {
+      state.notes.push(line);
+      log(`[${scenario.id}] note: ${line}`);
+    },
+    fail: (line) => {
+      state.failures.push(line);
+      log(`[${scenario.id}] FAIL: ${line}`);
+    },
+    faultsCleared: () => {
+      state.clearedAt = Date.now();
+    },
+    ...processControls(stack, state),
+    ...probeControls(stack, state),
     sleep,
-    until,
+    until: pollUntil,
     snapshot: () => stack.snapshot(kafka),
   };
-  const urlOf = (name: string): string =>
-    extraPorts.has(name) ? `http://127.0.0.1:${extraPorts.get(name)}` : stack.url(name as ProcessName);
+}
 
-  let check: CheckResult | undefined;
-  let recoverySeconds: number | null = null;
-  let listedPoison = 0;
+/** Both sandboxes, the scenario's setup, an hour-aligned initial checkpoint, then the three services. */
+async function startPipeline(ctx: ScenarioContext, scenario: Scenario, state: RunState): Promise<void> {
+  const { stack } = ctx;
+  await stack.prepare(ctx.kafka, 3);
+  await stack.startSandboxes();
+  for (const name of ['wdt-sandbox', 'xingchen-sandbox'] as const) {
+    const managed = stack.supervisor.get(name);
+    if (managed) state.current.set(name, managed);
+  }
+  await scenario.setup?.(ctx);
+  const sandboxTrades = await ctx.mutator.trades();
+  const firstModified = Math.min(...sandboxTrades.map((t) => parseWdtTime(t.modified)));
+  // an hour-aligned start: with the windows' hour span, xx:59:59 and xx:00:00 fall on window edges
+  const hour = Math.floor(firstModified / 3_600_000) * 3_600_000;
+  stack.setEnv('extractor', { INITIAL_CHECKPOINT: formatWdtTime(hour - 1000) });
+  for (const name of ['extractor', 'transformer', 'loader'] as const) await ctx.start(name);
+}
+
+/**
+ * The scenario's faults with the mutator alongside; then no fault is left on and every service
+ * runs again. Returns when recovery starts: the later of the last fault cleared and the last
+ * modification posted.
+ */
+async function injectFaults(ctx: ScenarioContext, scenario: Scenario, state: RunState): Promise<number> {
+  const mutating = ctx.mutator.run(scenario.mutationRounds ?? 8, 1500);
   try {
-    log(`[${scenario.id}] ${scenario.fault} — seed ${seed}, ${trades} trades, logs in ${runDir}/logs`);
-    await stack.prepare(kafka, 3);
-    await stack.startSandboxes();
-    for (const name of ['wdt-sandbox', 'xingchen-sandbox'] as const) {
-      const managed = stack.supervisor.get(name);
-      if (managed) current.set(name, managed);
+    await scenario.run(ctx);
+  } finally {
+    await mutating;
+  }
+  const clearedAt = Math.max(state.clearedAt ?? 0, Date.now());
+  await ctx.wdtFaults({ latencyMs: 0, errorRate: 0, serverErrorRate: 0, malformedRate: 0 });
+  await ctx.xingchenFaults({
+    errorRate: 0,
+    timeoutAfterApplyRate: 0,
+    errorAfterApplyRate: 0,
+    latencyMs: 0,
+  });
+  for (const name of ['extractor', 'transformer', 'loader'] as const) {
+    const managed = state.current.get(name);
+    if (!managed || managed.exitCode !== undefined) {
+      ctx.log(`${name} is not running after the faults: starting it`);
+      await ctx.start(name);
     }
-    await scenario.setup?.(ctx);
-    const sandboxTrades = await mutator.trades();
-    const firstModified = Math.min(...sandboxTrades.map((t) => parseWdtTime(t.modified)));
-    // an hour-aligned start: with the windows' hour span, xx:59:59 and xx:00:00 fall on window edges
-    const hour = Math.floor(firstModified / 3_600_000) * 3_600_000;
-    stack.setEnv('extractor', { INITIAL_CHECKPOINT: formatWdtTime(hour - 1000) });
-    for (const name of ['extractor', 'transformer', 'loader'] as const) await ctx.start(name);
+  }
+  return clearedAt;
+}
 
-    const mutating = mutator.run(scenario.mutationRounds ?? 8, 1500);
-    try {
-      await scenario.run(ctx);
-    } finally {
-      await mutating;
-    }
-    // recovery is measured from the later of: the last fault cleared, the last modification posted
-    clearedAt = Math.max(clearedAt ?? 0, Date.now());
-    // whatever the scenario did, every service runs again and no fault is left on
-    await ctx.wdtFaults({ latencyMs: 0, errorRate: 0, serverErrorRate: 0, malformedRate: 0 });
-    await ctx.xingchenFaults({
-      errorRate: 0,
-      timeoutAfterApplyRate: 0,
-      errorAfterApplyRate: 0,
-      latencyMs: 0,
-    });
-    for (const name of ['extractor', 'transformer', 'loader'] as const) {
-      const managed = current.get(name);
-      if (!managed || managed.exitCode !== undefined) {
-        ctx.log(`${name} is not running after the faults: starting it`);
-        await ctx.start(name);
-      }
-    }
+/** What the checker found; filled as it goes, so that a later failure keeps what was found. */
+interface CheckOutcome {
+  check?: CheckResult;
+  listedPoison: number;
+}
+
+/**
+ * The checker's verdict on the idle pipeline (also recorded in `outcome`). Planted poison must be listed (missing, or
+ * dead-lettered at its hop: extractor dead letters included) and is then not counted; any other
+ * dead letter counts as missing in the row.
+ */
+async function checkScenario(
+  ctx: ScenarioContext,
+  scenario: Scenario,
+  options: RunOptions,
+  outcome: CheckOutcome,
+): Promise<CheckResult> {
+  const { stack } = ctx;
+  const check = await checkSandboxes({
+    wdtUrl: stack.url('wdt-sandbox'),
+    xingchenUrl: stack.url('xingchen-sandbox'),
+    databaseUrl: stack.envOf('loader').DATABASE_URL,
+    rules: options.rules,
+    kafka: ctx.kafka,
+    topics: stack.deadLetterTopics,
+  });
+  outcome.check = check;
+  const expected = new Set(scenario.expectedUnsyncable?.(ctx) ?? []);
+  const listed = new Set([
+    ...check.report.missing.filter((entry) => expected.has(entry.billNo)).map((e) => e.billNo),
+    ...check.report.dead_lettered.filter((entry) => expected.has(entry.tradeNo)).map((e) => e.tradeNo),
+  ]);
+  outcome.listedPoison = listed.size;
+  check.report.missing = check.report.missing.filter((entry) => !expected.has(entry.billNo));
+  check.report.dead_lettered = check.report.dead_lettered.filter((entry) => !expected.has(entry.tradeNo));
+  check.problems.missing = check.report.missing.length + check.report.dead_lettered.length;
+  check.problems.deadLettered = check.report.dead_lettered.length;
+  if (expected.size > 0) {
+    const unlisted = [...expected].filter((billNo) => !listed.has(billNo));
+    if (unlisted.length) ctx.fail(`planted poison not listed by the checker: ${unlisted.join(', ')}`);
+  }
+  if (check.pendingLedger > 0) ctx.fail(`${check.pendingLedger} ledger rows still pending`);
+  return check;
+}
+
+/**
+ * Runs one scenario on a fresh stack (database, topics, sandboxes, three services as processes):
+ * faults and modifications, then waits for the pipeline to be idle, runs the checker and tears
+ * everything down whatever happened.
+ */
+export async function runScenario(scenario: Scenario, options: RunOptions): Promise<ScenarioResult> {
+  const log = options.log ?? (() => undefined);
+  const startedAt = Date.now();
+  const { stack, kafka, runDir, trades } = await scenarioStack(scenario, options);
+  const state: RunState = { notes: [], failures: [], current: new Map(), extraPorts: new Map() };
+  const ctx = scenarioContext(scenario, options, { stack, kafka, log }, state);
+  const outcome: CheckOutcome = { listedPoison: 0 };
+  let recoverySeconds: number | null = null;
+  try {
+    log(
+      `[${scenario.id}] ${scenario.fault} — seed ${options.seed}, ${trades} trades, logs in ${runDir}/logs`,
+    );
+    await startPipeline(ctx, scenario, state);
+    const clearedAt = await injectFaults(ctx, scenario, state);
     await waitIdle(ctx, options.idleTimeoutMs ?? 240000);
     recoverySeconds = Math.round((Date.now() - clearedAt) / 100) / 10;
-    check = await checkSandboxes({
-      wdtUrl: stack.url('wdt-sandbox'),
-      xingchenUrl: stack.url('xingchen-sandbox'),
-      databaseUrl: stack.envOf('loader').DATABASE_URL,
-      rules: options.rules,
-      kafka: ctx.kafka,
-      topics: stack.deadLetterTopics,
-    });
-    // planted poison must be listed (missing, or dead-lettered at its hop: extractor dead letters
-    // included) and is then not counted; any other dead letter counts as missing in the row
-    const expected = new Set(scenario.expectedUnsyncable?.(ctx) ?? []);
-    const listed = new Set([
-      ...check.report.missing.filter((entry) => expected.has(entry.billNo)).map((e) => e.billNo),
-      ...check.report.dead_lettered.filter((entry) => expected.has(entry.tradeNo)).map((e) => e.tradeNo),
-    ]);
-    listedPoison = listed.size;
-    check.report.missing = check.report.missing.filter((entry) => !expected.has(entry.billNo));
-    check.report.dead_lettered = check.report.dead_lettered.filter((entry) => !expected.has(entry.tradeNo));
-    check.problems.missing = check.report.missing.length + check.report.dead_lettered.length;
-    check.problems.deadLettered = check.report.dead_lettered.length;
-    if (expected.size > 0) {
-      const unlisted = [...expected].filter((billNo) => !listed.has(billNo));
-      if (unlisted.length) ctx.fail(`planted poison not listed by the checker: ${unlisted.join(', ')}`);
-    }
-    if (check.pendingLedger > 0) ctx.fail(`${check.pendingLedger} ledger rows still pending`);
+    const check = await checkScenario(ctx, scenario, options, outcome);
     await scenario.verify?.(ctx, check);
   } catch (error) {
-    failures.push(error instanceof Error ? error.message : String(error));
+    state.failures.push(error instanceof Error ? error.message : String(error));
     log(`[${scenario.id}] ERROR: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
   } finally {
-    await stack.stopAll().catch((error: unknown) => failures.push(`teardown: ${String(error)}`));
+    await stack.stopAll().catch((error: unknown) => state.failures.push(`teardown: ${String(error)}`));
   }
+  return scenarioResult(scenario, {
+    seed: options.seed,
+    trades,
+    outcome,
+    recoverySeconds,
+    durationSeconds: Math.round((Date.now() - startedAt) / 1000),
+    modifications: ctx.mutator.modifications,
+    state,
+    logDir: join(runDir, 'logs'),
+  });
+}
+
+/** The row of the report: the checker's counts (-1 when it never ran), passed only when all are 0. */
+function scenarioResult(
+  scenario: Scenario,
+  run: {
+    seed: number;
+    trades: number;
+    outcome: CheckOutcome;
+    recoverySeconds: number | null;
+    durationSeconds: number;
+    modifications: number;
+    state: RunState;
+    logDir: string;
+  },
+): ScenarioResult {
+  const { check, listedPoison } = run.outcome;
+  const { failures, notes } = run.state;
   const p = check?.problems;
   const result: ScenarioResult = {
     id: scenario.id,
     fault: scenario.fault,
-    seed,
-    trades,
+    seed: run.seed,
+    trades: run.trades,
     orders: check?.report.counts.expectedOrders ?? 0,
     xingchenOrders: check?.report.counts.xingchenOrders ?? 0,
     missing: p?.missing ?? -1,
@@ -394,13 +506,13 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
     stale: p?.stale ?? -1,
     mismatched: p?.mismatched ?? -1,
     listedPoison,
-    recoverySeconds,
-    durationSeconds: Math.round((Date.now() - startedAt) / 1000),
-    modifications: mutator.modifications,
+    recoverySeconds: run.recoverySeconds,
+    durationSeconds: run.durationSeconds,
+    modifications: run.modifications,
     passed: false,
     failures,
     notes,
-    logDir: join(runDir, 'logs'),
+    logDir: run.logDir,
   };
   result.passed =
     failures.length === 0 &&
@@ -413,38 +525,25 @@ export async function runScenario(scenario: Scenario, options: RunOptions): Prom
   return result;
 }
 
-/** Idle: the checkpoint covers every visible trade, every consumer group is at the end, no intent pending. */
-export function isIdle(snapshot: PipelineSnapshot, latestModifiedMs: number): boolean {
-  return (
-    snapshot.checkpointSeconds * 1000 >= latestModifiedMs &&
-    snapshot.rawLag === 0 &&
-    snapshot.replayLag === 0 &&
-    snapshot.normalizedLag === 0 &&
-    snapshot.pendingLedger === 0
-  );
-}
-
 /** Idle twice in a row: checkpoint past every visible trade, every group at the end, nothing pending. */
 async function waitIdle(ctx: ScenarioContext, timeoutMs: number): Promise<PipelineSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let streak = 0;
   let last: PipelineSnapshot | undefined;
-  for (;;) {
-    for (const name of ['extractor', 'transformer', 'loader']) {
-      const managed = ctx.process(name);
-      if (managed && managed.exitCode !== undefined)
-        throw new Error(`${name} exited by itself with code ${managed.exitCode} (log: ${managed.logFile})`);
-    }
-    last = await ctx.snapshot().catch(() => last);
-    const trades = (await ctx.mutator.trades().catch(() => [])) as SandboxTrade[];
-    const latest = Math.max(0, ...trades.map((t) => parseWdtTime(t.modified)));
-    const idle = last !== undefined && isIdle(last, latest);
-    streak = idle ? streak + 1 : 0;
-    if (streak >= 2 && last) return last;
-    if (Date.now() > deadline)
-      throw new Error(
-        `the pipeline did not become idle within ${timeoutMs / 1000} s: ${JSON.stringify(last)}`,
-      );
-    await sleep(1000);
-  }
+  const idle = await waitUntilSteady({
+    timeoutMs,
+    probe: async () => {
+      for (const name of ['extractor', 'transformer', 'loader']) {
+        const managed = ctx.process(name);
+        if (managed && managed.exitCode !== undefined)
+          throw new Error(`${name} exited by itself with code ${managed.exitCode} (log: ${managed.logFile})`);
+      }
+      last = await ctx.snapshot().catch(() => last);
+      const trades = (await ctx.mutator.trades().catch(() => [])) as SandboxTrade[];
+      const latest = Math.max(0, ...trades.map((t) => parseWdtTime(t.modified)));
+      return { reading: last, idle: last !== undefined && isPipelineIdle(last, latest) };
+    },
+    timeoutMessage: (reading) =>
+      `the pipeline did not become idle within ${timeoutMs / 1000} s: ${JSON.stringify(reading)}`,
+  });
+  // two idle readings in a row: never undefined
+  return idle!;
 }

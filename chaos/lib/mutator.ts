@@ -1,5 +1,6 @@
 import Decimal from 'decimal.js';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
+import { sleep } from '@app/runtime';
 
 /** A WDT trade as the sandbox serves it. */
 export type SandboxTrade = Record<string, unknown> & { trade_no: string; modified: string };
@@ -59,7 +60,7 @@ export class Mutator {
   /** `rounds` rounds of a few modifications, `intervalMs` apart (bounded in count and time). */
   async run(rounds: number, intervalMs: number, perRound = 4): Promise<void> {
     for (let round = 0; round < rounds && !this.stopped; round++) {
-      await new Promise((resolve) => setTimeout(resolve, intervalMs));
+      await sleep(intervalMs);
       try {
         await this.round(perRound);
       } catch (error) {

@@ -4,6 +4,7 @@ import { deadLetterTopic, formatWdtTime, Headers, tryParseWdtTime, wdtTradeNoOf 
 import { mapTrade, type MappingRules } from '@app/mapping';
 import { LedgerQueries } from '@app/persistence';
 import { rangesForTimes, readRanges } from '@app/replay';
+import { backoffDelay, sleep } from '@app/runtime';
 import {
   reconcile,
   type DeadLetterHop,
@@ -226,8 +227,10 @@ async function retrying<T>(call: () => Promise<T>, attempts = 6): Promise<T> {
     } catch (error) {
       const retriable = (error as { retriable?: boolean }).retriable === true;
       if (!retriable || attempt >= attempts) throw error;
-      const wait = Math.max((error as { retryAfterMs?: number }).retryAfterMs ?? 0, 500 * 2 ** attempt);
-      await new Promise((resolve) => setTimeout(resolve, Math.min(wait, 30000)));
+      // 1 s doubling (attempt 1 waits 1 s), never more than 30 s even when asked to
+      const backoff = backoffDelay(attempt, { initialMs: 1000, maxMs: Infinity, jitter: 'none' });
+      const wait = Math.max((error as { retryAfterMs?: number }).retryAfterMs ?? 0, backoff);
+      await sleep(Math.min(wait, 30000));
     }
   }
 }

@@ -4,13 +4,14 @@ import { parseWdtTime } from '@app/contracts';
 import { type CheckpointRepository } from '@app/persistence';
 import { type WdtClient } from '@app/wdt-client';
 import { type WindowExtractor } from './window-extractor';
+import { type Now } from '@app/runtime';
 
 export type ExtractorConfig = EnvConfig<typeof extractorEnv>;
 
 export const EXTRACTOR_CONFIG = Symbol('EXTRACTOR_CONFIG');
 /** The extractor's clock (epoch ms); tests move it. */
 export const EXTRACTOR_CLOCK = Symbol('EXTRACTOR_CLOCK');
-export type Clock = () => number;
+export type Clock = Now;
 
 /** The checkpoint and lease of the live stream (CheckpointRepository for CHECKPOINT_NAME). */
 export const EXTRACTOR_CHECKPOINTS = Symbol('EXTRACTOR_CHECKPOINTS');

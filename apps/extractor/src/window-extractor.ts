@@ -15,6 +15,7 @@ import {
 } from '@app/contracts';
 import { type OutgoingMessage } from '@app/kafka';
 import { type Metrics } from '@app/observability';
+import { backoffDelay, sleep, workerPool } from '@app/runtime';
 import { type InvalidTrade, type TradePage, type TradeQuery } from '@app/wdt-client';
 import { RecentlyPublished } from './recently-published';
 import { UnackedBudget } from './unacked-budget';
@@ -64,40 +65,6 @@ export interface RangeResult {
   unchanged: number;
 }
 
-const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason as Error);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason as Error);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
-
-/** Runs `task` over `items` with at most `limit` at once; the first failure rejects (others settle). */
-async function mapLimit<T, R>(items: T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (!failed && next < items.length) {
-      const index = next++;
-      try {
-        results[index] = await task(items[index]);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  if (failed) throw failed.error;
-  return results;
-}
-
 /**
  * Reads windows of WDT trades and publishes them: every page of a window, a re-read when the window
  * changed while paging (total_count moved, or fewer distinct trades than total_count), each trade to
@@ -131,7 +98,7 @@ export class WindowExtractor {
     const done = new Array<boolean>(windows.length).fill(false);
     let prefix = 0;
     let progress = Promise.resolve();
-    await mapLimit(
+    await workerPool(
       windows.map((window, index) => ({ window, index })),
       this.options.windowConcurrency,
       async ({ window, index }) => {
@@ -259,7 +226,7 @@ export class WindowExtractor {
       const pageCount = Math.ceil(first.totalCount / this.options.pageSize);
       const rest = Array.from({ length: Math.max(0, pageCount - 1) }, (_, i) => i + 1);
       let why: string | undefined;
-      await mapLimit(rest, this.options.pageConcurrency, async (pageNo) => {
+      await workerPool(rest, this.options.pageConcurrency, async (pageNo) => {
         const page = await fetchAndTake(pageNo);
         if (page.totalCount !== first.totalCount)
           why ??= `total_count ${first.totalCount} → ${page.totalCount}`;
@@ -292,11 +259,13 @@ export class WindowExtractor {
         const rateLimited = error.reason === 'rate_limited';
         if (!rateLimited && attempt >= maxAttempts) throw error;
         if (rateLimited && attempt >= maxAttempts * 4) throw error;
-        const backoff = Math.min(
-          this.options.retryMaxMs ?? 30_000,
-          (this.options.retryInitialMs ?? 500) * 2 ** (attempt - 1),
-        );
-        const delay = error.retryAfterMs ?? Math.round(backoff / 2 + (Math.random() * backoff) / 2);
+        const delay =
+          error.retryAfterMs ??
+          backoffDelay(attempt, {
+            initialMs: this.options.retryInitialMs ?? 500,
+            maxMs: this.options.retryMaxMs ?? 30_000,
+            jitter: 'equal',
+          });
         this.logger.warn(
           {
             reason: error.reason,

@@ -9,7 +9,7 @@ import {
 } from '@app/contracts';
 import { type ConsumedMessage, type HandlerOutcome } from '@app/kafka';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
-import { Semaphore } from '@app/xingchen-client';
+import { Semaphore } from '@app/runtime';
 import { LOADER_CONFIG, type LoaderConfig } from './loader.tokens';
 import { OrderLoader } from './order-loader.service';
 

@@ -1,6 +1,7 @@
 import Decimal from 'decimal.js';
 import { catalogShops, catalogSkus, catalogWarehouses, type CatalogSku } from '@app/sandbox-catalog';
 import { formatWdtTime } from '@app/contracts';
+import { seededRandom } from '@app/runtime';
 
 /** A WDT trade in the response shape of `wdt.trade.query` (plain JSON). */
 export type SandboxTrade = Record<string, unknown> & { trade_no: string; modified: string };
@@ -95,18 +96,6 @@ export function withWireTypes(trade: SandboxTrade, tradeIndex: number): SandboxT
     return out;
   });
   return copy;
-}
-
-/** mulberry32: small, fast, deterministic. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const SURNAMES = [

@@ -3,8 +3,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo, type Socket } from 'node:net';
 import { WDT_SANDBOX_DEFAULTS } from '@app/config';
 import { tryParseWdtTime } from '@app/contracts';
+import { seededRandom, sleep } from '@app/runtime';
 import { openapiSign, qimenSign, type WdtParams } from '@app/wdt-client';
-import { generateTradeTimelines, seededRandom, type SandboxTrade } from './trade-generator';
+import { generateTradeTimelines, type SandboxTrade } from './trade-generator';
 import { filedUnder, TradeStore, type TradeFilter } from './trade-store';
 
 export interface SandboxCredentials {
@@ -120,8 +121,6 @@ const send = (response: ServerResponse, status: number, body: unknown): void => 
   });
   response.end(text);
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Deterministic [0, 1) from a string (which trades are served malformed). */
 const unitHash = (text: string): number =>

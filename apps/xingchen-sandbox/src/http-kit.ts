@@ -2,9 +2,6 @@ import { type IncomingMessage, type ServerResponse } from 'node:http';
 
 /** Shared HTTP plumbing of both route families: answers, bodies, quotas, counters. */
 
-export const sleep = (ms: number): Promise<void> =>
-  ms > 0 ? new Promise<void>((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
-
 export function send(
   res: ServerResponse,
   status: number,

@@ -1,6 +1,7 @@
 import { type ServerResponse } from 'node:http';
 import { Refused } from './field-check';
-import { Quota, sendGatewayError, sleep, type ApiCall, type StatsBook } from './http-kit';
+import { sleep } from '@app/runtime';
+import { Quota, sendGatewayError, type ApiCall, type StatsBook } from './http-kit';
 import { type OrderBook, type SaveResult } from './order-book';
 import { type SandboxFaults } from './sandbox-config';
 import { type SandboxState } from './sandbox-state';

@@ -1,7 +1,8 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo } from 'node:net';
 import { AdminRoutes, adminOrderView } from './admin-routes';
-import { readCall, send, sendGatewayError, sleep, StatsBook, type SandboxStats } from './http-kit';
+import { sleep } from '@app/runtime';
+import { readCall, send, sendGatewayError, StatsBook, type SandboxStats } from './http-kit';
 import { catalogFixture, readFixtureFile, validateFixture } from './master-data';
 import { OrderBook } from './order-book';
 import {

@@ -2,6 +2,7 @@ import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type K
 import { type Logger } from 'pino';
 import { deadLetterTopic, FatalError, Headers, RetriableError } from '@app/contracts';
 import { type Metrics } from '@app/observability';
+import { backoffDelay, sleep, workerPool } from '@app/runtime';
 import {
   type ConsumedMessage,
   type ConsumerHealth,
@@ -184,23 +185,17 @@ export class ConsumerRunner {
           else byKey.set(key, [message]);
         }
         const groups = [...byKey.values()];
-        let next = 0;
-        const worker = async () => {
-          while (next < groups.length && shouldContinue()) {
-            const group = groups[next++];
+        await workerPool(
+          groups,
+          keyConcurrency,
+          async (group) => {
             for (const message of group) {
               if (!shouldContinue()) return;
               await handleOne(message);
             }
-          }
-        };
-        const results = await Promise.allSettled(
-          Array.from({ length: Math.min(keyConcurrency, groups.length) }, worker),
+          },
+          { continueWhile: shouldContinue, stopOnFailure: 'worker' },
         );
-        const failure = results.find(
-          (result): result is PromiseRejectedResult => result.status === 'rejected',
-        );
-        if (failure) throw failure.reason;
       }
       await commitContiguous(true);
       const last = batch.messages[batch.messages.length - 1];
@@ -346,9 +341,8 @@ export class ConsumerRunner {
   }
 
   private backoff(attempt: number, retryAfterMs?: number): number {
-    const ceiling = Math.min(this.retry.maxMs, this.retry.initialMs * 2 ** (attempt - 1));
-    const jittered = ceiling / 2 + Math.random() * (ceiling / 2);
-    return Math.max(Math.round(jittered), retryAfterMs ?? 0);
+    const jittered = backoffDelay(attempt, { ...this.retry, jitter: 'equal' });
+    return Math.max(jittered, retryAfterMs ?? 0);
   }
 
   private async sleepWithHeartbeat(
@@ -359,7 +353,7 @@ export class ConsumerRunner {
     const until = Date.now() + ms;
     while (Date.now() < until) {
       if (!shouldContinue()) throw new StopRequested();
-      await new Promise((resolve) => setTimeout(resolve, Math.min(500, until - Date.now())));
+      await sleep(Math.min(500, until - Date.now()));
       await heartbeat();
     }
   }
@@ -373,7 +367,7 @@ export class ConsumerRunner {
     let lastHeartbeat = Date.now();
     while (yieldWhile()) {
       if (!shouldContinue()) throw new StopRequested();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await sleep(50);
       if (Date.now() - lastHeartbeat > 1000) {
         await heartbeat();
         lastHeartbeat = Date.now();

@@ -108,3 +108,20 @@ export async function waitForRecords(
 /** Sum over partitions of (end offset − committed offset) for a group; 0 when it has consumed everything. */
 export const groupLag = (admin: Admin, groupId: string, topic: string): Promise<number> =>
   consumerGroupLag(admin, groupId, topic);
+
+/**
+ * The consumer-level idle test: waits until `condition` (checked first, when given) holds and the
+ * group has consumed and committed everything on `topic` (lag 0). The pipeline-level one is
+ * `isPipelineIdle` / `waitUntilSteady` of `@app/runtime`.
+ */
+export async function waitForGroupCaughtUp(
+  admin: Admin,
+  groupId: string,
+  topic: string,
+  options: { timeoutMs?: number; description?: string; condition?: () => boolean } = {},
+): Promise<void> {
+  await waitFor(
+    async () => (options.condition?.() ?? true) && (await groupLag(admin, groupId, topic)) === 0,
+    { timeoutMs: options.timeoutMs, description: options.description ?? `${groupId} lag 0 on ${topic}` },
+  );
+}

@@ -1,3 +1,5 @@
+import { sleep } from '@app/runtime';
+
 /** Polls a condition until it holds: tests wait on observable state, never on fixed sleeps. */
 export async function waitFor<T>(
   probe: () => Promise<T | undefined | false | null> | T | undefined | false | null,
@@ -20,7 +22,7 @@ export async function waitFor<T>(
         `timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${why}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 

@@ -3,4 +3,3 @@ export * from './wdt-client.types';
 export * from './wdt-client.provider';
 export * from './wdt-errors';
 export * from './wdt-signer';
-export * from './rate-limiter';

@@ -1,7 +1,7 @@
 import { Registry } from 'prom-client';
 import { FatalError, NonRetriableError, RetriableError } from '@app/contracts';
 import { createMetrics } from '@app/observability';
-import { CallRateLimiter } from './rate-limiter';
+import { CallRateLimiter } from '@app/runtime';
 import { WdtClient } from './wdt-client';
 import { type WdtClientOptions } from './wdt-client.types';
 import { openapiSign, qimenSign } from './wdt-signer';

@@ -7,7 +7,7 @@ import {
   type WdtTrade,
 } from '@app/contracts';
 import { type Metrics } from '@app/observability';
-import { CallRateLimiter } from './rate-limiter';
+import { CallRateLimiter, type RateLimiter } from '@app/runtime';
 import { mapWdtFailure, type WdtFailure } from './wdt-errors';
 import { openapiSign, qimenSign, type WdtParams } from './wdt-signer';
 import {
@@ -69,7 +69,7 @@ export function tradeQueryParams(query: TradeQuery): WdtParams {
  * roots (see wdt-errors.ts). Knows nothing of Kafka or the database.
  */
 export class WdtClient {
-  readonly limiter: CallRateLimiter;
+  readonly limiter: RateLimiter;
   private readonly timeoutMs: number;
   private readonly backoffMs: number;
   private readonly now: () => number;
@@ -79,7 +79,7 @@ export class WdtClient {
   constructor(
     private readonly options: WdtClientOptions,
     private readonly metrics?: WdtMetrics,
-    limiter?: CallRateLimiter,
+    limiter?: RateLimiter,
   ) {
     this.timeoutMs = options.timeoutMs ?? 30_000;
     this.backoffMs = options.rateLimitBackoffMs ?? 30_000;
@@ -109,7 +109,7 @@ export class WdtClient {
     try {
       const body = await this.call(tradeQueryParams(query), query.archive === true);
       const page = this.parsePage(body, query);
-      this.limiter.recordSuccess();
+      this.limiter.onSuccess();
       return page;
     } catch (error) {
       if (!(error instanceof WdtCallFailed)) throw error;
@@ -118,7 +118,7 @@ export class WdtClient {
         rateLimitBackoffMs: this.backoffMs,
       });
       outcome = mapped.outcome;
-      if (outcome === 'rate_limited') this.limiter.slowDown();
+      if (outcome === 'rate_limited') this.limiter.onThrottled();
       throw mapped.error;
     } finally {
       const labels = { method: WDT_TRADE_QUERY_METHOD, outcome };

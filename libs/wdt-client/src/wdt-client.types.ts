@@ -1,5 +1,6 @@
 import { type EnvConfig, type wdtClientEnv } from '@app/config';
 import { type WdtTrade, type WdtTradeProblemReason } from '@app/contracts';
+import { type Now } from '@app/runtime';
 
 export type WdtRoute = 'qimen' | 'openapi';
 
@@ -21,7 +22,7 @@ export interface WdtClientOptions {
   /** Wait asked of the caller after a 1012; default 30 000. */
   rateLimitBackoffMs?: number;
   /** Clock for the `timestamp` parameter (tests move it). */
-  now?: () => number;
+  now?: Now;
   /** Injected for unit tests; default the global fetch. */
   fetch?: typeof fetch;
 }

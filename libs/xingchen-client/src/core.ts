@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { FatalError, RetriableError, type ApiOutcome, type SyncError } from '@app/contracts';
 import { type Logger, type Metrics } from '@app/observability';
+import { AdaptiveRateLimiter, backoffDelay, Semaphore, systemClock, type Clock } from '@app/runtime';
 import {
   createHttpTransport,
   TransportFailureError,
@@ -8,8 +9,9 @@ import {
   type HttpTransport,
 } from './http-transport';
 import { asRecord, str, type Json } from './json';
-import { AdaptiveRateLimiter, parseRetryAfter, Semaphore, systemClock, type Clock } from './rate-limiter';
+import { parseRetryAfter } from './retry-after';
 import { type XingchenApiFamily } from './sales-order';
+import { TOKEN_FAILURE_BACKOFF } from './token-manager';
 import {
   errorFor,
   ruleFor,
@@ -114,7 +116,7 @@ export class XingchenCore {
       ? 60_000
       : Math.max(
           (error as RetriableError).retryAfterMs ?? 0,
-          Math.min(30_000, 1000 * 2 ** (consecutive - 1)),
+          backoffDelay(consecutive, TOKEN_FAILURE_BACKOFF),
         );
 
   malformed(operation: XingchenOperation, detail: string): SyncError {

@@ -1,3 +1,5 @@
+import { backoffDelay, type BackoffPolicy, type Now } from '@app/runtime';
+
 /** An app-token and its expiry (epoch ms, as the gateway reports it). */
 export interface IssuedToken {
   token: string;
@@ -14,10 +16,14 @@ export interface TokenManagerOptions {
    * (`consecutive` counts failures in a row). Default: 1 s doubling to 30 s.
    */
   failureHoldMs?: (error: unknown, consecutive: number) => number;
-  now?: () => number;
+  now?: Now;
 }
 
-const defaultHold = (_error: unknown, consecutive: number) => Math.min(30_000, 1000 * 2 ** (consecutive - 1));
+/** 1 s doubling to 30 s, no jitter (every caller shares the one hold). */
+export const TOKEN_FAILURE_BACKOFF: BackoffPolicy = { initialMs: 1000, maxMs: 30_000, jitter: 'none' };
+
+const defaultHold = (_error: unknown, consecutive: number) =>
+  backoffDelay(consecutive, TOKEN_FAILURE_BACKOFF);
 
 /**
  * One tenant's app-token: fetched once and shared by every concurrent caller (one request in

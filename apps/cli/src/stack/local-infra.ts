@@ -7,6 +7,7 @@ import { type Kafka } from 'kafkajs';
 import { allTopics, ConsumerGroups } from '@app/contracts';
 import { consumerGroupLag, ensureTopics } from '@app/kafka';
 import { createDataSource, ensureDatabase, runMigrations } from '@app/persistence';
+import { sleep } from '@app/runtime';
 
 const run = promisify(execFile);
 /** The repository root, from the sources (tests) or from dist/ (the compiled CLI). */
@@ -95,7 +96,7 @@ export async function resetTopics(
       const deadline = Date.now() + 60000;
       while ((await admin.listTopics()).some((topic) => existing.includes(topic))) {
         if (Date.now() > deadline) throw new Error('Kafka did not delete the old topics within 60 s');
-        await new Promise((resolve) => setTimeout(resolve, 200));
+        await sleep(200);
       }
     }
   } finally {
@@ -109,7 +110,7 @@ export async function resetTopics(
       return;
     } catch (error) {
       if (Date.now() > deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      await sleep(500);
     }
   }
 }
@@ -135,6 +136,6 @@ export async function waitForHttp(url: string, timeoutMs: number, isAlive: () =>
     }
     if (!isAlive()) throw new Error(`process behind ${url} exited`);
     if (Date.now() > deadline) throw new Error(`${url} did not answer 200 within ${timeoutMs / 1000} s`);
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await sleep(250);
   }
 }

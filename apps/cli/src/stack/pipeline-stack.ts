@@ -12,6 +12,7 @@ import {
 } from '@app/contracts';
 import { consumerGroupLag } from '@app/kafka';
 import { LedgerQueries } from '@app/persistence';
+import { isPipelineIdle, waitUntilSteady } from '@app/runtime';
 import { type XingchenApiFamily } from '@app/xingchen-client';
 
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
@@ -168,17 +169,6 @@ export interface PipelineSnapshot {
   pendingLedger: number;
   xingchenCalls: number;
   wdtCalls: number;
-}
-
-/** Idle: the checkpoint covers every visible trade, every consumer group is at the end, no intent pending. */
-export function isIdle(snapshot: PipelineSnapshot, latestModifiedMs: number): boolean {
-  return (
-    snapshot.checkpointSeconds * 1000 >= latestModifiedMs &&
-    snapshot.rawLag === 0 &&
-    snapshot.replayLag === 0 &&
-    snapshot.normalizedLag === 0 &&
-    snapshot.pendingLedger === 0
-  );
 }
 
 /**
@@ -379,24 +369,22 @@ export class PipelineStack {
     kafka: Kafka,
     options: { timeoutMs?: number; onSnapshot?: (snapshot: PipelineSnapshot, idle: boolean) => void } = {},
   ): Promise<PipelineSnapshot> {
-    const deadline = Date.now() + (options.timeoutMs ?? 300000);
-    let streak = 0;
-    for (;;) {
-      const crashed = this.supervisor.crashed();
-      if (crashed)
-        throw new Error(`${crashed.name} exited with code ${crashed.exitCode} (log: ${crashed.logFile})`);
-      const snapshot = await this.snapshot(kafka);
-      const latest = Math.max(0, ...(await this.sandboxTrades()).map(sandboxTradeTimeMs));
-      const idle = isIdle(snapshot, latest);
-      options.onSnapshot?.(snapshot, idle);
-      streak = idle ? streak + 1 : 0;
-      if (streak >= 2) return snapshot;
-      if (Date.now() > deadline)
-        throw new Error(
-          `the pipeline did not become idle within ${(options.timeoutMs ?? 300000) / 1000} s: ${JSON.stringify(snapshot)}`,
-        );
-      await new Promise((resolve) => setTimeout(resolve, 1000));
-    }
+    const timeoutMs = options.timeoutMs ?? 300000;
+    return waitUntilSteady({
+      timeoutMs,
+      probe: async () => {
+        const crashed = this.supervisor.crashed();
+        if (crashed)
+          throw new Error(`${crashed.name} exited with code ${crashed.exitCode} (log: ${crashed.logFile})`);
+        const snapshot = await this.snapshot(kafka);
+        const latest = Math.max(0, ...(await this.sandboxTrades()).map(sandboxTradeTimeMs));
+        const idle = isPipelineIdle(snapshot, latest);
+        options.onSnapshot?.(snapshot, idle);
+        return { reading: snapshot, idle };
+      },
+      timeoutMessage: (snapshot) =>
+        `the pipeline did not become idle within ${timeoutMs / 1000} s: ${JSON.stringify(snapshot)}`,
+    });
   }
 
   private async pendingLedgerRows(): Promise<number> {

@@ -1,4 +1,7 @@
-/** mulberry32: a small deterministic generator, so a failing run can be repeated with its seed. */
+/**
+ * mulberry32: a small, fast, deterministic generator of [0, 1). The same seed gives the same
+ * sequence on every machine, so seeded data (sandbox trades, chaos runs) can be repeated exactly.
+ */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
   return () => {
