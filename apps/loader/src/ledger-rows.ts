@@ -44,36 +44,55 @@ export const errorFields = (error: SyncError): Pick<LedgerRow, 'lastErrorCode' |
   lastErrorMessage: error.message.slice(0, 1000),
 });
 
+/** The columns that stay empty until something happens to a bill. */
+const UNTOUCHED: Pick<
+  LedgerRow,
+  | 'xingchenId'
+  | 'syncedContentHash'
+  | 'pendingOperation'
+  | 'lastErrorCode'
+  | 'lastErrorMessage'
+  | 'firstSyncedAt'
+  | 'lastSyncedAt'
+  | 'cancelledAt'
+> = {
+  xingchenId: null,
+  syncedContentHash: null,
+  pendingOperation: null,
+  lastErrorCode: null,
+  lastErrorMessage: null,
+  firstSyncedAt: null,
+  lastSyncedAt: null,
+  cancelledAt: null,
+};
+
+/** The source version columns of a message. */
+export const versionColumns = (
+  message: NormalizedOrderMessage,
+): Pick<LedgerRow, 'sourceModified' | 'sourceVersionId'> => {
+  const version = versionOf(message);
+  return { sourceModified: version.modified, sourceVersionId: version.versionId };
+};
+
 /** The row of a bill the ledger has never seen. */
 export function newRow(message: NormalizedOrderMessage): LedgerRow {
-  const version = versionOf(message);
   return {
+    ...UNTOUCHED,
     billNo: message.billNo,
     tradeId: message.source.tradeId,
     status: 'pending',
-    xingchenId: null,
-    sourceModified: version.modified,
-    sourceVersionId: version.versionId,
+    ...versionColumns(message),
     contentHash: isOrder(message) ? message.contentHash : null,
-    syncedContentHash: null,
-    pendingOperation: null,
     attempts: 0,
-    lastErrorCode: null,
-    lastErrorMessage: null,
-    firstSyncedAt: null,
-    lastSyncedAt: null,
-    cancelledAt: null,
   };
 }
 
 /** The row updated to describe `order` as the latest accepted version. */
 export function accept(row: LedgerRow | null, order: NormalizedSalesOrder): LedgerRow {
-  const version = versionOf(order);
   return {
     ...(row ?? newRow(order)),
     tradeId: order.source.tradeId,
-    sourceModified: version.modified,
-    sourceVersionId: version.versionId,
+    ...versionColumns(order),
     contentHash: order.contentHash,
   };
 }

@@ -13,6 +13,7 @@ import {
   rejectedRow,
   rowVersion,
   syncedRow,
+  versionColumns,
   versionOf,
 } from './ledger-rows';
 import { type LedgerRow, type MasterKind, type ResolvedIds } from './loader.ports';
@@ -290,16 +291,27 @@ function create(
   mayRefresh: boolean,
   log?: LogNote,
 ): LoadStep {
-  const intent: LedgerRow = { ...base, status: 'pending', pendingOperation: 'create', xingchenId: null };
+  const intent = { ...base, status: 'pending', pendingOperation: 'create', xingchenId: null } as const;
+  return save(order, intent, salesOrderDraft(order, ids), { ids, mayRefresh, log });
+}
+
+/** The intent (durable before the call), then one save of `draft`; the answer counts the attempt. */
+function save(
+  order: NormalizedSalesOrder,
+  intent: LedgerRow & { pendingOperation: 'create' | 'modify' },
+  draft: SalesOrderDraft,
+  { ids, mayRefresh, log }: { ids: ResolvedIds; mayRefresh: boolean; log?: LogNote },
+): LoadStep {
+  const operation = intent.pendingOperation;
   const tried: LedgerRow = { ...intent, attempts: intent.attempts + 1 };
   return {
     kind: 'save',
-    operation: 'create',
+    operation,
     intent,
     tried,
-    draft: salesOrderDraft(order, ids),
+    draft,
     ...(log ? { log } : {}),
-    next: { phase: 'saved', order, row: tried, operation: 'create', ids, mayRefresh },
+    next: { phase: 'saved', order, row: tried, operation, ids, mayRefresh },
   };
 }
 
@@ -335,16 +347,8 @@ function withStoredBill({ order, row, target, ids, stored }: In<'stored-bill'>, 
       row: syncedRow({ ...row, xingchenId }, order.contentHash, now),
     };
   if (stored.audited) return audited(order, row, stored, xingchenId);
-  const intent: LedgerRow = { ...row, xingchenId, status: 'pending', pendingOperation: 'modify' };
-  const tried: LedgerRow = { ...intent, attempts: intent.attempts + 1 };
-  return {
-    kind: 'save',
-    operation: 'modify',
-    intent,
-    tried,
-    draft,
-    next: { phase: 'saved', order, row: tried, operation: 'modify', ids, mayRefresh: false },
-  };
+  const intent = { ...row, xingchenId, status: 'pending', pendingOperation: 'modify' } as const;
+  return save(order, intent, draft, { ids, mayRefresh: false });
 }
 
 function audited(
@@ -460,18 +464,16 @@ function withFreshMasterData({ order, row, ids, refusal, answer }: In<'fresh-mas
 
 /** A cancellation is recorded (`cancelled_in_source`) unless the ledger holds a newer version. */
 function cancel({ cancellation, row }: In<'cancellation'>, now: Date): LoadStep {
-  const version = versionOf(cancellation);
-  if (row && compareVersions(version, rowVersion(row)) < 0) return { kind: 'finish', outcome: 'stale' };
-  const base = row ?? newRow(cancellation);
+  if (row && compareVersions(versionOf(cancellation), rowVersion(row)) < 0)
+    return { kind: 'finish', outcome: 'stale' };
   return {
     kind: 'finish',
     outcome: 'cancelled',
     row: {
-      ...base,
+      ...(row ?? newRow(cancellation)),
       tradeId: cancellation.source.tradeId,
       status: 'cancelled_in_source',
-      sourceModified: version.modified,
-      sourceVersionId: version.versionId,
+      ...versionColumns(cancellation),
       cancelledAt: now,
     },
     log: row?.xingchenId
