@@ -1,5 +1,6 @@
 import { NonRetriableError, RetriableError, type NormalizedSalesOrder } from '@app/contracts';
 import { XingchenBusinessError, type XingchenSalesOrder } from '@app/xingchen-client';
+import { newRow } from './ledger-rows';
 import { decide, startState, type LoadState, type LoadStep } from './load-decision';
 import { type LedgerRow, type ResolvedIds } from './loader.ports';
 
@@ -45,21 +46,13 @@ const older = order({ modified: '2024-05-01T09:00:00+08:00', contentHash: hash('
 
 /** A synced row of `order()` (the bill X-1 holds content `a`). */
 const row = (overrides: Partial<LedgerRow> = {}): LedgerRow => ({
-  billNo: 'JY001',
-  tradeId: 'T1',
+  ...newRow(order()),
   status: 'synced',
   xingchenId: 'X-1',
-  sourceModified: new Date('2024-05-01T02:00:00Z'),
-  sourceVersionId: null,
-  contentHash: hash('a'),
   syncedContentHash: hash('a'),
-  pendingOperation: null,
   attempts: 1,
-  lastErrorCode: null,
-  lastErrorMessage: null,
   firstSyncedAt: EARLIER,
   lastSyncedAt: EARLIER,
-  cancelledAt: null,
   ...overrides,
 });
 /** A create intent whose outcome is unknown. */
@@ -124,6 +117,53 @@ interface Case {
 }
 
 const start = (o: NormalizedSalesOrder, r: LedgerRow | null) => startState(o, r);
+
+// One builder per phase: the usual state of that phase, with what a row changes.
+type StateOf<P extends LoadState['phase']> = Extract<LoadState, { phase: P }>;
+const created = () => tried({ pendingOperation: 'create', xingchenId: null });
+const savedState = (changes: Partial<StateOf<'saved'>> & Pick<StateOf<'saved'>, 'saved'>): LoadState => ({
+  phase: 'saved',
+  order: order(),
+  row: created(),
+  operation: 'create',
+  ids: ids(),
+  mayRefresh: true,
+  ...changes,
+});
+const refusedLookedUp = (changes: Partial<StateOf<'refused-create-looked-up'>>): LoadState => ({
+  phase: 'refused-create-looked-up',
+  order: order(),
+  row: tried({ xingchenId: null }),
+  ids: ids(),
+  mayRefresh: true,
+  refusal,
+  found: null,
+  ...changes,
+});
+const freshMasterData = (answer: StateOf<'fresh-master-data'>['answer']): LoadState => ({
+  phase: 'fresh-master-data',
+  order: order(),
+  row: tried({ xingchenId: null }),
+  ids: ids(),
+  refusal,
+  answer,
+});
+const masterData = (
+  answer: StateOf<'master-data'>['answer'],
+  changes: Partial<StateOf<'master-data'>>,
+): LoadState => ({ phase: 'master-data', order: order(), row: pending(), target: null, answer, ...changes });
+const storedBill = (
+  stored: XingchenSalesOrder | null,
+  changes: Partial<StateOf<'stored-bill'>> = {},
+): LoadState => ({
+  phase: 'stored-bill',
+  order: newer,
+  row: row(),
+  target: modifyTarget,
+  ids: ids(),
+  stored,
+  ...changes,
+});
 
 const cases: Case[] = [
   // ---- start: the row as the ledger holds it ----
@@ -263,13 +303,7 @@ const cases: Case[] = [
   // ---- master data ----
   {
     when: 'an unknown number → rejected before any save, naming it',
-    state: {
-      phase: 'master-data',
-      order: order(),
-      row: pending(),
-      target: null,
-      answer: { refused: unknownSku },
-    },
+    state: masterData({ refused: unknownSku }, {}),
     then: {
       kind: 'reject',
       error: unknownSku,
@@ -279,13 +313,7 @@ const cases: Case[] = [
   },
   {
     when: 'ids for a create → intent, then one create',
-    state: {
-      phase: 'master-data',
-      order: order(),
-      row: row({ xingchenId: null }),
-      target: null,
-      answer: { ids: ids() },
-    },
+    state: masterData({ ids: ids() }, { row: row({ xingchenId: null }) }),
     then: {
       kind: 'save',
       operation: 'create',
@@ -297,7 +325,7 @@ const cases: Case[] = [
   },
   {
     when: 'ids for a modify → read the stored bill first',
-    state: { phase: 'master-data', order: newer, row: row(), target: modifyTarget, answer: { ids: ids() } },
+    state: masterData({ ids: ids() }, { order: newer, row: row(), target: modifyTarget }),
     then: {
       kind: 'read',
       xingchenId: 'X-1',
@@ -308,14 +336,9 @@ const cases: Case[] = [
   // ---- the stored bill of a modify ----
   {
     when: 'the stored bill already holds this content → recorded → unchanged',
-    state: {
-      phase: 'stored-bill',
-      order: newer,
+    state: storedBill(stored({ lines: [{ ...line, qty: '2.00', entryId: 'E-1' }] }), {
       row: row({ contentHash: hash('b') }),
-      target: modifyTarget,
-      ids: ids(),
-      stored: stored({ lines: [{ ...line, qty: '2.00', entryId: 'E-1' }] }),
-    },
+    }),
     then: {
       kind: 'finish',
       outcome: 'unchanged',
@@ -325,14 +348,7 @@ const cases: Case[] = [
   },
   {
     when: 'the stored bill is audited → never modified → audited',
-    state: {
-      phase: 'stored-bill',
-      order: newer,
-      row: row({ contentHash: hash('b') }),
-      target: modifyTarget,
-      ids: ids(),
-      stored: stored({ audited: true, status: 'C' }),
-    },
+    state: storedBill(stored({ audited: true, status: 'C' }), { row: row({ contentHash: hash('b') }) }),
     then: {
       kind: 'finish',
       outcome: 'audited',
@@ -347,14 +363,7 @@ const cases: Case[] = [
   },
   {
     when: 'the stored bill differs → intent, then modify by id with the stored entry ids',
-    state: {
-      phase: 'stored-bill',
-      order: newer,
-      row: row(),
-      target: modifyTarget,
-      ids: ids(),
-      stored: stored(),
-    },
+    state: storedBill(stored()),
     then: {
       kind: 'save',
       operation: 'modify',
@@ -366,7 +375,7 @@ const cases: Case[] = [
   },
   {
     when: 'the bill is gone from Xingchen → created again',
-    state: { phase: 'stored-bill', order: newer, row: row(), target: modifyTarget, ids: ids(), stored: null },
+    state: storedBill(null),
     then: {
       kind: 'save',
       operation: 'create',
@@ -383,28 +392,13 @@ const cases: Case[] = [
   },
   {
     when: 'an adopted bill the list finds but whose detail does not → retriable, no loop of creates',
-    state: {
-      phase: 'stored-bill',
-      order: order(),
-      row: row(),
-      target: adoptedTarget,
-      ids: ids(),
-      stored: null,
-    },
+    state: storedBill(null, { order: order(), target: adoptedTarget }),
     then: { kind: 'retry', error: expect.objectContaining({ reason: 'bill_listed_not_found' }) },
   },
   // ---- the save's answer ----
   {
     when: 'a create saved → the id stored → created',
-    state: {
-      phase: 'saved',
-      order: order(),
-      row: tried({ pendingOperation: 'create', xingchenId: null }),
-      operation: 'create',
-      ids: ids(),
-      mayRefresh: true,
-      saved: { id: 'X-7' },
-    },
+    state: savedState({ saved: { id: 'X-7' } }),
     then: {
       kind: 'finish',
       outcome: 'created',
@@ -414,15 +408,13 @@ const cases: Case[] = [
   },
   {
     when: 'a modify saved → updated',
-    state: {
-      phase: 'saved',
+    state: savedState({
       order: newer,
       row: tried({ pendingOperation: 'modify', contentHash: hash('b') }),
       operation: 'modify',
-      ids: ids(),
       mayRefresh: false,
       saved: { id: 'X-1' },
-    },
+    }),
     then: {
       kind: 'finish',
       outcome: 'updated',
@@ -431,15 +423,13 @@ const cases: Case[] = [
   },
   {
     when: 'a modify refused → rejected with the vendor text (DLQ), no look-up',
-    state: {
-      phase: 'saved',
+    state: savedState({
       order: newer,
       row: tried({ pendingOperation: 'modify' }),
       operation: 'modify',
-      ids: ids(),
       mayRefresh: false,
       saved: { refused: refusal },
-    },
+    }),
     then: {
       kind: 'reject',
       error: refusal,
@@ -449,15 +439,7 @@ const cases: Case[] = [
   },
   {
     when: 'a create refused → one look-up of the bill number',
-    state: {
-      phase: 'saved',
-      order: order(),
-      row: tried({ pendingOperation: 'create', xingchenId: null }),
-      operation: 'create',
-      ids: ids(),
-      mayRefresh: true,
-      saved: { refused: refusal },
-    },
+    state: savedState({ saved: { refused: refusal } }),
     then: {
       kind: 'lookup',
       row: tried({ xingchenId: null }),
@@ -467,15 +449,7 @@ const cases: Case[] = [
   // ---- the look-up after a refused create ----
   {
     when: 'refused create, found → adopt it: read its detail (it must exist)',
-    state: {
-      phase: 'refused-create-looked-up',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      mayRefresh: true,
-      refusal,
-      found: 'X-8',
-    },
+    state: refusedLookedUp({ found: 'X-8' }),
     then: {
       kind: 'read',
       xingchenId: 'X-8',
@@ -486,15 +460,7 @@ const cases: Case[] = [
   },
   {
     when: 'refused create, absent, ids from the cache → invalidate every cached kind, resolve afresh',
-    state: {
-      phase: 'refused-create-looked-up',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      mayRefresh: true,
-      refusal,
-      found: null,
-    },
+    state: refusedLookedUp({}),
     then: {
       kind: 'resolve',
       invalidate: [
@@ -508,15 +474,7 @@ const cases: Case[] = [
   },
   {
     when: 'refused create, absent, ids fetched just now → rejected',
-    state: {
-      phase: 'refused-create-looked-up',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids('m1', false),
-      mayRefresh: true,
-      refusal,
-      found: null,
-    },
+    state: refusedLookedUp({ ids: ids('m1', false) }),
     then: {
       kind: 'reject',
       error: refusal,
@@ -525,28 +483,13 @@ const cases: Case[] = [
   },
   {
     when: 'refused create, absent, master data already fetched afresh once → rejected',
-    state: {
-      phase: 'refused-create-looked-up',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      mayRefresh: false,
-      refusal,
-      found: null,
-    },
+    state: refusedLookedUp({ mayRefresh: false }),
     then: { kind: 'reject', error: refusal },
   },
   // ---- master data fetched afresh after a refused create ----
   {
     when: 'fresh ids differ → create again, never refreshing twice',
-    state: {
-      phase: 'fresh-master-data',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      refusal,
-      answer: { ids: ids('m2') },
-    },
+    state: freshMasterData({ ids: ids('m2') }),
     then: {
       kind: 'save',
       operation: 'create',
@@ -559,26 +502,12 @@ const cases: Case[] = [
   },
   {
     when: 'fresh ids the same → rejected without another save',
-    state: {
-      phase: 'fresh-master-data',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      refusal,
-      answer: { ids: ids('m1', false) },
-    },
+    state: freshMasterData({ ids: ids('m1', false) }),
     then: { kind: 'reject', error: refusal, row: expect.objectContaining({ lastErrorCode: '2003' }) },
   },
   {
     when: 'a number unknown when fetched afresh → rejected naming it',
-    state: {
-      phase: 'fresh-master-data',
-      order: order(),
-      row: tried({ xingchenId: null }),
-      ids: ids(),
-      refusal,
-      answer: { refused: unknownSku },
-    },
+    state: freshMasterData({ refused: unknownSku }),
     then: { kind: 'reject', error: unknownSku, row: expect.objectContaining({ lastErrorCode: '1001' }) },
   },
   // ---- cancellations ----
@@ -662,10 +591,7 @@ describe('the loader decision table (pure)', () => {
   });
 
   it('a retry carries a retriable error', () => {
-    const step = decide(
-      { phase: 'stored-bill', order: order(), row: row(), target: adoptedTarget, ids: ids(), stored: null },
-      NOW,
-    );
+    const step = decide(storedBill(null, { order: order(), target: adoptedTarget }), NOW);
     expect(step.kind === 'retry' && step.error).toBeInstanceOf(RetriableError);
   });
 });
