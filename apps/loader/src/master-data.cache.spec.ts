@@ -49,23 +49,19 @@ class FakeStore implements MasterDataStorePort {
 
 const numbers = { customer: 'C-1', materials: ['SKU-1', 'SKU-2', 'SKU-1'], stores: ['S-1', 'S-1', 'S-1'] };
 
-describe('MasterDataCache', () => {
-  let now: number;
-  let lookups: FakeLookups;
-  let store: FakeStore;
-  let cache: MasterDataCache;
-  beforeEach(() => {
-    now = 1_000_000;
-    lookups = new FakeLookups();
-    store = new FakeStore();
-    cache = new MasterDataCache(lookups, store, {
-      maxAgeMs: 3_600_000,
-      negativeTtlMs: 60_000,
-      now: () => now,
-    });
-  });
+/** A cache on fakes, with a clock the test moves; `restart` is another process on the same table. */
+function setup() {
+  const clock = { now: 1_000_000 };
+  const lookups = new FakeLookups();
+  const store = new FakeStore();
+  const start = () =>
+    new MasterDataCache(lookups, store, { maxAgeMs: 3_600_000, negativeTtlMs: 60_000, now: () => clock.now });
+  return { clock, lookups, store, cache: start(), restart: start };
+}
 
+describe('MasterDataCache: resolving numbers', () => {
   it('resolves each distinct number once, with the material base unit, and persists it', async () => {
+    const { cache, lookups, store, clock } = setup();
     const ids = await cache.resolve(numbers);
     expect(ids).toEqual({
       customerId: 'c1',
@@ -79,7 +75,7 @@ describe('MasterDataCache', () => {
     expect(lookups.calls).toEqual(['customer:C-1', 'material:SKU-1', 'material:SKU-2', 'store:S-1']);
     expect(store.rows.get('material:SKU-1')).toEqual({
       entry: { id: 'm1', baseUnitId: 'u1', unitIds: ['u1', 'u9'] },
-      fetchedAt: new Date(now),
+      fetchedAt: new Date(clock.now),
     });
     const again = await cache.resolve(numbers);
     expect(again.cached).toEqual({ customer: true, material: true, store: true });
@@ -87,20 +83,18 @@ describe('MasterDataCache', () => {
   });
 
   it('uses the PostgreSQL table after a restart (another process, same table) while it is young enough', async () => {
+    const { cache, lookups, clock, restart } = setup();
     await cache.resolve(numbers);
-    const restarted = new MasterDataCache(lookups, store, {
-      maxAgeMs: 3_600_000,
-      negativeTtlMs: 60_000,
-      now: () => now,
-    });
+    const restarted = restart();
     await restarted.resolve(numbers);
     expect(lookups.calls).toHaveLength(4);
-    now += 3_600_001;
+    clock.now += 3_600_001;
     await restarted.resolve(numbers);
     expect(lookups.calls).toHaveLength(8);
   });
 
   it('shares one look-up between concurrent callers', async () => {
+    const { cache, lookups } = setup();
     let open!: () => void;
     lookups.gate = new Promise((resolve) => (open = resolve));
     const both = Promise.all([cache.resolve(numbers), cache.resolve(numbers)]);
@@ -109,8 +103,11 @@ describe('MasterDataCache', () => {
     await both;
     expect(lookups.calls.filter((c) => c === 'customer:C-1')).toHaveLength(1);
   });
+});
 
+describe('MasterDataCache: unknown and invalidated numbers', () => {
   it('rejects an unknown number with a reason naming it, and does not ask again during the negative TTL', async () => {
+    const { cache, lookups, store, clock } = setup();
     const unknown = { ...numbers, materials: ['SKU-1', 'SKU-404'] };
     const error = await cache.resolve(unknown).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonRetriableError);
@@ -118,13 +115,14 @@ describe('MasterDataCache', () => {
     expect((error as NonRetriableError).message).toBe('material (SKU) SKU-404 not found in Xingchen');
     await cache.resolve(unknown).catch(() => undefined);
     expect(lookups.calls.filter((c) => c === 'material:SKU-404')).toHaveLength(1);
-    now += 60_001;
+    clock.now += 60_001;
     await cache.resolve(unknown).catch(() => undefined);
     expect(lookups.calls.filter((c) => c === 'material:SKU-404')).toHaveLength(2);
     expect(store.rows.has('material:SKU-404')).toBe(false);
   });
 
   it('drops invalidated entries from memory and the table; `fresh` bypasses the cache', async () => {
+    const { cache, lookups, store } = setup();
     await cache.resolve(numbers);
     lookups.materials.set('SKU-1', {
       id: 'm1-new',

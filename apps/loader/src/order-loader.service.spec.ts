@@ -200,6 +200,15 @@ class FakeMasterData implements MasterDataResolverPort {
 
 const hash = (c: string) => c.repeat(64);
 
+/** What every line of `order()` has besides its SKU and quantity. */
+const LINE_TERMS = {
+  storeNumber: 'WH-SH01',
+  taxPrice: '59.9000',
+  isFree: false,
+  taxPercent: '13',
+  shareAmount: '119.8000',
+};
+
 function order(
   overrides: {
     billNo?: string;
@@ -220,14 +229,10 @@ function order(
     customerNumber: 'CUST-TM001',
     project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
     lines: (overrides.skus ?? [overrides.sku ?? 'SKU-001']).map((sku, index) => ({
+      ...LINE_TERMS,
       sourceRecId: String(index + 1),
       materialNumber: sku,
-      storeNumber: 'WH-SH01',
       qty: overrides.qty ?? '2',
-      taxPrice: '59.9000',
-      isFree: false,
-      taxPercent: '13',
-      shareAmount: '119.8000',
     })),
     source: {
       system: 'wdt',
@@ -284,6 +289,27 @@ async function synced(t: ReturnType<typeof setup>, o = order()) {
   t.ledger.puts = [];
 }
 
+/** `order()` as modified an hour later, with another content (`b`). */
+const newerOrder = (qty?: string) =>
+  order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty });
+
+/** A save whose outcome is unknown: no answer. */
+const ambiguous = () => new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' });
+
+/** A save Xingchen applies (as the bill `X-applied`) although its caller sees `error`. */
+const appliedButFailing =
+  (t: ReturnType<typeof setup>, error: Error): SaveScript =>
+  (draft) => {
+    t.xingchen.store(draft, 'X-applied');
+    return error;
+  };
+
+/** The second save modified the adopted bill `xingchenId` under a modify intent, and the row says synced. */
+function expectAdoptedAndModified(t: ReturnType<typeof setup>, xingchenId: string, row: Partial<LedgerRow>) {
+  expect(t.xingchen.saves[1].ledgerAtCall).toMatchObject({ pendingOperation: 'modify', xingchenId });
+  expect(t.ledger.rows.get('JY001')).toMatchObject({ status: 'synced', xingchenId, ...row });
+}
+
 /** The draft `order()` becomes with the fake's first-generation ids. */
 const draftLine = (sku = 'SKU-001', qty = '2') => ({
   materialId: `mat-${sku}-g1`,
@@ -302,7 +328,7 @@ const draftOf = (lines = [draftLine()]): SalesOrderDraft => ({
   lines,
 });
 
-describe('OrderLoader decision table', () => {
+describe('OrderLoader decision table: a new order', () => {
   it('nothing in the ledger → intent row, then ONE create call; stores the id → created', async () => {
     const t = setup();
     await expect(t.loader.handle(order())).resolves.toBe('created');
@@ -375,15 +401,12 @@ describe('OrderLoader decision table', () => {
     expect(t.xingchen.details).toEqual([]);
     expect(t.ledger.attempts.map((a) => a.operation)).toEqual(['create', 'create', 'create']);
   });
+});
 
+describe('OrderLoader decision table: a pending create intent, the bill in Xingchen', () => {
   it('a pending create intent (outcome unknown) and the bill IS in Xingchen with the same content → adopt its id, no second create → created', async () => {
     const t = setup();
-    t.xingchen.script = [
-      (draft) => {
-        t.xingchen.store(draft, 'X-applied');
-        return new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' });
-      },
-    ];
+    t.xingchen.script = [appliedButFailing(t, ambiguous())];
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(XingchenAmbiguousError);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
       status: 'pending',
@@ -409,14 +432,9 @@ describe('OrderLoader decision table', () => {
 
   it('a pending create intent, the bill is in Xingchen, and the incoming content differs → modify by the adopted id → updated', async () => {
     const t = setup();
-    t.xingchen.script = [
-      (draft) => {
-        t.xingchen.store(draft, 'X-applied');
-        return new RetriableError('502', { reason: 'server_error' });
-      },
-    ];
+    t.xingchen.script = [appliedButFailing(t, new RetriableError('502', { reason: 'server_error' }))];
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(RetriableError);
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '3' });
+    const newer = newerOrder('3');
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
     expect(t.xingchen.lookups).toEqual(['JY001']);
     expect(t.xingchen.details).toEqual(['X-applied']);
@@ -425,16 +443,7 @@ describe('OrderLoader decision table', () => {
       ['X-applied', '3'],
     ]);
     expect(t.xingchen.saves[1].draft.lines[0].entryId).toBe('E-JY001-1');
-    expect(t.xingchen.saves[1].ledgerAtCall).toMatchObject({
-      pendingOperation: 'modify',
-      xingchenId: 'X-applied',
-    });
-    expect(t.ledger.rows.get('JY001')).toMatchObject({
-      status: 'synced',
-      xingchenId: 'X-applied',
-      syncedContentHash: hash('b'),
-      attempts: 2,
-    });
+    expectAdoptedAndModified(t, 'X-applied', { syncedContentHash: hash('b'), attempts: 2 });
     expect(t.ledger.attempts.map((a) => [a.operation, a.outcome])).toEqual([
       ['create', 'retriable_error'],
       ['lookup', 'found'],
@@ -442,10 +451,12 @@ describe('OrderLoader decision table', () => {
       ['modify', 'success'],
     ]);
   });
+});
 
+describe('OrderLoader decision table: a pending create intent, the bill not found', () => {
   it('a pending create intent and the bill is NOT in Xingchen → create → created', async () => {
     const t = setup();
-    t.xingchen.script = [() => new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' })];
+    t.xingchen.script = [() => ambiguous()];
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(XingchenAmbiguousError);
     await expect(t.loader.handle(order())).resolves.toBe('created');
     expect(t.xingchen.lookups).toEqual(['JY001']);
@@ -460,7 +471,7 @@ describe('OrderLoader decision table', () => {
 
   it('a pending create whose look-up fails stays pending and never creates blindly', async () => {
     const t = setup();
-    t.xingchen.script = [() => new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' })];
+    t.xingchen.script = [() => ambiguous()];
     await t.loader.handle(order()).catch(() => undefined);
     t.xingchen.lookupError = new RetriableError('timeout', { reason: 'timeout' });
     await expect(t.loader.handle(order())).rejects.toBeInstanceOf(RetriableError);
@@ -470,7 +481,9 @@ describe('OrderLoader decision table', () => {
       lastErrorCode: 'timeout',
     });
   });
+});
 
+describe('OrderLoader decision table: same content, older versions', () => {
   it('same content hash → nothing, no call → unchanged (a newer version is recorded)', async () => {
     const t = setup();
     await synced(t);
@@ -507,11 +520,13 @@ describe('OrderLoader decision table', () => {
     expect(compareVersions({ modified: at, versionId: '100' }, { modified: at, versionId: '99' })).toBe(1);
     expect(compareVersions({ modified: at, versionId: null }, { modified: at, versionId: '99' })).toBe(0);
   });
+});
 
+describe('OrderLoader decision table: a modify by id', () => {
   it('an older ledger version and another hash → detail, intent, then modify by id → updated', async () => {
     const t = setup();
     await synced(t);
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    const newer = newerOrder('5');
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
     expect(t.xingchen.lookups).toEqual([]);
     expect(t.xingchen.details).toEqual(['X-JY001']);
@@ -575,12 +590,14 @@ describe('OrderLoader decision table', () => {
     ]);
     expect(t.xingchen.details).toEqual(['X-JY001', 'X-JY001']);
   });
+});
 
+describe('OrderLoader decision table: a pending, audited or refused modify', () => {
   it('a pending modify (outcome unknown) is simply repeated: a modify by id is idempotent, no look-up', async () => {
     const t = setup();
     await synced(t);
-    t.xingchen.script = [() => new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' })];
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    t.xingchen.script = [() => ambiguous()];
+    const newer = newerOrder('5');
     await expect(t.loader.handle(newer)).rejects.toBeInstanceOf(XingchenAmbiguousError);
     expect(t.ledger.rows.get('JY001')).toMatchObject({ pendingOperation: 'modify' });
     await expect(t.loader.handle(newer)).resolves.toBe('updated');
@@ -593,7 +610,7 @@ describe('OrderLoader decision table', () => {
     const t = setup();
     await synced(t);
     t.xingchen.audited.add('JY001');
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    const newer = newerOrder('5');
     await expect(t.loader.handle(newer)).resolves.toBe('audited');
     expect(t.xingchen.saves).toEqual([]);
     expect(t.xingchen.lookups).toEqual([]);
@@ -620,7 +637,7 @@ describe('OrderLoader decision table', () => {
     const t = setup();
     await synced(t);
     t.xingchen.script = [() => refusal('单据已被下游单据引用，不能修改', 4711)];
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '3' });
+    const newer = newerOrder('3');
     const error = await t.loader.handle(newer).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonRetriableError);
     expect(error).toBeInstanceOf(XingchenBusinessError);
@@ -642,12 +659,14 @@ describe('OrderLoader decision table', () => {
     ]);
     expect(await t.outcomes()).toEqual({ created: 1, rejected: 1 });
   });
+});
 
+describe('OrderLoader decision table: the stored bill gone or unreadable, unknown master data', () => {
   it('a bill gone from Xingchen on a modify → created again with a new id', async () => {
     const t = setup();
     await synced(t);
     t.xingchen.orders.delete('JY001'); // deleted by someone in Xingchen
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b'), qty: '5' });
+    const newer = newerOrder('5');
     await expect(t.loader.handle(newer)).resolves.toBe('created');
     expect(t.xingchen.details).toEqual(['X-JY001']);
     expect(t.xingchen.lookups).toEqual([]);
@@ -678,7 +697,7 @@ describe('OrderLoader decision table', () => {
     const t = setup();
     await synced(t);
     t.xingchen.detailError = new RetriableError('timeout', { reason: 'timeout' });
-    const newer = order({ modified: '2024-05-01T11:00:00+08:00', contentHash: hash('b') });
+    const newer = newerOrder();
     await expect(t.loader.handle(newer)).rejects.toBeInstanceOf(RetriableError);
     expect(t.xingchen.saves).toEqual([]);
     expect(t.ledger.rows.get('JY001')).toMatchObject({
@@ -705,10 +724,12 @@ describe('OrderLoader decision table', () => {
       xingchenId: null,
     });
   });
+});
 
+describe('OrderLoader decision table: retries exhausted', () => {
   it('retriable failure after the retry budget → ledger row failed (the pending intent stays pending)', async () => {
     const t = setup();
-    const timeout = new XingchenAmbiguousError('no answer', { reason: 'ambiguous_timeout' });
+    const timeout = ambiguous();
     t.xingchen.script = [() => timeout];
     await t.loader.handle(order()).catch(() => undefined);
     await t.loader.recordFailure(order(), timeout);
@@ -736,7 +757,9 @@ describe('OrderLoader decision table', () => {
       lastErrorCode: 'timeout',
     });
   });
+});
 
+describe('OrderLoader decision table: a refused create, the bill in Xingchen', () => {
   it('a refused create whose bill IS in Xingchen (no intent of ours) → look-up, adopt its id, detail, modify by it → updated', async () => {
     const t = setup();
     t.xingchen.store(draftOf([draftLine('SKU-001', '1')]), 'X-manual'); // keyed in by hand, another qty
@@ -745,13 +768,7 @@ describe('OrderLoader decision table', () => {
     expect(t.xingchen.details).toEqual(['X-manual']);
     expect(t.xingchen.saves.map((s) => s.draft.id)).toEqual([undefined, 'X-manual']);
     expect(t.xingchen.saves[1].draft.lines).toEqual([{ ...draftLine(), entryId: 'E-JY001-1' }]);
-    expect(t.xingchen.saves[1].ledgerAtCall).toMatchObject({
-      pendingOperation: 'modify',
-      xingchenId: 'X-manual',
-    });
-    expect(t.ledger.rows.get('JY001')).toMatchObject({
-      status: 'synced',
-      xingchenId: 'X-manual',
+    expectAdoptedAndModified(t, 'X-manual', {
       syncedContentHash: hash('a'),
       pendingOperation: null,
       lastErrorCode: null,
@@ -796,7 +813,9 @@ describe('OrderLoader decision table', () => {
     await expect(t.loader.handle(order())).resolves.toBe('unchanged');
     expect(t.xingchen.calls).toBe(3);
   });
+});
 
+describe('OrderLoader decision table: a refused create, the bill absent', () => {
   it('a refused create, the bill absent, ids from the cache → invalidate every cached kind, resolve fresh, create again', async () => {
     const t = setup();
     t.masterData.generation = 2;
@@ -858,7 +877,9 @@ describe('OrderLoader decision table', () => {
     });
     expect(await t.outcomes()).toEqual({ rejected: 1 });
   });
+});
 
+describe('OrderLoader decision table: a refused create that is final', () => {
   it('a refused create with ids fetched just now (not cached), the bill absent → rejected after one save and one look-up', async () => {
     const t = setup();
     t.masterData.cached = false;
@@ -903,7 +924,9 @@ describe('OrderLoader decision table', () => {
     expect(t.xingchen.lookups).toEqual(['JY001']);
     expect(t.xingchen.details).toEqual(['X-listed']);
   });
+});
 
+describe('OrderLoader decision table: cancellations', () => {
   it('a cancellation of a synced order → ledger cancelled_in_source, no Xingchen call', async () => {
     const t = setup();
     await synced(t);

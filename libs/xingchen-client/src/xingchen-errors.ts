@@ -302,3 +302,23 @@ export function transportError(
     outcome,
   };
 }
+
+/**
+ * How a failed Xingchen call ended, for a caller that records it (the loader): `refused` is a
+ * business refusal (final for this request), `ambiguous` a save that may have been applied,
+ * `retriable` and `fatal` as their classes say. Null: not an error of this table (a programming
+ * error, never retried). Callers branch on this, never on codes.
+ */
+export type XingchenFailure =
+  | { kind: 'refused'; error: NonRetriableError }
+  | { kind: 'ambiguous'; error: XingchenAmbiguousError }
+  | { kind: 'retriable'; error: RetriableError }
+  | { kind: 'fatal'; error: FatalError };
+
+export function classifyFailure(error: unknown): XingchenFailure | null {
+  if (error instanceof FatalError) return { kind: 'fatal', error };
+  if (error instanceof XingchenAmbiguousError) return { kind: 'ambiguous', error };
+  if (error instanceof RetriableError) return { kind: 'retriable', error };
+  if (error instanceof NonRetriableError) return { kind: 'refused', error };
+  return null;
+}
