@@ -1,13 +1,16 @@
+import { type Logger } from '@app/observability';
+import { type FamilyWire, type XingchenCore } from '../core';
+import { asRecord, bool, enabled, int, records, str, type Json } from '../json';
 import {
-  type XingchenApiFamily,
   type SalesOrderDraft,
+  type SalesOrderDraftLine,
+  type XingchenApiFamily,
   type XingchenSalesOrder,
+  type XingchenSalesOrderLine,
   type XingchenSalesOrderSummary,
 } from '../sales-order';
-import { type Logger } from '@app/observability';
-import { int, records, type Json } from '../json';
-import { type TokenManager } from '../token-manager';
-import { XingchenBusinessError } from '../xingchen-errors';
+import { TokenManager, type IssuedToken } from '../token-manager';
+import { XingchenAmbiguousError, XingchenBusinessError } from '../xingchen-errors';
 import {
   type SaveResult,
   type XingchenCustomer,
@@ -80,5 +83,210 @@ export async function absentWhenRefused<T>(read: Promise<T>): Promise<T | null> 
   } catch (error) {
     if (error instanceof XingchenBusinessError) return null;
     throw error;
+  }
+}
+
+/**
+ * A line's neutral field → the family's wire key, declared in the order the family sends them
+ * (the entry `id` is the same key in both families and is written first when sent).
+ */
+export type LineWireKeys = { readonly [field in Exclude<keyof SalesOrderDraftLine, 'entryId'>]: string };
+
+/** One line of a save body in the family's wire names; `withId`: the entry id goes first. */
+export function lineBody(line: SalesOrderDraftLine, keys: LineWireKeys, withId: boolean): Json {
+  const body: Json = withId ? { id: line.entryId } : {};
+  for (const [field, key] of Object.entries(keys) as Array<[keyof LineWireKeys, string]>)
+    body[key] = line[field];
+  return body;
+}
+
+/** The header fields each family names its own way (the bill `id` and `remark` are the same keys). */
+export interface HeaderWireKeys {
+  readonly billNo: string;
+  readonly billDate: string;
+  readonly customerId: string;
+}
+
+/** The header of a save body: `id` (modify only), bill number, date, customer, remark when set. */
+export function headerBody(draft: SalesOrderDraft, keys: HeaderWireKeys): Json {
+  const body: Json = {};
+  if (draft.id) body.id = draft.id;
+  body[keys.billNo] = draft.billNo;
+  body[keys.billDate] = draft.billDate;
+  body[keys.customerId] = draft.customerId;
+  if (draft.remark !== undefined) body.remark = draft.remark;
+  return body;
+}
+
+/** What differs between the families' detail answers: header keys, line keys, custom fields, status. */
+export interface DetailWire {
+  readonly header: HeaderWireKeys;
+  readonly lines: LineWireKeys;
+  /** The record's custom-field candidates (key, value as sent); the text values are kept. */
+  customFields(record: Json): Array<[string, unknown]>;
+  status(record: Json): { audited: boolean; status: string };
+}
+
+/** A detail answer's `data` in neutral names, read with the family's keys; null when it is not a bill. */
+export function readDetail(data: unknown, wire: DetailWire): XingchenSalesOrder | null {
+  const record = asRecord(data);
+  const id = str(record?.id);
+  if (!record || !id) return null;
+  const customFields: Record<string, string> = {};
+  for (const [key, value] of wire.customFields(record)) {
+    const text = str(value);
+    if (text !== undefined) customFields[key] = text;
+  }
+  const keys = wire.lines;
+  const lines: XingchenSalesOrderLine[] = records(record.material_entity).map((line) => ({
+    entryId: str(line.id) ?? '',
+    materialId: str(line[keys.materialId]) ?? '',
+    storeId: str(line[keys.storeId]) ?? '',
+    qty: str(line[keys.qty]) ?? '0',
+    unitId: str(line[keys.unitId]) ?? '',
+    taxPrice: str(line[keys.taxPrice]) ?? '0',
+    isFree: bool(line[keys.isFree]),
+    taxPercent: str(line[keys.taxPercent]) ?? '0',
+  }));
+  const remark = str(record.remark);
+  return {
+    id,
+    billNo: str(record[wire.header.billNo]) ?? '',
+    billDate: str(record[wire.header.billDate]) ?? '',
+    customerId: str(record[wire.header.customerId]) ?? '',
+    ...wire.status(record),
+    ...(remark !== undefined ? { remark } : {}),
+    customFields,
+    lines,
+  };
+}
+
+/** A sales-order list row in neutral names; undefined without id or bill number. */
+export function readListRow(
+  row: Json,
+  billNoKey: string,
+  status: unknown,
+): XingchenSalesOrderSummary | undefined {
+  const id = str(row.id);
+  const billNo = str(row[billNoKey]);
+  if (!id || !billNo) return undefined;
+  return { id, billNo, ...(status !== undefined ? { audited: auditedFrom(status) } : {}) };
+}
+
+/** The first id of a save answer's `data[key]`; undefined when absent. */
+export function firstSavedId(data: unknown, key: string): string | undefined {
+  const ids = asRecord(data)?.[key];
+  return Array.isArray(ids) ? str(ids[0]) : undefined;
+}
+
+/** A save that Xingchen accepted without the saved id: it may have been applied. */
+export const savedWithoutId = (field: string): XingchenAmbiguousError =>
+  new XingchenAmbiguousError(
+    `xingchen sal_order_save: success answer without data.${field}[0]; the save may have been applied`,
+    { reason: 'ambiguous_answer' },
+  );
+
+/** The row of a master-data list answer whose `number` is exactly `number` (the `search` filter is fuzzy). */
+export const exactNumberRow = (data: Json | undefined, number: string): Json | null =>
+  records(data?.rows).find((row) => str(row.number) === number && str(row.id) !== undefined) ?? null;
+
+/** A customer's or store's id, number, name and enabled flag. */
+export const readBasic = (data: Json, number: string): XingchenCustomer => ({
+  id: str(data.id)!,
+  number: str(data.number) ?? number,
+  name: str(data.name) ?? '',
+  enabled: enabled(data.enable),
+});
+
+/** A material: its basic fields, its base unit (`units.base`, required) and its distinct fixed units. */
+export function readMaterial(
+  core: XingchenCore,
+  basic: XingchenCustomer,
+  detail: Json,
+  units: { base: string; fixed: readonly string[] },
+): XingchenMaterial {
+  const baseUnitId = str(detail[units.base]);
+  if (!baseUnitId) throw core.malformed('material_detail', `material without ${units.base}`);
+  const unitIds = [baseUnitId];
+  for (const key of units.fixed) {
+    const unit = str(detail[key]);
+    if (unit && !unitIds.includes(unit)) unitIds.push(unit);
+  }
+  return { ...basic, baseUnitId, unitIds };
+}
+
+export type MasterKind = 'customer' | 'material' | 'store';
+
+/** Rows per look-up page (wire decision: the sandbox serves at most 100). */
+export const LOOKUP_PAGE_SIZE = 100;
+
+/**
+ * What both families do the same way: one token manager over the family's own token request, and
+ * customers and stores read from the family's master-data record.
+ */
+export abstract class FamilyBase implements Pick<FamilyWire, 'token' | 'invalidate'> {
+  readonly tokens: TokenManager;
+
+  protected constructor(protected readonly core: XingchenCore) {
+    this.tokens = new TokenManager(() => this.issueToken(), {
+      refreshMarginMs: core.config.tokenRefreshMarginMs,
+      now: () => core.clock.now(),
+      failureHoldMs: core.failureHoldMs,
+    });
+  }
+
+  /** The family's token request (V1 user login, V2 app-token). */
+  protected abstract issueToken(): Promise<IssuedToken>;
+
+  /** One page of the sales-order list answer's `data`; `billNo` filters it (fuzzy or partial). */
+  protected abstract salesOrderList(
+    page: number,
+    pageSize: number,
+    billNo?: string,
+  ): Promise<Json | undefined>;
+
+  /** A detail by id in neutral names (a refusal throws). */
+  protected abstract salesOrderDetail(id: string): Promise<XingchenSalesOrder | null>;
+
+  /** A row of the family's sales-order list in neutral names. */
+  protected abstract readListRow(row: Json): XingchenSalesOrderSummary | undefined;
+
+  /** The master-data record whose number is exactly `number`; null when there is none. */
+  protected abstract masterRecord(kind: MasterKind, number: string): Promise<Json | null>;
+
+  token(): Promise<string> {
+    return this.tokens.get();
+  }
+
+  invalidate(token: string): void {
+    this.tokens.invalidate(token);
+  }
+
+  async findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null> {
+    const data = await this.salesOrderList(1, LOOKUP_PAGE_SIZE, billNo);
+    return exactBill(this.page(data), billNo, this.core.logger);
+  }
+
+  /** Any refusal of a detail by id ("单据不存在", 1001 in the V2 sandbox, whatever elsewhere): no such bill. */
+  getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
+    return absentWhenRefused(this.salesOrderDetail(id));
+  }
+
+  async listSalesOrders(page: number, pageSize: number): Promise<SalesOrderPage> {
+    return this.page(await this.salesOrderList(page, pageSize));
+  }
+
+  private page(data: Json | undefined): SalesOrderPage {
+    return readSalesOrderPage(data, (row) => this.readListRow(row));
+  }
+
+  async findCustomer(number: string): Promise<XingchenCustomer | null> {
+    const data = await this.masterRecord('customer', number);
+    return data && readBasic(data, number);
+  }
+
+  async findStore(number: string): Promise<XingchenStore | null> {
+    const data = await this.masterRecord('store', number);
+    return data && readBasic(data, number);
   }
 }
