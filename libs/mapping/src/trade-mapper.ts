@@ -21,18 +21,11 @@ import { CANCELLED_STATUS, lookUp, renderTemplate, type MappingRules } from './m
 export const FilterReasons = ['status_not_eligible', 'no_billable_lines'] as const;
 export type FilterReason = (typeof FilterReasons)[number];
 
+// prettier-ignore
 /** Why a raw message can never become an order: the DLQ reason header (a small fixed set). */
 export const InvalidReasons = [
-  'not_json',
-  'missing_field',
-  'schema_violation',
-  'bad_datetime',
-  'negative_quantity',
-  'negative_amount',
-  'bad_tax_rate',
-  'unmapped_shop',
-  'unmapped_warehouse',
-  'output_schema_violation',
+  'not_json', 'missing_field', 'schema_violation', 'bad_datetime', 'negative_quantity', 'negative_amount',
+  'bad_tax_rate', 'unmapped_shop', 'unmapped_warehouse', 'output_schema_violation',
 ] as const;
 export type InvalidReason = (typeof InvalidReasons)[number];
 
