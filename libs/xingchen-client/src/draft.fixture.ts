@@ -59,3 +59,15 @@ export const storedOrder = (overrides: Partial<XingchenSalesOrder> = {}): Xingch
   lines: [storedLine()],
   ...overrides,
 });
+
+/** `draftLine()` in the V2 wire names of `POST /jdy/v2/scm/sal_order` (`material_entity[]`). */
+export const v2WireLine = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
+  material_id: 'm1',
+  stock_id: 's1',
+  qty: '2',
+  unit_id: 'u1',
+  tax_price: '10.50',
+  cess: '13',
+  is_free: false,
+  ...overrides,
+});

@@ -11,7 +11,7 @@ import {
   v1SaveBody,
   v2SaveBody,
 } from './families';
-import { draftLine, draftOf, storedLine, storedOrder, v1WireLine } from './draft.fixture';
+import { draftLine, draftOf, storedLine, storedOrder, v1WireLine, v2WireLine } from './draft.fixture';
 import { type SalesOrderDraft } from './sales-order';
 
 const draft: SalesOrderDraft = draftOf({
@@ -65,16 +65,7 @@ describe('body builders', () => {
       remark: 'WDT T1',
       custom_field: { custom_field42obgp309axx5_number: 'P-01' },
       material_entity: [
-        {
-          id: 'e1',
-          material_id: 'm1',
-          stock_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          tax_price: '10.50',
-          cess: '13',
-          is_free: false,
-        },
+        { id: 'e1', ...v2WireLine() },
         {
           id: 'e2',
           material_id: 'm2',

@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { FatalError, RetriableError } from '@app/contracts';
 import { createLogger, createMetrics, type Metrics } from '@app/observability';
 import { TransportFailureError, type HttpRequest, type HttpResponse } from './http-transport';
-import { draftOf, v1WireLine } from './draft.fixture';
+import { draftOf, v1WireLine, v2WireLine } from './draft.fixture';
 import { XingchenClient } from './xingchen-client';
 import { XingchenAmbiguousError, XingchenBusinessError, XingchenTokenRejectedError } from './xingchen-errors';
 import { appSignature, gatewaySignature } from './xingchen-signer';
@@ -149,6 +149,17 @@ const v2Route =
   (request, url) =>
     url.pathname === V2.token ? tokenAnswer('tok-1') : business(request, url);
 
+/** What a save of `draft()` fails with. */
+const saveError = (h: { client: XingchenClient }) =>
+  h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+
+/** The FatalError a save of `draft()` fails with (anything else fails the test). */
+async function fatalOnSave(h: { client: XingchenClient }): Promise<FatalError> {
+  const error = await saveError(h);
+  expect(error).toBeInstanceOf(FatalError);
+  return error as FatalError;
+}
+
 /** A client of the V1 tenant of `v1Route` (login, account set, then `business`). */
 const v1Harness = (business: Route, options?: Parameters<typeof v1Route>[1]) =>
   harness(v1Config, v1Route(business, options));
@@ -207,7 +218,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
 
   it('records an inner data.success:false as a refusal, not as saved', async () => {
     const h = v1Harness(() => v1InnerRefusal('商品不存在'));
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).vendorText).toBe('商品不存在');
     expect((error as XingchenBusinessError).reason).toBe('business_error');
@@ -219,7 +230,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
     const h = v1Harness(() =>
       json({ success: false, errorCode: '2001', message: '参数错误', description_cn: '参数错误' }),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).errcode).toBe('2001');
     expect((error as XingchenBusinessError).message).toContain('参数错误');
@@ -253,7 +264,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   it('re-logs in on HTTP 401 too, and a second refusal is an error, not a loop', async () => {
     let logins = 0;
     const h = v1Harness(() => json({ message: 'unauthorized' }, 401), { tokens: () => `at-${++logins}` });
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenTokenRejectedError);
     expect(logins).toBe(2);
     expect(h.calls(V1.save)).toHaveLength(2);
@@ -278,10 +289,9 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
 
   it('needs XINGCHEN_ACCOUNT_ID when the user has several account sets', async () => {
     const h = v1Harness(() => v1Saved('1'), { groups: ['acc-1', 'acc-2'] });
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_ACCOUNT_ID');
-    expect((error as FatalError).message).toContain('acc-1, acc-2');
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_ACCOUNT_ID');
+    expect(error.message).toContain('acc-1, acc-2');
     expect(h.calls(V1.save)).toHaveLength(0);
 
     const chosen = harness(
@@ -303,10 +313,9 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
 
   it('maps 4012 to a FatalError naming the account set and the user', async () => {
     const h = v1Harness(() => json({ code: 4012, description_cn: '无权限' }, 519));
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_ACCOUNT_ID');
-    expect((error as FatalError).message).toContain('XINGCHEN_USERNAME');
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_ACCOUNT_ID');
+    expect(error.message).toContain('XINGCHEN_USERNAME');
   });
 
   it('finds a bill by search + exact billno, and reads the detail by id', async () => {
@@ -419,10 +428,9 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
 
   it('maps 5001 (a V2 path on a V1 tenant, or the reverse) to a FatalError naming XINGCHEN_API', async () => {
     const h = v1Harness(() => json({ code: 5001, description_cn: 'API不存在', errcode: 5001 }, 519));
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_API');
-    expect((error as FatalError).message).toContain('XINGCHEN_BASE_URL');
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_API');
+    expect(error.message).toContain('XINGCHEN_BASE_URL');
   });
 });
 
@@ -456,17 +464,7 @@ describe('XingchenClient, V2 (open platform)', () => {
       bill_date: '2024-01-02',
       customer_id: 'c1',
       custom_field: { custom_field42obgp309axx5_number: 'P-01' },
-      material_entity: [
-        {
-          material_id: 'm1',
-          stock_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          tax_price: '10.50',
-          cess: '13',
-          is_free: false,
-        },
-      ],
+      material_entity: [v2WireLine()],
     });
     for (const v1Name of ['billno', 'billdate', 'customerid_id', 'custom_field42obgp309axx5_number'])
       expect(body).not.toHaveProperty(v1Name);
@@ -512,7 +510,7 @@ describe('XingchenClient, V2 (open platform)', () => {
         ? tokenAnswer(`t${++tokens}`)
         : json({ code: 4010, description_cn: 'token无效' }, 519),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(RetriableError);
     expect((error as RetriableError).reason).toBe('token_invalid');
     expect(tokens).toBe(2);
@@ -573,10 +571,9 @@ describe('XingchenClient, V2 (open platform)', () => {
         ? authorization('s')
         : json({ errcode: 1030002006, description: '授权密钥校验失败' }),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_APP_SECRET');
-    expect((error as FatalError).message).toContain('XINGCHEN_OUTER_INSTANCE_ID');
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_APP_SECRET');
+    expect(error.message).toContain('XINGCHEN_OUTER_INSTANCE_ID');
     expect(h.calls(V2.authorize)).toHaveLength(2);
     expect(h.calls(V2.token)).toHaveLength(2);
     expect(h.calls(V2.order)).toHaveLength(0);
@@ -584,11 +581,10 @@ describe('XingchenClient, V2 (open platform)', () => {
 
   it('maps 5001 to a FatalError naming XINGCHEN_API and XINGCHEN_BASE_URL', async () => {
     const h = v2Harness(() => json({ code: 5001, description_cn: 'API不存在' }, 519));
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).reason).toBe('api_not_found');
-    expect((error as FatalError).message).toContain('XINGCHEN_API');
-    expect((error as FatalError).message).toContain('XINGCHEN_BASE_URL');
+    const error = await fatalOnSave(h);
+    expect(error.reason).toBe('api_not_found');
+    expect(error.message).toContain('XINGCHEN_API');
+    expect(error.message).toContain('XINGCHEN_BASE_URL');
   });
 
   it('maps a wrong client secret (519/4008) to a FatalError and never logs secrets', async () => {
@@ -604,7 +600,7 @@ describe('XingchenClient, V2 (open platform)', () => {
 
   it('maps any business refusal to one XingchenBusinessError with the code as data', async () => {
     const h = v2Harness(() => json({ errcode: 2006, description: '单据编号已存在', data: null }));
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).errcode).toBe(2006);
     expect((error as XingchenBusinessError).reason).toBe('business_error');
@@ -733,7 +729,7 @@ describe('XingchenClient, V2 (open platform)', () => {
     const h = v2Harness(() => {
       throw new TransportFailureError('no answer within 1000 ms', 'timeout', true);
     });
-    const save = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const save = await saveError(h);
     expect(save).toBeInstanceOf(XingchenAmbiguousError);
     expect((save as XingchenAmbiguousError).reason).toBe('ambiguous_timeout');
     const lookup = await h.client.findStore('S').catch((e: unknown) => e);
@@ -745,7 +741,7 @@ describe('XingchenClient, V2 (open platform)', () => {
   it('slows down on 429 and passes Retry-After on', async () => {
     const h = v2Harness(() => json({ code: 429, description: 'too many' }, 429, { 'retry-after': '1' }));
     const before = h.client.currentRate;
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(RetriableError);
     expect((error as RetriableError).retryAfterMs).toBe(1000);
     expect((error as RetriableError).reason).toBe('rate_limited');
