@@ -110,6 +110,8 @@ const groupsAnswer = (...ids: string[]) =>
       },
     ],
   });
+/** A V1 business answer: success with `data`. */
+const v1Data = (data: unknown) => json({ success: true, data });
 const v1Saved = (id: string) =>
   json({
     success: true,
@@ -237,7 +239,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('treats a success answer without successPkIds as ambiguous', async () => {
-    const h = v1Harness(() => json({ success: true, data: { success: true, successPkIds: [] } }));
+    const h = v1Harness(() => v1Data({ success: true, successPkIds: [] }));
     await expect(h.client.saveSalesOrder(draft())).rejects.toBeInstanceOf(XingchenAmbiguousError);
   });
 
@@ -322,39 +324,33 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
     const h = v1Harness((request, url) => {
       const body = JSON.parse(request.body ?? '{}') as Record<string, unknown>;
       if (url.pathname === V1.list)
-        return json({
-          success: true,
-          data: {
-            rows: [
-              { id: '8', billno: 'B10', billstatus: 'Z' },
-              { id: '9', billno: 'B1', billstatus: 'C' },
-            ],
-            count: 2,
-            totalpage: 1,
-          },
+        return v1Data({
+          rows: [
+            { id: '8', billno: 'B10', billstatus: 'Z' },
+            { id: '9', billno: 'B1', billstatus: 'C' },
+          ],
+          count: 2,
+          totalpage: 1,
         });
       if (body.id === '9')
-        return json({
-          success: true,
-          data: {
-            id: '9',
-            billno: 'B1',
-            billdate: '2024-01-02',
-            billstatus: 'C',
-            customerid_id: 'c1',
-            material_entity: [
-              {
-                id: 'e1',
-                materialid_id: 'm1',
-                stockid_id: 's1',
-                qty: 2,
-                unit_id: 'u1',
-                taxprice: '10.5',
-                is_free: false,
-                cess: 13,
-              },
-            ],
-          },
+        return v1Data({
+          id: '9',
+          billno: 'B1',
+          billdate: '2024-01-02',
+          billstatus: 'C',
+          customerid_id: 'c1',
+          material_entity: [
+            {
+              id: 'e1',
+              materialid_id: 'm1',
+              stockid_id: 's1',
+              qty: 2,
+              unit_id: 'u1',
+              taxprice: '10.5',
+              is_free: false,
+              cess: 13,
+            },
+          ],
         });
       return json({ success: false, errorCode: '', message: '单据不存在' });
     });
@@ -389,18 +385,15 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
         ...(body.search === 'NOPE' ? [] : [{ id: 'id-1', number: body.search, name: '名', enable: '0' }]),
       ];
       if (url.pathname === '/jdy/basedata/material_detail')
-        return json({
-          success: true,
-          data: {
-            id: 'id-1',
-            number: 'SKU',
-            name: '保温杯',
-            baseunitid_id: 'u1',
-            fixunit1_id: 'u2',
-            fixunit2_id: '',
-          },
+        return v1Data({
+          id: 'id-1',
+          number: 'SKU',
+          name: '保温杯',
+          baseunitid_id: 'u1',
+          fixunit1_id: 'u2',
+          fixunit2_id: '',
         });
-      return json({ success: true, data: { rows, count: rows.length, totalpage: 1 } });
+      return v1Data({ rows, count: rows.length, totalpage: 1 });
     });
     await expect(h.client.findCustomer('C1')).resolves.toEqual({
       id: 'id-1',
