@@ -1,5 +1,5 @@
 import { type Logger } from '@app/observability';
-import { type FamilyWire, type XingchenCore } from '../core';
+import { type FamilyWire, type Reading, type WireCall, type XingchenCore } from '../core';
 import { asRecord, bool, enabled, int, records, str, type Json } from '../json';
 import {
   type SalesOrderDraft,
@@ -10,7 +10,8 @@ import {
   type XingchenSalesOrderSummary,
 } from '../sales-order';
 import { TokenManager, type IssuedToken } from '../token-manager';
-import { XingchenAmbiguousError, XingchenBusinessError } from '../xingchen-errors';
+import { XingchenAmbiguousError, XingchenBusinessError, type XingchenOperation } from '../xingchen-errors';
+import { type QueryParams } from '../xingchen-signer';
 import {
   type SaveResult,
   type XingchenCustomer,
@@ -86,11 +87,31 @@ export async function absentWhenRefused<T>(read: Promise<T>): Promise<T | null> 
   }
 }
 
-/**
- * A line's neutral field → the family's wire key, declared in the order the family sends them
- * (the entry `id` is the same key in both families and is written first when sent).
- */
-export type LineWireKeys = { readonly [field in Exclude<keyof SalesOrderDraftLine, 'entryId'>]: string };
+/** A line field each family names its own way on the wire (the entry `id` is `id` in both). */
+export type LineField = Exclude<keyof SalesOrderDraftLine, 'entryId'>;
+
+/** A line's neutral field → the family's wire key, declared in the order the family sends them. */
+export type LineWireKeys = { readonly [field in LineField]: string };
+
+/** The wire key of each line field (save body `material_entity[]` and detail lines), side by side. */
+const LINE_KEYS: Record<LineField, Record<XingchenApiFamily, string>> = {
+  materialId: { v1: 'materialid_id', v2: 'material_id' },
+  storeId: { v1: 'stockid_id', v2: 'stock_id' },
+  qty: { v1: 'qty', v2: 'qty' },
+  unitId: { v1: 'unit_id', v2: 'unit_id' },
+  taxPrice: { v1: 'taxprice', v2: 'tax_price' },
+  isFree: { v1: 'is_free', v2: 'is_free' },
+  taxPercent: { v1: 'cess', v2: 'cess' },
+};
+/** The order of the line fields in each family's save body (V2 sends cess before is_free). */
+const LINE_ORDER: Record<XingchenApiFamily, readonly LineField[]> = {
+  v1: ['materialId', 'storeId', 'qty', 'unitId', 'taxPrice', 'isFree', 'taxPercent'],
+  v2: ['materialId', 'storeId', 'qty', 'unitId', 'taxPrice', 'taxPercent', 'isFree'],
+};
+
+/** The family's line keys, in the order of its save body. */
+export const lineWireKeys = (family: XingchenApiFamily): LineWireKeys =>
+  Object.fromEntries(LINE_ORDER[family].map((field) => [field, LINE_KEYS[field][family]])) as LineWireKeys;
 
 /** One line of a save body in the family's wire names; `withId`: the entry id goes first. */
 export function lineBody(line: SalesOrderDraftLine, keys: LineWireKeys, withId: boolean): Json {
@@ -224,7 +245,8 @@ export const LOOKUP_PAGE_SIZE = 100;
  * What both families do the same way: one token manager over the family's own token request, and
  * customers and stores read from the family's master-data record.
  */
-export abstract class FamilyBase implements Pick<FamilyWire, 'token' | 'invalidate'> {
+export abstract class FamilyBase implements FamilyWire {
+  abstract readonly family: XingchenApiFamily;
   readonly tokens: TokenManager;
 
   protected constructor(protected readonly core: XingchenCore) {
@@ -234,6 +256,13 @@ export abstract class FamilyBase implements Pick<FamilyWire, 'token' | 'invalida
       failureHoldMs: core.failureHoldMs,
     });
   }
+
+  abstract decorate(
+    call: WireCall,
+    token: string | undefined,
+  ): { headers: Record<string, string>; query: QueryParams };
+
+  abstract read(operation: XingchenOperation, body: Json): Reading;
 
   /** The family's token request (V1 user login, V2 app-token). */
   protected abstract issueToken(): Promise<IssuedToken>;
@@ -256,6 +285,16 @@ export abstract class FamilyBase implements Pick<FamilyWire, 'token' | 'invalida
 
   token(): Promise<string> {
     return this.tokens.get();
+  }
+
+  /** A call before any token (login, account set, authorization, app-token): no quota, no token. */
+  protected handshake(
+    operation: XingchenOperation,
+    method: WireCall['method'],
+    path: string,
+    query: QueryParams,
+  ): Promise<unknown> {
+    return this.core.send(this, { operation, method, path, query, business: false });
   }
 
   invalidate(token: string): void {

@@ -44,16 +44,7 @@ const V1_HEADER_KEYS: shared.HeaderWireKeys = {
   billDate: 'billdate',
   customerId: 'customerid_id',
 };
-/** The V1 line keys, in the order of the save body. */
-const V1_LINE_KEYS: shared.LineWireKeys = {
-  materialId: 'materialid_id',
-  storeId: 'stockid_id',
-  qty: 'qty',
-  unitId: 'unit_id',
-  taxPrice: 'taxprice',
-  isFree: 'is_free',
-  taxPercent: 'cess',
-};
+const V1_LINE_KEYS = shared.lineWireKeys('v1');
 
 /** The master-data list of each kind. */
 const V1MasterLists: Record<shared.MasterKind, string> = {
@@ -224,28 +215,18 @@ export class V1Family extends shared.FamilyBase implements FamilyWire, shared.Xi
   protected async issueToken(): Promise<IssuedToken> {
     const requestedAt = this.core.clock.now();
     const data = asRecord(
-      await this.core.send(this, {
-        operation: 'login',
-        method: 'GET',
-        path: V1Paths.login,
-        query: {
-          client_id: this.core.config.clientId,
-          client_secret: this.core.config.clientSecret,
-          username: this.settings.username,
-          password: this.settings.password,
-        },
-        business: false,
+      await this.handshake('login', 'GET', V1Paths.login, {
+        client_id: this.core.config.clientId,
+        client_secret: this.core.config.clientSecret,
+        username: this.settings.username,
+        password: this.settings.password,
       }),
     );
     const token = str(data?.access_token);
     if (!data || !token) throw this.core.malformed('login', 'login answer without access_token');
     if (!this.account) {
-      const groups = await this.core.send(this, {
-        operation: 'account_group',
-        method: 'POST',
-        path: V1Paths.accountGroup,
-        query: { access_token: token },
-        business: false,
+      const groups = await this.handshake('account_group', 'POST', V1Paths.accountGroup, {
+        access_token: token,
       });
       this.account = selectAccountGroup(groups, this.settings.accountId);
       this.core.logger?.info({ accountId: this.account.accountId }, 'xingchen v1 account set selected');

@@ -41,16 +41,7 @@ const V2_HEADER_KEYS: shared.HeaderWireKeys = {
   billDate: 'bill_date',
   customerId: 'customer_id',
 };
-/** The V2 line keys (SalOrderSaveReqMaterialEntity), in the order of the save body. */
-const V2_LINE_KEYS: shared.LineWireKeys = {
-  materialId: 'material_id',
-  storeId: 'stock_id',
-  qty: 'qty',
-  unitId: 'unit_id',
-  taxPrice: 'tax_price',
-  taxPercent: 'cess',
-  isFree: 'is_free',
-};
+const V2_LINE_KEYS = shared.lineWireKeys('v2');
 /** The base and fixed auxiliary unit keys of a V2 material detail. */
 const V2_UNITS = { base: 'base_unit_id', fixed: ['fix_unit_id1', 'fix_unit_id2', 'fix_unit_id3'] } as const;
 
@@ -187,13 +178,7 @@ export class V2Family extends shared.FamilyBase implements FamilyWire, shared.Xi
 
   private async authorize(outerInstanceId: string): Promise<AppCredentials> {
     this.authorizations++;
-    const data = await this.core.send(this, {
-      operation: 'authorize',
-      method: 'POST',
-      path: V2Paths.authorize,
-      query: { outerInstanceId },
-      business: false,
-    });
+    const data = await this.handshake('authorize', 'POST', V2Paths.authorize, { outerInstanceId });
     this.pushed = readAuthorization(data, outerInstanceId);
     this.core.logger?.info({ operation: 'authorize' }, 'xingchen v2 authorization fetched');
     return this.pushed;
@@ -201,15 +186,9 @@ export class V2Family extends shared.FamilyBase implements FamilyWire, shared.Xi
 
   private async appToken(credentials: AppCredentials): Promise<IssuedToken> {
     const data = asRecord(
-      await this.core.send(this, {
-        operation: 'token',
-        method: 'GET',
-        path: V2Paths.token,
-        query: {
-          app_key: credentials.appKey,
-          app_signature: appSignature(credentials.appKey, credentials.appSecret),
-        },
-        business: false,
+      await this.handshake('token', 'GET', V2Paths.token, {
+        app_key: credentials.appKey,
+        app_signature: appSignature(credentials.appKey, credentials.appSecret),
       }),
     );
     const token = str(data?.['app-token']);
