@@ -1,6 +1,6 @@
 import { env } from './env-schema';
 import { databaseEnv, httpEnv, kafkaEnv, serviceEnv } from './common.config';
-import { WDT_SANDBOX_DEFAULTS } from './wdt-sandbox.config';
+import { wdtCredentialsEnv } from './wdt-sandbox.config';
 
 /** WDT status codes accepted by WDT_STATUS_FILTER (`all` = no filter, the default: see mapping.md). */
 const WDT_STATUS_CODES = [
@@ -34,12 +34,14 @@ const WDT_STATUS_CODES = [
 export const wdtClientEnv = {
   WDT_ROUTE: env.oneOf(['qimen', 'openapi'] as const, { default: 'qimen' }),
   WDT_BASE_URL: env.url({ default: 'http://127.0.0.1:18080', protocols: ['http', 'https'] }),
-  WDT_SID: env.string({ default: WDT_SANDBOX_DEFAULTS.sid }),
-  WDT_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.appKey }),
-  WDT_APP_SECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.appSecret, secret: true }),
-  WDT_QIMEN_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenAppKey }),
-  WDT_QIMEN_APP_SECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenSecret, secret: true }),
-  WDT_TARGET_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.targetAppKey }),
+  ...wdtCredentialsEnv({
+    sid: 'WDT_SID',
+    appKey: 'WDT_APP_KEY',
+    appSecret: 'WDT_APP_SECRET',
+    qimenAppKey: 'WDT_QIMEN_APP_KEY',
+    qimenSecret: 'WDT_QIMEN_APP_SECRET',
+    targetAppKey: 'WDT_TARGET_APP_KEY',
+  }),
   WDT_TIMEOUT_SECONDS: env.number({ default: 30, min: 0.05, max: 600 }),
   WDT_RATE_LIMIT_PER_MINUTE: env.int({ default: 60, min: 1, max: 100000 }),
   /** Wait after a 1012 (called too often) before that call is tried again; WDT asks for ≥ 30 s. */

@@ -1,4 +1,4 @@
-import { env } from './env-schema';
+import { env, type EnvVar } from './env-schema';
 
 /**
  * Credentials the WDT sandbox accepts unless told otherwise. The extractor's WDT_* variables default
@@ -13,16 +13,38 @@ export const WDT_SANDBOX_DEFAULTS = {
   targetAppKey: '21363512',
 } as const;
 
+type WdtCredential = keyof typeof WDT_SANDBOX_DEFAULTS;
+const SECRET_CREDENTIALS: ReadonlySet<WdtCredential> = new Set(['appSecret', 'qimenSecret']);
+
+/**
+ * The six WDT credentials under a service's own variable names (in the order given), each
+ * defaulting to the sandbox's value; the two secrets are marked secret.
+ */
+export function wdtCredentialsEnv<const N extends Record<WdtCredential, string>>(
+  names: N,
+): { [K in WdtCredential as N[K]]: EnvVar<string> } {
+  const entries = (Object.keys(names) as WdtCredential[]).map((key) => [
+    names[key],
+    env.string({
+      default: WDT_SANDBOX_DEFAULTS[key],
+      ...(SECRET_CREDENTIALS.has(key) ? { secret: true } : {}),
+    }),
+  ]);
+  return Object.fromEntries(entries) as { [K in WdtCredential as N[K]]: EnvVar<string> };
+}
+
 /** apps/wdt-sandbox: a local stand-in for the WDT order query API (tests and the demo). */
 export const wdtSandboxEnv = {
   WDT_SANDBOX_PORT: env.port({ default: 18080 }),
   WDT_SANDBOX_HOST: env.string({ default: '0.0.0.0' }),
-  WDT_SANDBOX_SID: env.string({ default: WDT_SANDBOX_DEFAULTS.sid }),
-  WDT_SANDBOX_APPKEY: env.string({ default: WDT_SANDBOX_DEFAULTS.appKey }),
-  WDT_SANDBOX_APPSECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.appSecret, secret: true }),
-  WDT_SANDBOX_QIMEN_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenAppKey }),
-  WDT_SANDBOX_QIMEN_SECRET: env.string({ default: WDT_SANDBOX_DEFAULTS.qimenSecret, secret: true }),
-  WDT_SANDBOX_TARGET_APP_KEY: env.string({ default: WDT_SANDBOX_DEFAULTS.targetAppKey }),
+  ...wdtCredentialsEnv({
+    sid: 'WDT_SANDBOX_SID',
+    appKey: 'WDT_SANDBOX_APPKEY',
+    appSecret: 'WDT_SANDBOX_APPSECRET',
+    qimenAppKey: 'WDT_SANDBOX_QIMEN_APP_KEY',
+    qimenSecret: 'WDT_SANDBOX_QIMEN_SECRET',
+    targetAppKey: 'WDT_SANDBOX_TARGET_APP_KEY',
+  }),
   /** `{"trades": [...]}` in the response shape, served instead of generated trades. */
   WDT_SANDBOX_FIXTURE: env.optionalString(),
   WDT_SANDBOX_SEED: env.int({ default: 42 }),

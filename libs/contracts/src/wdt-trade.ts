@@ -203,27 +203,21 @@ interface FieldRule {
   reason?: WdtTradeProblemReason;
 }
 
-const decimalRule = (required: boolean): FieldRule => ({
-  normalise: toDecimalString,
-  required,
-  rule: 'must be a decimal number (a JSON number or a numeric string)',
-});
-const integerRule = (required: boolean): FieldRule => ({
-  normalise: toInteger,
-  required,
-  rule: 'must be an integer (a JSON number or a numeric string)',
-});
-const idRule = (required: boolean): FieldRule => ({
-  normalise: toId,
-  required,
-  rule: 'must be an id without spaces (a string or a JSON integer)',
-});
-const timeRule = (required: boolean): FieldRule => ({
-  normalise: toWdtTime,
-  required,
-  rule: 'must be a real WDT time yyyy-MM-dd HH:mm:ss (Beijing)',
-  reason: 'bad_datetime',
-});
+/** A field rule builder: the normaliser and the wording of one kind of field, required or not. */
+const fieldRule =
+  (normalise: FieldRule['normalise'], rule: string, reason?: WdtTradeProblemReason) =>
+  (required: boolean): FieldRule => ({ normalise, required, rule, ...(reason ? { reason } : {}) });
+const decimalRule = fieldRule(
+  toDecimalString,
+  'must be a decimal number (a JSON number or a numeric string)',
+);
+const integerRule = fieldRule(toInteger, 'must be an integer (a JSON number or a numeric string)');
+const idRule = fieldRule(toId, 'must be an id without spaces (a string or a JSON integer)');
+const timeRule = fieldRule(
+  toWdtTime,
+  'must be a real WDT time yyyy-MM-dd HH:mm:ss (Beijing)',
+  'bad_datetime',
+);
 
 /**
  * The fields the mapping reads, and only those (docs/wdt.md "Tolerant source contract"). Every other

@@ -196,7 +196,43 @@ const TOP_LEVEL_KEYS = [
 /** Validates a parsed mapping document (YAML or JSON) and fills in the defaults. */
 export function parseMappingRules(raw: unknown, file?: string): MappingRules {
   const c = new Checker();
-  const d = DEFAULT_MAPPING_RULES;
+  const root = readRoot(c, raw);
+  // each section in the order of the file's documentation: the problems are listed in that order
+  const customers = readCustomers(c, root);
+  const stores = c.section(root.stores, 'stores', ['byWarehouse']);
+  const byWarehouse = c.codeTable(stores.byWarehouse, 'stores.byWarehouse');
+  const materials = c.section(root.materials, 'materials', ['bySpecNo']);
+  const bySpecNo = c.codeTable(materials.bySpecNo, 'materials.bySpecNo');
+  const project = readProject(c, root);
+  const eligible = readEligible(c, root);
+  const billDate = c.section(root.billDate, 'billDate', ['source']);
+  const billDateSource = c.oneOf(
+    billDate.source,
+    'billDate.source',
+    BILL_DATE_SOURCES,
+    DEFAULT_MAPPING_RULES.billDate.source,
+  );
+  const decimals = readDecimals(c, root);
+  const defaultPercent = readDefaultPercent(c, root);
+  const remark = readRemark(c, root);
+
+  if (c.problems.length > 0) throw new MappingConfigError(c.problems, file);
+
+  return deepFreeze({
+    customers,
+    stores: { byWarehouse },
+    materials: { bySpecNo },
+    project,
+    statuses: { eligible },
+    billDate: { source: billDateSource },
+    price: { decimals },
+    tax: { defaultPercent },
+    remark,
+  });
+}
+
+/** The document itself: a mapping of known top-level keys, of this file version. */
+function readRoot(c: Checker, raw: unknown): Plain {
   let root: Plain = {};
   if (raw !== undefined && raw !== null) {
     if (isPlainObject(raw)) root = raw;
@@ -206,11 +242,13 @@ export function parseMappingRules(raw: unknown, file?: string): MappingRules {
     if (!TOP_LEVEL_KEYS.includes(key))
       c.add(keyPath('', key), `unknown key (expected one of ${TOP_LEVEL_KEYS.join(', ')})`);
   }
-
   if (root.version !== undefined && root.version !== MAPPING_FILE_VERSION) {
     c.add('version', `must be ${MAPPING_FILE_VERSION}, got ${describe(root.version)}`);
   }
+  return root;
+}
 
+function readCustomers(c: Checker, root: Plain): MappingRules['customers'] {
   const before = c.problems.length;
   const customers = c.section(root.customers, 'customers', ['byShop', 'default']);
   const byShop = c.codeTable(customers.byShop, 'customers.byShop');
@@ -218,12 +256,11 @@ export function parseMappingRules(raw: unknown, file?: string): MappingRules {
   if (Object.keys(byShop).length === 0 && defaultCustomer === undefined && c.problems.length === before) {
     c.add('customers', 'needs byShop entries or a default: otherwise every trade is unmapped_shop');
   }
+  return defaultCustomer === undefined ? { byShop } : { byShop, default: defaultCustomer };
+}
 
-  const stores = c.section(root.stores, 'stores', ['byWarehouse']);
-  const byWarehouse = c.codeTable(stores.byWarehouse, 'stores.byWarehouse');
-  const materials = c.section(root.materials, 'materials', ['bySpecNo']);
-  const bySpecNo = c.codeTable(materials.bySpecNo, 'materials.bySpecNo');
-
+function readProject(c: Checker, root: Plain): MappingRules['project'] {
+  const d = DEFAULT_MAPPING_RULES;
   const project = c.section(root.project, 'project', ['field', 'source', 'value']);
   const projectSource = c.oneOf(project.source, 'project.source', PROJECT_SOURCES, d.project.source);
   const projectField = c.optionalString(project.field, 'project.field') ?? d.project.field;
@@ -234,80 +271,71 @@ export function parseMappingRules(raw: unknown, file?: string): MappingRules {
   if (projectSource !== 'fixed' && project.value !== undefined) {
     c.add('project.value', `is only used with project.source fixed (source is ${projectSource})`);
   }
+  return projectSource === 'fixed'
+    ? { field: projectField, source: projectSource, value: projectValue }
+    : { field: projectField, source: projectSource };
+}
 
+function readEligible(c: Checker, root: Plain): number[] {
   const statuses = c.section(root.statuses, 'statuses', ['eligible']);
-  let eligible: number[] = [...d.statuses.eligible];
-  if (statuses.eligible !== undefined) {
-    if (!Array.isArray(statuses.eligible) || statuses.eligible.length === 0) {
-      c.add(
-        'statuses.eligible',
-        `must be a non-empty list of trade_status codes, got ${describe(statuses.eligible)}`,
-      );
-    } else {
-      eligible = [];
-      statuses.eligible.forEach((value: unknown, index) => {
-        const path = `statuses.eligible[${index}]`;
-        if (typeof value !== 'number' || !Number.isInteger(value))
-          c.add(path, `must be an integer, got ${describe(value)}`);
-        else if (value === CANCELLED_STATUS) {
-          c.add(
-            path,
-            `${CANCELLED_STATUS} (cancelled) cannot be eligible: cancelled trades become cancellations`,
-          );
-        } else if (eligible.includes(value)) c.add(path, `duplicate status ${value}`);
-        else eligible.push(value);
-      });
-    }
+  if (statuses.eligible === undefined) return [...DEFAULT_MAPPING_RULES.statuses.eligible];
+  if (!Array.isArray(statuses.eligible) || statuses.eligible.length === 0) {
+    c.add(
+      'statuses.eligible',
+      `must be a non-empty list of trade_status codes, got ${describe(statuses.eligible)}`,
+    );
+    return [...DEFAULT_MAPPING_RULES.statuses.eligible];
   }
+  const eligible: number[] = [];
+  statuses.eligible.forEach((value: unknown, index) => {
+    const path = `statuses.eligible[${index}]`;
+    if (typeof value !== 'number' || !Number.isInteger(value))
+      c.add(path, `must be an integer, got ${describe(value)}`);
+    else if (value === CANCELLED_STATUS) {
+      c.add(
+        path,
+        `${CANCELLED_STATUS} (cancelled) cannot be eligible: cancelled trades become cancellations`,
+      );
+    } else if (eligible.includes(value)) c.add(path, `duplicate status ${value}`);
+    else eligible.push(value);
+  });
+  return eligible;
+}
 
-  const billDate = c.section(root.billDate, 'billDate', ['source']);
-  const billDateSource = c.oneOf(billDate.source, 'billDate.source', BILL_DATE_SOURCES, d.billDate.source);
-
+function readDecimals(c: Checker, root: Plain): number {
   const price = c.section(root.price, 'price', ['decimals']);
-  let decimals = d.price.decimals;
-  if (price.decimals !== undefined) {
-    const value = price.decimals;
-    if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PRICE_DECIMALS) {
-      c.add('price.decimals', `must be an integer from 0 to ${MAX_PRICE_DECIMALS}, got ${describe(value)}`);
-    } else decimals = value;
+  const value = price.decimals;
+  if (value === undefined) return DEFAULT_MAPPING_RULES.price.decimals;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > MAX_PRICE_DECIMALS) {
+    c.add('price.decimals', `must be an integer from 0 to ${MAX_PRICE_DECIMALS}, got ${describe(value)}`);
+    return DEFAULT_MAPPING_RULES.price.decimals;
   }
+  return value;
+}
 
+function readDefaultPercent(c: Checker, root: Plain): string {
   const tax = c.section(root.tax, 'tax', ['defaultPercent']);
-  let defaultPercent = d.tax.defaultPercent;
-  if (tax.defaultPercent !== undefined) {
-    const value = tax.defaultPercent;
-    const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
-    if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || Number(text) > 100) {
-      c.add(
-        'tax.defaultPercent',
-        `must be a number of percent points from 0 to 100 (13 = 13 %), got ${describe(value)}`,
-      );
-    } else defaultPercent = text;
+  const value = tax.defaultPercent;
+  if (value === undefined) return DEFAULT_MAPPING_RULES.tax.defaultPercent;
+  const text = typeof value === 'number' && Number.isFinite(value) ? String(value) : value;
+  if (typeof text !== 'string' || !/^\d+(\.\d+)?$/.test(text) || Number(text) > 100) {
+    c.add(
+      'tax.defaultPercent',
+      `must be a number of percent points from 0 to 100 (13 = 13 %), got ${describe(value)}`,
+    );
+    return DEFAULT_MAPPING_RULES.tax.defaultPercent;
   }
+  return text;
+}
 
+function readRemark(c: Checker, root: Plain): MappingRules['remark'] {
   const remark = c.section(root.remark, 'remark', ['template']);
   const template = c.optionalString(remark.template, 'remark.template');
   if (template !== undefined) {
     const parsed = templatePlaceholders(template);
     if ('error' in parsed) c.add('remark.template', `has a ${parsed.error}`);
   }
-
-  if (c.problems.length > 0) throw new MappingConfigError(c.problems, file);
-
-  return deepFreeze({
-    customers: defaultCustomer === undefined ? { byShop } : { byShop, default: defaultCustomer },
-    stores: { byWarehouse },
-    materials: { bySpecNo },
-    project:
-      projectSource === 'fixed'
-        ? { field: projectField, source: projectSource, value: projectValue }
-        : { field: projectField, source: projectSource },
-    statuses: { eligible },
-    billDate: { source: billDateSource },
-    price: { decimals },
-    tax: { defaultPercent },
-    remark: template === undefined ? {} : { template },
-  });
+  return template === undefined ? {} : { template };
 }
 
 function deepFreeze<T>(value: T): T {

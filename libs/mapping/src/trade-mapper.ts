@@ -21,18 +21,11 @@ import { CANCELLED_STATUS, lookUp, renderTemplate, type MappingRules } from './m
 export const FilterReasons = ['status_not_eligible', 'no_billable_lines'] as const;
 export type FilterReason = (typeof FilterReasons)[number];
 
+// prettier-ignore
 /** Why a raw message can never become an order: the DLQ reason header (a small fixed set). */
 export const InvalidReasons = [
-  'not_json',
-  'missing_field',
-  'schema_violation',
-  'bad_datetime',
-  'negative_quantity',
-  'negative_amount',
-  'bad_tax_rate',
-  'unmapped_shop',
-  'unmapped_warehouse',
-  'output_schema_violation',
+  'not_json', 'missing_field', 'schema_violation', 'bad_datetime', 'negative_quantity', 'negative_amount',
+  'bad_tax_rate', 'unmapped_shop', 'unmapped_warehouse', 'output_schema_violation',
 ] as const;
 export type InvalidReason = (typeof InvalidReasons)[number];
 
@@ -90,31 +83,12 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
   if (!parsed.ok) return invalid(parsed.error.reason, parsed.error.message, wdtTradeNoOf(raw));
   const trade = parsed.trade;
   const billNo = trade.trade_no;
-
-  // every time is a real WDT time here (the parser checked it); unset optional ones are absent
-  const times: Partial<
-    Record<'trade_time' | 'modified' | 'created' | 'pay_time', { iso: string; beijingDate: string }>
-  > = {};
-  for (const field of ['trade_time', 'modified', 'created', 'pay_time'] as const) {
-    const value = trade[field];
-    if (value !== undefined)
-      times[field] = { iso: wdtTimeToIso(value), beijingDate: wdtTimeBeijingDate(value) };
-  }
+  const times = tradeTimes(trade);
 
   const numberProblem = checkNumbers(trade);
   if (numberProblem) return { ...numberProblem, billNo };
 
-  const source: OrderSource = {
-    system: 'wdt',
-    tradeId: trade.trade_id,
-    tradeNo: trade.trade_no,
-    shopNo: trade.shop_no,
-    warehouseNo: trade.warehouse_no,
-    tradeStatus: trade.trade_status,
-    modified: times.modified!.iso,
-    ...(trade.version_id ? { versionId: trade.version_id } : {}),
-  };
-
+  const source = sourceOf(trade, times);
   if (trade.trade_status === CANCELLED_STATUS) {
     const cancellation: OrderCancellation = {
       kind: 'cancellation',
@@ -135,6 +109,53 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
     };
   }
 
+  const numbers = masterNumbers(rules, trade);
+  if ('outcome' in numbers) return numbers;
+  const lines = billableLines(rules, trade, numbers.storeNumber);
+  if (lines.length === 0) {
+    return {
+      outcome: 'filtered',
+      reason: 'no_billable_lines',
+      detail: `none of the ${trade.goods_list.length} goods_list line(s) is billable (refunded or quantity 0)`,
+      billNo,
+    };
+  }
+  return orderOf(rules, trade, { times, source, customerNumber: numbers.customerNumber, lines });
+}
+
+type TimeField = 'trade_time' | 'modified' | 'created' | 'pay_time';
+type TradeTimes = Partial<Record<TimeField, { iso: string; beijingDate: string }>>;
+
+/** Every time is a real WDT time here (the parser checked it); unset optional ones are absent. */
+function tradeTimes(trade: WdtTrade): TradeTimes {
+  const times: TradeTimes = {};
+  for (const field of ['trade_time', 'modified', 'created', 'pay_time'] as const) {
+    const value = trade[field];
+    if (value !== undefined)
+      times[field] = { iso: wdtTimeToIso(value), beijingDate: wdtTimeBeijingDate(value) };
+  }
+  return times;
+}
+
+function sourceOf(trade: WdtTrade, times: TradeTimes): OrderSource {
+  return {
+    system: 'wdt',
+    tradeId: trade.trade_id,
+    tradeNo: trade.trade_no,
+    shopNo: trade.shop_no,
+    warehouseNo: trade.warehouse_no,
+    tradeStatus: trade.trade_status,
+    modified: times.modified!.iso,
+    ...(trade.version_id ? { versionId: trade.version_id } : {}),
+  };
+}
+
+/** The Xingchen customer of the shop and the store of the warehouse, by the mapping file. */
+function masterNumbers(
+  rules: MappingRules,
+  trade: WdtTrade,
+): Invalid | { customerNumber: string; storeNumber: string } {
+  const billNo = trade.trade_no;
   const customerNumber = lookUp(rules.customers.byShop, trade.shop_no) ?? rules.customers.default;
   if (customerNumber === undefined) {
     return invalid(
@@ -143,7 +164,6 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
       billNo,
     );
   }
-
   const storeNumber = lookUp(rules.stores.byWarehouse, trade.warehouse_no) ?? trade.warehouse_no;
   if (storeNumber.trim() === '') {
     return invalid(
@@ -152,9 +172,13 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
       billNo,
     );
   }
+  return { customerNumber, storeNumber };
+}
 
+/** The lines that are billed: not refunded, quantity above 0. */
+function billableLines(rules: MappingRules, trade: WdtTrade, storeNumber: string): NormalizedOrderLine[] {
   const tradeRate = trade.tax_rate;
-  const lines: NormalizedOrderLine[] = trade.goods_list
+  return trade.goods_list
     .filter((line) => line.refund_status !== LINE_REFUNDED && new Dec(line.num).greaterThan(0))
     .map((line) => {
       const rate = line.tax_rate ?? tradeRate;
@@ -170,32 +194,32 @@ export function mapTrade(raw: unknown, rules: MappingRules): MapResult {
         shareAmount: line.share_amount,
       };
     });
-  if (lines.length === 0) {
-    return {
-      outcome: 'filtered',
-      reason: 'no_billable_lines',
-      detail: `none of the ${trade.goods_list.length} goods_list line(s) is billable (refunded or quantity 0)`,
-      billNo,
-    };
-  }
+}
 
-  const billDateTime = times[rules.billDate.source] ?? times.trade_time!;
+/** The normalized order: bill date, customer, project, remark and lines, hashed, checked against its schema. */
+function orderOf(
+  rules: MappingRules,
+  trade: WdtTrade,
+  parts: { times: TradeTimes; source: OrderSource; customerNumber: string; lines: NormalizedOrderLine[] },
+): MapResult {
+  const billNo = trade.trade_no;
+  const billDateTime = parts.times[rules.billDate.source] ?? parts.times.trade_time!;
   const project = projectOf(rules, trade);
   const remark =
     rules.remark.template === undefined ? undefined : renderTemplate(rules.remark.template, trade).trim();
   const business = {
     billDate: billDateTime.beijingDate,
-    customerNumber,
+    customerNumber: parts.customerNumber,
     ...(project ? { project } : {}),
     ...(remark ? { remark } : {}),
-    lines,
+    lines: parts.lines,
   };
   const order: NormalizedSalesOrder = {
     kind: 'order',
     schemaVersion: NORMALIZED_ORDER_SCHEMA_VERSION,
     billNo,
     ...business,
-    source,
+    source: parts.source,
     contentHash: contentHash(business),
   };
   return checkOutput(NormalizedSalesOrder, order, billNo) ?? { outcome: 'mapped', order };

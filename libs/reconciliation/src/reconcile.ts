@@ -89,6 +89,30 @@ export function diffOrder(
   return differences;
 }
 
+/** What one trade is compared with: its Xingchen orders, its ledger row, the dead letters of the period. */
+interface Reconciliation {
+  readonly input: ReconcileInput;
+  readonly report: ReconciliationReport;
+  readonly ordersByBill: ReadonlyMap<string, XingchenOrderView[]>;
+  readonly ledgerByBill: ReadonlyMap<string, LedgerView>;
+  readonly deadLetters: ReadonlyMap<string, DeadLetterView>;
+}
+
+/** One trade of the period: its mapping result, bill number, Xingchen orders and ledger row. */
+interface TradeFacts {
+  readonly billNo: string;
+  readonly orders: XingchenOrderView[];
+  readonly ledger: LedgerView | undefined;
+  /** Owed to Xingchen: eligible, cancelled (the cancellation must be recorded) or of unknown status. */
+  readonly owed: boolean;
+}
+
+/** A ledger row's status with its last error code: `rejected (1001)`. */
+const statusWithCode = (row: LedgerView): string =>
+  `${row.status}${row.lastErrorCode ? ` (${row.lastErrorCode})` : ''}`;
+
+const idsOf = (orders: XingchenOrderView[]): string[] => orders.map((o) => o.id);
+
 /**
  * Compares the three ledgers of a period: WDT (truth), the erpsync ledger, and Xingchen. Pure: the
  * callers fetch the data (through the APIs for `reconcile`, from the sandboxes for the fault checker).
@@ -100,9 +124,20 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     list.push(order);
     ordersByBill.set(order.billNo, list);
   }
-  const ledgerByBill = new Map(input.ledger.map((row) => [row.billNo, row]));
-  const deadLetters = latestDeadLetters(input.deadLetters ?? [], input.ledger);
-  const report: ReconciliationReport = {
+  const run: Reconciliation = {
+    input,
+    report: emptyReport(input),
+    ordersByBill,
+    ledgerByBill: new Map(input.ledger.map((row) => [row.billNo, row])),
+    deadLetters: latestDeadLetters(input.deadLetters ?? [], input.ledger),
+  };
+  for (const [index, trade] of input.trades.entries()) reconcileTrade(run, trade, index);
+  addCancelledBeforeCreate(run.report, input.ledger);
+  return finish(run.report);
+}
+
+function emptyReport(input: ReconcileInput): ReconciliationReport {
+  return {
     period: input.period,
     generatedAt: new Date().toISOString(),
     counts: {
@@ -134,131 +169,138 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     dead_lettered: [],
     clean: false,
   };
-  /** An owed trade lost to a dead letter is reported as dead_lettered (with its hop), not as missing. */
-  const lostTo = (billNo: string, sinceModified?: string): DeadLetteredEntry | undefined => {
-    const letter = deadLetters.get(billNo);
-    if (!letter) return undefined;
-    // a dead letter of an older version does not explain why the latest one is not in Xingchen
-    if (
-      sinceModified !== undefined &&
-      letter.sourceModified !== undefined &&
-      Date.parse(letter.sourceModified) < Date.parse(sinceModified)
-    )
-      return undefined;
-    return { tradeNo: billNo, hop: letter.hop, reason: letter.reason, message: letter.message };
+}
+
+/** An owed trade lost to a dead letter is reported as dead_lettered (with its hop), not as missing. */
+function lostTo(run: Reconciliation, billNo: string, sinceModified?: string): DeadLetteredEntry | undefined {
+  const letter = run.deadLetters.get(billNo);
+  if (!letter) return undefined;
+  // a dead letter of an older version does not explain why the latest one is not in Xingchen
+  if (
+    sinceModified !== undefined &&
+    letter.sourceModified !== undefined &&
+    Date.parse(letter.sourceModified) < Date.parse(sinceModified)
+  )
+    return undefined;
+  return { tradeNo: billNo, hop: letter.hop, reason: letter.reason, message: letter.message };
+}
+
+function reconcileTrade(run: Reconciliation, trade: unknown, index: number): void {
+  const { input, report } = run;
+  // the same tolerant reading as the pipeline's: "55" and 55 are one status, a number is a trade_no
+  const statusCode = wdtTradeStatusOf(trade);
+  const status = statusCode === undefined ? 'unknown' : String(statusCode);
+  report.counts.byStatus[status] = (report.counts.byStatus[status] ?? 0) + 1;
+  const owed =
+    statusCode === undefined ||
+    statusCode === CANCELLED_STATUS ||
+    input.rules.statuses.eligible.includes(statusCode);
+  const result = mapTrade(trade, input.rules);
+  const billNo =
+    result.outcome === 'mapped'
+      ? result.order.billNo
+      : result.outcome === 'cancelled'
+        ? result.cancellation.billNo
+        : (result.billNo ?? wdtTradeNoOf(trade) ?? input.positions?.[index] ?? `#${index}`);
+  const facts: TradeFacts = {
+    billNo,
+    orders: run.ordersByBill.get(billNo) ?? [],
+    ledger: run.ledgerByBill.get(billNo),
+    owed,
   };
+  const { orders, ledger } = facts;
+  if (orders.length > 1)
+    report.duplicated.push({ billNo, reason: 'more than one Xingchen order', xingchenIds: idsOf(orders) });
+  if (ledger?.status === 'rejected' || ledger?.status === 'failed')
+    report.rejected.push({ billNo, reason: statusWithCode(ledger), detail: ledger.lastErrorMessage });
 
-  for (const [index, trade] of input.trades.entries()) {
-    // the same tolerant reading as the pipeline's: "55" and 55 are one status, a number is a trade_no
-    const statusCode = wdtTradeStatusOf(trade);
-    const status = statusCode === undefined ? 'unknown' : String(statusCode);
-    report.counts.byStatus[status] = (report.counts.byStatus[status] ?? 0) + 1;
-    // owed to Xingchen: eligible, cancelled (the cancellation must be recorded) or of unknown status
-    const owed =
-      statusCode === undefined ||
-      statusCode === CANCELLED_STATUS ||
-      input.rules.statuses.eligible.includes(statusCode);
-    const result = mapTrade(trade, input.rules);
-    const billNo =
-      result.outcome === 'mapped'
-        ? result.order.billNo
-        : result.outcome === 'cancelled'
-          ? result.cancellation.billNo
-          : (result.billNo ?? wdtTradeNoOf(trade) ?? input.positions?.[index] ?? `#${index}`);
-    const orders = ordersByBill.get(billNo) ?? [];
-    const ledger = ledgerByBill.get(billNo);
-    if (orders.length > 1) {
-      report.duplicated.push({
-        billNo,
-        reason: 'more than one Xingchen order',
-        xingchenIds: orders.map((o) => o.id),
-      });
-    }
-    if (ledger?.status === 'rejected' || ledger?.status === 'failed') {
-      report.rejected.push({
-        billNo,
-        reason: `${ledger.status}${ledger.lastErrorCode ? ` (${ledger.lastErrorCode})` : ''}`,
-        detail: ledger.lastErrorMessage,
-      });
-    }
-
-    switch (result.outcome) {
-      case 'cancelled':
-        if (orders.length > 0)
-          report.cancelledInSource.push({
-            billNo,
-            reason: 'cancelled in WDT after it was synced',
-            xingchenIds: orders.map((o) => o.id),
-          });
-        break;
-      case 'filtered':
-        report.counts.filtered++;
-        if (orders.length > 0 && result.reason === 'no_billable_lines') {
-          report.stale.push({
-            billNo,
-            reason: 'every line refunded in WDT, the Xingchen order still has lines',
-            xingchenIds: orders.map((o) => o.id),
-          });
-        }
-        break;
-      case 'invalid': {
-        report.counts.invalid++;
-        report.invalid.push({ billNo, reason: result.reason, detail: result.detail });
-        // a trade that is not eligible yet is not owed to Xingchen, mappable or not
-        if (!owed) break;
-        const lost = lostTo(billNo);
-        if (lost) report.dead_lettered.push(lost);
-        else report.missing.push({ billNo, reason: `not mappable: ${result.reason}`, detail: result.detail });
-        break;
-      }
-      case 'mapped': {
-        report.counts.expectedOrders++;
-        if (orders.length === 0) {
-          const lost = lostTo(billNo, result.order.source.modified);
-          if (lost) {
-            report.dead_lettered.push(lost);
-            break;
-          }
-          const why = ledger
-            ? `ledger says ${ledger.status}${ledger.lastErrorCode ? ` (${ledger.lastErrorCode})` : ''}`
-            : 'never reached the loader';
-          report.missing.push({ billNo, reason: why, detail: ledger?.lastErrorMessage });
-          break;
-        }
-        const differences = diffOrder(result.order, orders[0], input.masterData);
-        if (differences.length === 0) {
-          report.counts.inSync++;
-          break;
-        }
-        if (ledger?.status === 'audited_in_xingchen' || orders[0].audited) {
-          report.auditedInXingchen.push({
-            billNo,
-            reason: 'audited in Xingchen: the newer WDT version is not applied (never modified by erpsync)',
-            differences,
-            xingchenIds: orders.map((o) => o.id),
-          });
-          break;
-        }
-        const ledgerBehind =
-          ledger?.sourceModified !== undefined &&
-          Date.parse(ledger.sourceModified) < Date.parse(result.order.source.modified);
-        const lost = lostTo(billNo, result.order.source.modified);
-        if (lost && (ledgerBehind || !ledger)) report.dead_lettered.push(lost);
-        else if (ledgerBehind || !ledger) {
-          report.stale.push({
-            billNo,
-            reason: `Xingchen holds an older version (ledger at ${ledger?.sourceModified ?? 'nothing'}, WDT at ${result.order.source.modified})`,
-            differences,
-          });
-        } else {
-          report.mismatched.push({ billNo, reason: 'fields differ from the mapping rules', differences });
-        }
-        break;
-      }
-    }
+  switch (result.outcome) {
+    case 'cancelled':
+      if (orders.length > 0)
+        report.cancelledInSource.push({
+          billNo,
+          reason: 'cancelled in WDT after it was synced',
+          xingchenIds: idsOf(orders),
+        });
+      break;
+    case 'filtered':
+      report.counts.filtered++;
+      if (orders.length > 0 && result.reason === 'no_billable_lines')
+        report.stale.push({
+          billNo,
+          reason: 'every line refunded in WDT, the Xingchen order still has lines',
+          xingchenIds: idsOf(orders),
+        });
+      break;
+    case 'invalid':
+      reconcileInvalid(run, facts, result.reason, result.detail);
+      break;
+    case 'mapped':
+      reconcileMapped(run, facts, result.order);
+      break;
   }
+}
 
-  for (const row of input.ledger) {
+function reconcileInvalid(run: Reconciliation, facts: TradeFacts, reason: string, detail: string): void {
+  const { report } = run;
+  const { billNo } = facts;
+  report.counts.invalid++;
+  report.invalid.push({ billNo, reason, detail });
+  // a trade that is not eligible yet is not owed to Xingchen, mappable or not
+  if (!facts.owed) return;
+  const lost = lostTo(run, billNo);
+  if (lost) report.dead_lettered.push(lost);
+  else report.missing.push({ billNo, reason: `not mappable: ${reason}`, detail });
+}
+
+function reconcileMapped(run: Reconciliation, facts: TradeFacts, order: NormalizedSalesOrder): void {
+  const { report } = run;
+  const { billNo, orders, ledger } = facts;
+  report.counts.expectedOrders++;
+  if (orders.length === 0) {
+    const lost = lostTo(run, billNo, order.source.modified);
+    if (lost) report.dead_lettered.push(lost);
+    else
+      report.missing.push({
+        billNo,
+        reason: ledger ? `ledger says ${statusWithCode(ledger)}` : 'never reached the loader',
+        detail: ledger?.lastErrorMessage,
+      });
+    return;
+  }
+  const differences = diffOrder(order, orders[0], run.input.masterData);
+  if (differences.length === 0) {
+    report.counts.inSync++;
+    return;
+  }
+  if (ledger?.status === 'audited_in_xingchen' || orders[0].audited) {
+    report.auditedInXingchen.push({
+      billNo,
+      reason: 'audited in Xingchen: the newer WDT version is not applied (never modified by erpsync)',
+      differences,
+      xingchenIds: idsOf(orders),
+    });
+    return;
+  }
+  const ledgerBehind =
+    ledger?.sourceModified !== undefined &&
+    Date.parse(ledger.sourceModified) < Date.parse(order.source.modified);
+  const lost = lostTo(run, billNo, order.source.modified);
+  if (lost && (ledgerBehind || !ledger)) report.dead_lettered.push(lost);
+  else if (ledgerBehind || !ledger) {
+    report.stale.push({
+      billNo,
+      reason: `Xingchen holds an older version (ledger at ${ledger?.sourceModified ?? 'nothing'}, WDT at ${order.source.modified})`,
+      differences,
+    });
+  } else {
+    report.mismatched.push({ billNo, reason: 'fields differ from the mapping rules', differences });
+  }
+}
+
+/** Ledger rows cancelled in the source whose Xingchen order no trade of the period reported. */
+function addCancelledBeforeCreate(report: ReconciliationReport, ledger: LedgerView[]): void {
+  for (const row of ledger) {
     // a trade cancelled before it was ever created has no Xingchen order to speak of
     if (
       row.status === 'cancelled_in_source' &&
@@ -272,7 +314,10 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
       });
     }
   }
+}
 
+/** Every list sorted by bill number, the counts of the lists, and the verdict. */
+function finish(report: ReconciliationReport): ReconciliationReport {
   const byBill = (a: ReportEntry, b: ReportEntry) => a.billNo.localeCompare(b.billNo);
   for (const list of [
     report.missing,
@@ -320,7 +365,7 @@ function latestDeadLetters(letters: DeadLetterView[], ledger: LedgerView[]): Map
     latest.set(row.billNo, {
       tradeNo: row.billNo,
       hop: 'loader',
-      reason: `${row.status}${row.lastErrorCode ? ` (${row.lastErrorCode})` : ''}`,
+      reason: statusWithCode(row),
       message: row.lastErrorMessage ?? '',
       sourceModified: row.sourceModified,
     });

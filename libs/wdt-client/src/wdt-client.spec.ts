@@ -5,6 +5,7 @@ import { CallRateLimiter } from '@app/runtime';
 import { WdtClient } from './wdt-client';
 import { type WdtClientOptions } from './wdt-client.types';
 import { openapiSign, qimenSign } from './wdt-signer';
+import { QIMEN_VECTOR } from './wdt-vectors.fixture';
 
 const trade = (tradeNo: string, overrides: Record<string, unknown> = {}) => ({
   trade_id: '1001',
@@ -86,21 +87,8 @@ describe('WdtClient over Qimen', () => {
     const [call] = calls;
     expect(call.url.pathname).toBe('/router/qm');
     const params = Object.fromEntries(call.url.searchParams);
-    expect(params).toEqual({
-      method: 'wdt.trade.query',
-      app_key: '12345678',
-      target_app_key: '21363512',
-      sid: 'test2',
-      timestamp: '2024-01-01 12:00:00',
-      format: 'json',
-      v: '2.0',
-      sign_method: 'md5',
-      start_time: '2024-01-01 00:00:00',
-      end_time: '2024-01-01 01:00:00',
-      page_no: '0',
-      page_size: '100',
-      sign: '390BB9F1F1C3D92447B979C409FF1038',
-    });
+    // the exact parameters and signature of the Qimen vector of wdt-api.md
+    expect(params).toEqual({ ...QIMEN_VECTOR.params, sign: '390BB9F1F1C3D92447B979C409FF1038' });
   });
 
   it('parses the wrapped envelope and keeps unknown fields', async () => {

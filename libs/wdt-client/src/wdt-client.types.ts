@@ -4,10 +4,8 @@ import { type Now } from '@app/runtime';
 
 export type WdtRoute = 'qimen' | 'openapi';
 
-export interface WdtClientOptions {
-  route: WdtRoute;
-  /** e.g. `http://127.0.0.1:18080`; the route's path is appended. */
-  baseUrl: string;
+/** The credentials of one WDT seller on both routes (what the sandbox checks, too). */
+export interface WdtCredentials {
   sid: string;
   /** Native open API appkey / appsecret. */
   appKey: string;
@@ -16,6 +14,12 @@ export interface WdtClientOptions {
   qimenAppKey: string;
   qimenSecret: string;
   targetAppKey: string;
+}
+
+export interface WdtClientOptions extends WdtCredentials {
+  route: WdtRoute;
+  /** e.g. `http://127.0.0.1:18080`; the route's path is appended. */
+  baseUrl: string;
   timeoutMs?: number;
   /** Client-side quota; default 60 (WDT's reported limit per appkey). */
   rateLimitPerMinute?: number;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { openapiPack, openapiSign, qimenSign } from './wdt-signer';
+import { QIMEN_VECTOR } from './wdt-vectors.fixture';
 
 describe('WDT signers reproduce the vectors of wdt-api.md', () => {
   const nativeParams = {
@@ -29,13 +30,8 @@ describe('WDT signers reproduce the vectors of wdt-api.md', () => {
   });
 
   it('counts characters, not bytes, in the native Chinese-text vector', () => {
-    const params = {
-      appkey: 'test2-xx',
-      page_no: '0',
-      shop_no: '店铺01',
-      sid: 'test2',
-      timestamp: '1470042310',
-    };
+    const { appkey, page_no, sid, timestamp } = nativeParams;
+    const params = { appkey, page_no, shop_no: '店铺01', sid, timestamp };
     expect(openapiPack(params)).toContain('07-shop_no:0004-店铺01');
     expect(openapiSign(params, '12345')).toBe('0944561281bdf0096e18a9f0e08ffcf8');
     // the wrong (byte-length) signature quoted by the contract, to prove the vector discriminates
@@ -45,20 +41,7 @@ describe('WDT signers reproduce the vectors of wdt-api.md', () => {
     );
   });
 
-  const qimenParams = {
-    method: 'wdt.trade.query',
-    app_key: '12345678',
-    target_app_key: '21363512',
-    sid: 'test2',
-    timestamp: '2024-01-01 12:00:00',
-    format: 'json',
-    v: '2.0',
-    sign_method: 'md5',
-    start_time: '2024-01-01 00:00:00',
-    end_time: '2024-01-01 01:00:00',
-    page_no: '0',
-    page_size: '100',
-  };
+  const qimenParams = QIMEN_VECTOR.params;
 
   it('signs the Qimen vector', () => {
     expect(qimenSign(qimenParams, 'helloworld')).toBe('390BB9F1F1C3D92447B979C409FF1038');

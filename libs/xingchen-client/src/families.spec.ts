@@ -11,29 +11,17 @@ import {
   v1SaveBody,
   v2SaveBody,
 } from './families';
+import { draftLine, draftOf, storedLine, storedOrder, v1WireLine, v2WireLine } from './draft.fixture';
 import { type SalesOrderDraft } from './sales-order';
 
-const draft: SalesOrderDraft = {
+const draft: SalesOrderDraft = draftOf({
   id: '9',
-  billNo: 'B1',
-  billDate: '2024-01-02',
-  customerId: 'c1',
   remark: 'WDT T1',
-  customFields: { custom_field42obgp309axx5_number: 'P-01' },
   lines: [
-    {
-      entryId: 'e1',
-      materialId: 'm1',
-      storeId: 's1',
-      qty: '2',
-      unitId: 'u1',
-      taxPrice: '10.50',
-      isFree: false,
-      taxPercent: '13',
-    },
-    { materialId: 'm2', storeId: 's1', qty: '1', unitId: 'u2', taxPrice: '0', isFree: true, taxPercent: '0' },
+    draftLine({ entryId: 'e1' }),
+    draftLine({ materialId: 'm2', qty: '1', unitId: 'u2', taxPrice: '0', isFree: true, taxPercent: '0' }),
   ],
-};
+});
 
 describe('body builders', () => {
   it('V1: flat legacy names, custom fields top-level, entry id only where known', () => {
@@ -45,16 +33,7 @@ describe('body builders', () => {
       remark: 'WDT T1',
       custom_field42obgp309axx5_number: 'P-01',
       material_entity: [
-        {
-          id: 'e1',
-          materialid_id: 'm1',
-          stockid_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          taxprice: '10.50',
-          is_free: false,
-          cess: '13',
-        },
+        { id: 'e1', ...v1WireLine() },
         {
           materialid_id: 'm2',
           stockid_id: 's1',
@@ -86,16 +65,7 @@ describe('body builders', () => {
       remark: 'WDT T1',
       custom_field: { custom_field42obgp309axx5_number: 'P-01' },
       material_entity: [
-        {
-          id: 'e1',
-          material_id: 'm1',
-          stock_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          tax_price: '10.50',
-          cess: '13',
-          is_free: false,
-        },
+        { id: 'e1', ...v2WireLine() },
         {
           id: 'e2',
           material_id: 'm2',
@@ -148,27 +118,7 @@ describe('detail readers', () => {
           },
         ],
       }),
-    ).toEqual({
-      id: '9',
-      billNo: 'B1',
-      billDate: '2024-01-02',
-      customerId: 'c1',
-      audited: true,
-      status: 'C',
-      customFields: { custom_field42obgp309axx5_number: 'P-01' },
-      lines: [
-        {
-          entryId: 'e1',
-          materialId: 'm1',
-          storeId: 's1',
-          qty: '2',
-          unitId: 'u1',
-          taxPrice: '10.5',
-          isFree: false,
-          taxPercent: '13',
-        },
-      ],
-    });
+    ).toEqual(storedOrder());
   });
 
   it('V1: audit flag absent → not audited; other flag names accepted; missing optional fields', () => {
@@ -204,26 +154,10 @@ describe('detail readers', () => {
       ],
     });
     expect(order).toEqual({
-      id: '9',
-      billNo: 'B1',
-      billDate: '2024-01-02',
-      customerId: 'c1',
-      audited: true,
-      status: 'C',
+      ...storedOrder(),
       remark: 'r',
       customFields: { custom_field42obgp309axx5_number: 'P-01', numeric: '3' },
-      lines: [
-        {
-          entryId: '7',
-          materialId: 'm1',
-          storeId: 's1',
-          qty: '2.5',
-          unitId: 'u1',
-          taxPrice: '10',
-          isFree: true,
-          taxPercent: '13',
-        },
-      ],
+      lines: [storedLine({ entryId: '7', qty: '2.5', taxPrice: '10', isFree: true })],
     });
     expect(readV2Detail({ id: '9', bill_status: 'Z' })).toMatchObject({
       audited: false,

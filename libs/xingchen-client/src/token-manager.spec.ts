@@ -28,6 +28,13 @@ describe('TokenManager', () => {
     );
   });
 
+  /** The first token, t1, asked for and issued with `lifetimeMs` left (negative: already expired). */
+  const issueFirst = async (lifetimeMs: number) => {
+    const first = manager.get();
+    requests[0].resolve({ token: 't1', expiresAt: now + lifetimeMs });
+    await first;
+  };
+
   it('shares one token request between concurrent callers', async () => {
     const callers = Array.from({ length: 20 }, () => manager.get());
     expect(requests).toHaveLength(1);
@@ -38,9 +45,7 @@ describe('TokenManager', () => {
   });
 
   it('refreshes shortly before expires (a tenth of the lifetime at most), once, serving the current token meanwhile', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
-    await first;
+    await issueFirst(10_000);
     now += 8_900; // margin = min(300 s, 10 s / 10) = 1 s
     await expect(manager.get()).resolves.toBe('t1');
     expect(requests).toHaveLength(1);
@@ -55,9 +60,7 @@ describe('TokenManager', () => {
   });
 
   it('waits for the new token once the old one has expired', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
-    await first;
+    await issueFirst(10_000);
     now += 10_001;
     const a = manager.get();
     const b = manager.get();
@@ -67,9 +70,7 @@ describe('TokenManager', () => {
   });
 
   it('uses the configured margin for long-lived tokens', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now + 86_400_000 });
-    await first;
+    await issueFirst(86_400_000);
     now += 86_400_000 - 300_001;
     await expect(manager.get()).resolves.toBe('t1');
     now += 2;
@@ -78,9 +79,7 @@ describe('TokenManager', () => {
   });
 
   it('refreshes once when many callers report the same refused token (4011)', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now + 86_400_000 });
-    await first;
+    await issueFirst(86_400_000);
     // ten in-flight calls all get 4011 with t1
     for (let i = 0; i < 10; i++) manager.invalidate('t1');
     const retries = Array.from({ length: 10 }, () => manager.get());
@@ -116,9 +115,7 @@ describe('TokenManager', () => {
   });
 
   it('keeps serving a still-valid token while refreshes fail', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now + 10_000 });
-    await first;
+    await issueFirst(10_000);
     now += 9_500;
     await expect(manager.get()).resolves.toBe('t1');
     requests[1].reject(new Error('429'));
@@ -128,9 +125,7 @@ describe('TokenManager', () => {
   });
 
   it('trusts a token whose expires is already past by our clock for the fallback lifetime', async () => {
-    const first = manager.get();
-    requests[0].resolve({ token: 't1', expiresAt: now - 5_000 });
-    await first;
+    await issueFirst(-5_000);
     now += 59_000;
     await expect(manager.get()).resolves.toBe('t1');
     expect(requests).toHaveLength(1);

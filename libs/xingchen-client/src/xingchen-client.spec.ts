@@ -3,7 +3,7 @@ import { Registry } from 'prom-client';
 import { FatalError, RetriableError } from '@app/contracts';
 import { createLogger, createMetrics, type Metrics } from '@app/observability';
 import { TransportFailureError, type HttpRequest, type HttpResponse } from './http-transport';
-import { type SalesOrderDraft } from './sales-order';
+import { draftOf, v1WireLine, v2WireLine } from './draft.fixture';
 import { XingchenClient } from './xingchen-client';
 import { XingchenAmbiguousError, XingchenBusinessError, XingchenTokenRejectedError } from './xingchen-errors';
 import { appSignature, gatewaySignature } from './xingchen-signer';
@@ -62,24 +62,7 @@ function harness(config: XingchenClientConfig, route: Route) {
   };
 }
 
-const draft = (overrides: Partial<SalesOrderDraft> = {}): SalesOrderDraft => ({
-  billNo: 'B1',
-  billDate: '2024-01-02',
-  customerId: 'c1',
-  customFields: { custom_field42obgp309axx5_number: 'P-01' },
-  lines: [
-    {
-      materialId: 'm1',
-      storeId: 's1',
-      qty: '2',
-      unitId: 'u1',
-      taxPrice: '10.50',
-      isFree: false,
-      taxPercent: '13',
-    },
-  ],
-  ...overrides,
-});
+const draft = draftOf;
 
 const v1Config = baseConfig({ api: 'v1', username: 'demo-user', password: 'demo-password' });
 const v2Static = baseConfig({
@@ -127,6 +110,8 @@ const groupsAnswer = (...ids: string[]) =>
       },
     ],
   });
+/** A V1 business answer: success with `data`. */
+const v1Data = (data: unknown) => json({ success: true, data });
 const v1Saved = (id: string) =>
   json({
     success: true,
@@ -166,12 +151,26 @@ const v2Route =
   (request, url) =>
     url.pathname === V2.token ? tokenAnswer('tok-1') : business(request, url);
 
+/** What a save of `draft()` fails with. */
+const saveError = (h: { client: XingchenClient }) =>
+  h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+
+/** The FatalError a save of `draft()` fails with (anything else fails the test). */
+async function fatalOnSave(h: { client: XingchenClient }): Promise<FatalError> {
+  const error = await saveError(h);
+  expect(error).toBeInstanceOf(FatalError);
+  return error as FatalError;
+}
+
+/** A client of the V1 tenant of `v1Route` (login, account set, then `business`). */
+const v1Harness = (business: Route, options?: Parameters<typeof v1Route>[1]) =>
+  harness(v1Config, v1Route(business, options));
+/** A client of the static V2 tenant (token, then `business`). */
+const v2Harness = (business: Route) => harness(v2Static, v2Route(business));
+
 describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   it('logs in, selects the account set, then saves with access_token, accountId and groupName', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => v1Saved('9001')),
-    );
+    const h = v1Harness(() => v1Saved('9001'));
     expect(h.client.family).toBe('v1');
     await expect(h.client.saveSalesOrder(draft())).resolves.toEqual({ id: '9001' });
     expect(h.requests.map((r) => [r.method, new URL(r.url).pathname])).toEqual([
@@ -199,17 +198,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
       billdate: '2024-01-02',
       customerid_id: 'c1',
       custom_field42obgp309axx5_number: 'P-01',
-      material_entity: [
-        {
-          materialid_id: 'm1',
-          stockid_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          taxprice: '10.50',
-          is_free: false,
-          cess: '13',
-        },
-      ],
+      material_entity: [v1WireLine()],
     });
     // steady state: one call per save
     await h.client.saveSalesOrder(draft({ billNo: 'B2' }));
@@ -222,10 +211,7 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('shares one login between concurrent first callers', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => v1Saved('1')),
-    );
+    const h = v1Harness(() => v1Saved('1'));
     await Promise.all(Array.from({ length: 8 }, () => h.client.saveSalesOrder(draft())));
     expect(h.calls(V1.login)).toHaveLength(1);
     expect(h.calls(V1.accountGroup)).toHaveLength(1);
@@ -233,11 +219,8 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('records an inner data.success:false as a refusal, not as saved', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => v1InnerRefusal('商品不存在')),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const h = v1Harness(() => v1InnerRefusal('商品不存在'));
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).vendorText).toBe('商品不存在');
     expect((error as XingchenBusinessError).reason).toBe('business_error');
@@ -246,37 +229,28 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('records an outer success:false as a refusal with its errorCode as data', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() =>
-        json({ success: false, errorCode: '2001', message: '参数错误', description_cn: '参数错误' }),
-      ),
+    const h = v1Harness(() =>
+      json({ success: false, errorCode: '2001', message: '参数错误', description_cn: '参数错误' }),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).errcode).toBe('2001');
     expect((error as XingchenBusinessError).message).toContain('参数错误');
   });
 
   it('treats a success answer without successPkIds as ambiguous', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => json({ success: true, data: { success: true, successPkIds: [] } })),
-    );
+    const h = v1Harness(() => v1Data({ success: true, successPkIds: [] }));
     await expect(h.client.saveSalesOrder(draft())).rejects.toBeInstanceOf(XingchenAmbiguousError);
   });
 
   it('logs in again exactly once on an expired token and repeats the call once', async () => {
     let logins = 0;
-    const h = harness(
-      v1Config,
-      v1Route(
-        (request) =>
-          new URL(request.url).searchParams.get('access_token') === 'at-1'
-            ? json({ code: 4011, description_cn: 'token过期' }, 519)
-            : v1Saved('5'),
-        { tokens: () => `at-${++logins}` },
-      ),
+    const h = v1Harness(
+      (request) =>
+        new URL(request.url).searchParams.get('access_token') === 'at-1'
+          ? json({ code: 4011, description_cn: 'token过期' }, 519)
+          : v1Saved('5'),
+      { tokens: () => `at-${++logins}` },
     );
     await Promise.all([h.client.saveSalesOrder(draft()), h.client.saveSalesOrder(draft())]);
     expect(logins).toBe(2);
@@ -291,11 +265,8 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
 
   it('re-logs in on HTTP 401 too, and a second refusal is an error, not a loop', async () => {
     let logins = 0;
-    const h = harness(
-      v1Config,
-      v1Route(() => json({ message: 'unauthorized' }, 401), { tokens: () => `at-${++logins}` }),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const h = v1Harness(() => json({ message: 'unauthorized' }, 401), { tokens: () => `at-${++logins}` });
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenTokenRejectedError);
     expect(logins).toBe(2);
     expect(h.calls(V1.save)).toHaveLength(2);
@@ -319,14 +290,10 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('needs XINGCHEN_ACCOUNT_ID when the user has several account sets', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => v1Saved('1'), { groups: ['acc-1', 'acc-2'] }),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_ACCOUNT_ID');
-    expect((error as FatalError).message).toContain('acc-1, acc-2');
+    const h = v1Harness(() => v1Saved('1'), { groups: ['acc-1', 'acc-2'] });
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_ACCOUNT_ID');
+    expect(error.message).toContain('acc-1, acc-2');
     expect(h.calls(V1.save)).toHaveLength(0);
 
     const chosen = harness(
@@ -347,59 +314,46 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('maps 4012 to a FatalError naming the account set and the user', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => json({ code: 4012, description_cn: '无权限' }, 519)),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_ACCOUNT_ID');
-    expect((error as FatalError).message).toContain('XINGCHEN_USERNAME');
+    const h = v1Harness(() => json({ code: 4012, description_cn: '无权限' }, 519));
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_ACCOUNT_ID');
+    expect(error.message).toContain('XINGCHEN_USERNAME');
   });
 
   it('finds a bill by search + exact billno, and reads the detail by id', async () => {
-    const h = harness(
-      v1Config,
-      v1Route((request, url) => {
-        const body = JSON.parse(request.body ?? '{}') as Record<string, unknown>;
-        if (url.pathname === V1.list)
-          return json({
-            success: true,
-            data: {
-              rows: [
-                { id: '8', billno: 'B10', billstatus: 'Z' },
-                { id: '9', billno: 'B1', billstatus: 'C' },
-              ],
-              count: 2,
-              totalpage: 1,
+    const h = v1Harness((request, url) => {
+      const body = JSON.parse(request.body ?? '{}') as Record<string, unknown>;
+      if (url.pathname === V1.list)
+        return v1Data({
+          rows: [
+            { id: '8', billno: 'B10', billstatus: 'Z' },
+            { id: '9', billno: 'B1', billstatus: 'C' },
+          ],
+          count: 2,
+          totalpage: 1,
+        });
+      if (body.id === '9')
+        return v1Data({
+          id: '9',
+          billno: 'B1',
+          billdate: '2024-01-02',
+          billstatus: 'C',
+          customerid_id: 'c1',
+          material_entity: [
+            {
+              id: 'e1',
+              materialid_id: 'm1',
+              stockid_id: 's1',
+              qty: 2,
+              unit_id: 'u1',
+              taxprice: '10.5',
+              is_free: false,
+              cess: 13,
             },
-          });
-        if (body.id === '9')
-          return json({
-            success: true,
-            data: {
-              id: '9',
-              billno: 'B1',
-              billdate: '2024-01-02',
-              billstatus: 'C',
-              customerid_id: 'c1',
-              material_entity: [
-                {
-                  id: 'e1',
-                  materialid_id: 'm1',
-                  stockid_id: 's1',
-                  qty: 2,
-                  unit_id: 'u1',
-                  taxprice: '10.5',
-                  is_free: false,
-                  cess: 13,
-                },
-              ],
-            },
-          });
-        return json({ success: false, errorCode: '', message: '单据不存在' });
-      }),
-    );
+          ],
+        });
+      return json({ success: false, errorCode: '', message: '单据不存在' });
+    });
     await expect(h.client.findSalesOrderByBillNo('B1')).resolves.toEqual({
       id: '9',
       billNo: 'B1',
@@ -424,29 +378,23 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('finds master data by list + exact number, material units from material_detail', async () => {
-    const h = harness(
-      v1Config,
-      v1Route((request, url) => {
-        const body = JSON.parse(request.body ?? '{}') as Record<string, string>;
-        const rows = [
-          { id: `${url.pathname}-10`, number: `${body.search}0`, name: 'longer', enable: '1' },
-          ...(body.search === 'NOPE' ? [] : [{ id: 'id-1', number: body.search, name: '名', enable: '0' }]),
-        ];
-        if (url.pathname === '/jdy/basedata/material_detail')
-          return json({
-            success: true,
-            data: {
-              id: 'id-1',
-              number: 'SKU',
-              name: '保温杯',
-              baseunitid_id: 'u1',
-              fixunit1_id: 'u2',
-              fixunit2_id: '',
-            },
-          });
-        return json({ success: true, data: { rows, count: rows.length, totalpage: 1 } });
-      }),
-    );
+    const h = v1Harness((request, url) => {
+      const body = JSON.parse(request.body ?? '{}') as Record<string, string>;
+      const rows = [
+        { id: `${url.pathname}-10`, number: `${body.search}0`, name: 'longer', enable: '1' },
+        ...(body.search === 'NOPE' ? [] : [{ id: 'id-1', number: body.search, name: '名', enable: '0' }]),
+      ];
+      if (url.pathname === '/jdy/basedata/material_detail')
+        return v1Data({
+          id: 'id-1',
+          number: 'SKU',
+          name: '保温杯',
+          baseunitid_id: 'u1',
+          fixunit1_id: 'u2',
+          fixunit2_id: '',
+        });
+      return v1Data({ rows, count: rows.length, totalpage: 1 });
+    });
     await expect(h.client.findCustomer('C1')).resolves.toEqual({
       id: 'id-1',
       number: 'C1',
@@ -472,23 +420,16 @@ describe('XingchenClient, V1 (legacy 精斗云/星辰 API)', () => {
   });
 
   it('maps 5001 (a V2 path on a V1 tenant, or the reverse) to a FatalError naming XINGCHEN_API', async () => {
-    const h = harness(
-      v1Config,
-      v1Route(() => json({ code: 5001, description_cn: 'API不存在', errcode: 5001 }, 519)),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_API');
-    expect((error as FatalError).message).toContain('XINGCHEN_BASE_URL');
+    const h = v1Harness(() => json({ code: 5001, description_cn: 'API不存在', errcode: 5001 }, 519));
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_API');
+    expect(error.message).toContain('XINGCHEN_BASE_URL');
   });
 });
 
 describe('XingchenClient, V2 (open platform)', () => {
   it('signs every request, sends the token and router headers and the V2 body', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => v2Saved('9001')),
-    );
+    const h = v2Harness(() => v2Saved('9001'));
     expect(h.client.family).toBe('v2');
     await expect(h.client.saveSalesOrder(draft())).resolves.toEqual({ id: '9001' });
     const [tokenCall, saveCall] = h.requests;
@@ -516,17 +457,7 @@ describe('XingchenClient, V2 (open platform)', () => {
       bill_date: '2024-01-02',
       customer_id: 'c1',
       custom_field: { custom_field42obgp309axx5_number: 'P-01' },
-      material_entity: [
-        {
-          material_id: 'm1',
-          stock_id: 's1',
-          qty: '2',
-          unit_id: 'u1',
-          tax_price: '10.50',
-          cess: '13',
-          is_free: false,
-        },
-      ],
+      material_entity: [v2WireLine()],
     });
     for (const v1Name of ['billno', 'billdate', 'customerid_id', 'custom_field42obgp309axx5_number'])
       expect(body).not.toHaveProperty(v1Name);
@@ -535,10 +466,7 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('shares one token between concurrent calls and never fetches one per request', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => v2Saved('1')),
-    );
+    const h = v2Harness(() => v2Saved('1'));
     await Promise.all(Array.from({ length: 12 }, () => h.client.saveSalesOrder(draft())));
     await h.client.saveSalesOrder(draft());
     expect(h.calls(V2.token)).toHaveLength(1);
@@ -575,7 +503,7 @@ describe('XingchenClient, V2 (open platform)', () => {
         ? tokenAnswer(`t${++tokens}`)
         : json({ code: 4010, description_cn: 'token无效' }, 519),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(RetriableError);
     expect((error as RetriableError).reason).toBe('token_invalid');
     expect(tokens).toBe(2);
@@ -636,25 +564,20 @@ describe('XingchenClient, V2 (open platform)', () => {
         ? authorization('s')
         : json({ errcode: 1030002006, description: '授权密钥校验失败' }),
     );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).message).toContain('XINGCHEN_APP_SECRET');
-    expect((error as FatalError).message).toContain('XINGCHEN_OUTER_INSTANCE_ID');
+    const error = await fatalOnSave(h);
+    expect(error.message).toContain('XINGCHEN_APP_SECRET');
+    expect(error.message).toContain('XINGCHEN_OUTER_INSTANCE_ID');
     expect(h.calls(V2.authorize)).toHaveLength(2);
     expect(h.calls(V2.token)).toHaveLength(2);
     expect(h.calls(V2.order)).toHaveLength(0);
   });
 
   it('maps 5001 to a FatalError naming XINGCHEN_API and XINGCHEN_BASE_URL', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => json({ code: 5001, description_cn: 'API不存在' }, 519)),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(FatalError);
-    expect((error as FatalError).reason).toBe('api_not_found');
-    expect((error as FatalError).message).toContain('XINGCHEN_API');
-    expect((error as FatalError).message).toContain('XINGCHEN_BASE_URL');
+    const h = v2Harness(() => json({ code: 5001, description_cn: 'API不存在' }, 519));
+    const error = await fatalOnSave(h);
+    expect(error.reason).toBe('api_not_found');
+    expect(error.message).toContain('XINGCHEN_API');
+    expect(error.message).toContain('XINGCHEN_BASE_URL');
   });
 
   it('maps a wrong client secret (519/4008) to a FatalError and never logs secrets', async () => {
@@ -669,11 +592,8 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('maps any business refusal to one XingchenBusinessError with the code as data', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => json({ errcode: 2006, description: '单据编号已存在', data: null })),
-    );
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const h = v2Harness(() => json({ errcode: 2006, description: '单据编号已存在', data: null }));
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(XingchenBusinessError);
     expect((error as XingchenBusinessError).errcode).toBe(2006);
     expect((error as XingchenBusinessError).reason).toBe('business_error');
@@ -681,41 +601,38 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('master data: detail by number; a refusal is confirmed by the list + exact number, never by its code', async () => {
-    const h = harness(
-      v2Static,
-      v2Route((_r, url) => {
-        const number = url.searchParams.get('number');
-        const id = url.searchParams.get('id');
-        if (url.pathname === '/jdy/v2/bd/material_detail' && (number === 'SKU-001' || id === 'm2'))
-          return json({
-            errcode: 0,
-            data: {
-              id: id ?? 'm1',
-              number: id ? 'SKU-2' : 'SKU-001',
-              name: '保温杯',
-              base_unit_id: 'u1',
-              fix_unit_id1: 'u2',
-              fix_unit_id2: '',
-              enable: '1',
-            },
-          });
-        if (url.pathname === '/jdy/v2/bd/material')
-          return json({
-            errcode: 0,
-            data: {
-              count: 2,
-              total_page: 1,
-              rows: [
-                { id: 'm9', number: 'SKU-20', name: 'x' },
-                ...(url.searchParams.get('search') === 'SKU-2'
-                  ? [{ id: 'm2', number: 'SKU-2', name: 'y' }]
-                  : []),
-              ],
-            },
-          });
-        return json({ errcode: 9999, description: '未知错误' });
-      }),
-    );
+    const h = v2Harness((_r, url) => {
+      const number = url.searchParams.get('number');
+      const id = url.searchParams.get('id');
+      if (url.pathname === '/jdy/v2/bd/material_detail' && (number === 'SKU-001' || id === 'm2'))
+        return json({
+          errcode: 0,
+          data: {
+            id: id ?? 'm1',
+            number: id ? 'SKU-2' : 'SKU-001',
+            name: '保温杯',
+            base_unit_id: 'u1',
+            fix_unit_id1: 'u2',
+            fix_unit_id2: '',
+            enable: '1',
+          },
+        });
+      if (url.pathname === '/jdy/v2/bd/material')
+        return json({
+          errcode: 0,
+          data: {
+            count: 2,
+            total_page: 1,
+            rows: [
+              { id: 'm9', number: 'SKU-20', name: 'x' },
+              ...(url.searchParams.get('search') === 'SKU-2'
+                ? [{ id: 'm2', number: 'SKU-2', name: 'y' }]
+                : []),
+            ],
+          },
+        });
+      return json({ errcode: 9999, description: '未知错误' });
+    });
     await expect(h.client.findMaterial('SKU-001')).resolves.toEqual({
       id: 'm1',
       number: 'SKU-001',
@@ -733,23 +650,20 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('finds a sales order by exact bill number and lists page by page', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() =>
-        json({
-          errcode: 0,
-          data: {
-            count: '2',
-            page: 1,
-            page_size: 20,
-            total_page: '3',
-            rows: [
-              { id: '8', bill_no: 'B10', bill_status: 'Z' },
-              { id: '9', bill_no: 'B1', bill_status: 'C' },
-            ],
-          },
-        }),
-      ),
+    const h = v2Harness(() =>
+      json({
+        errcode: 0,
+        data: {
+          count: '2',
+          page: 1,
+          page_size: 20,
+          total_page: '3',
+          rows: [
+            { id: '8', bill_no: 'B10', bill_status: 'Z' },
+            { id: '9', bill_no: 'B1', bill_status: 'C' },
+          ],
+        },
+      }),
     );
     await expect(h.client.findSalesOrderByBillNo('B1')).resolves.toEqual({
       id: '9',
@@ -773,23 +687,20 @@ describe('XingchenClient, V2 (open platform)', () => {
 
   it('a modify that adds lines sends no entry ids, and corrects once if the service kept the old lines', async () => {
     const saves: Array<Record<string, unknown>> = [];
-    const h = harness(
-      v2Static,
-      v2Route((request, url) => {
-        if (url.pathname === V2.detail)
-          return json({
-            errcode: 0,
-            data: {
-              id: '9',
-              bill_no: 'B1',
-              bill_status: 'Z',
-              material_entity: [{ id: 'e1' }, { id: 'e2' }, { id: 'e3' }],
-            },
-          });
-        saves.push(JSON.parse(request.body!) as Record<string, unknown>);
-        return v2Saved('9');
-      }),
-    );
+    const h = v2Harness((request, url) => {
+      if (url.pathname === V2.detail)
+        return json({
+          errcode: 0,
+          data: {
+            id: '9',
+            bill_no: 'B1',
+            bill_status: 'Z',
+            material_entity: [{ id: 'e1' }, { id: 'e2' }, { id: 'e3' }],
+          },
+        });
+      saves.push(JSON.parse(request.body!) as Record<string, unknown>);
+      return v2Saved('9');
+    });
     const line = draft().lines[0];
     await h.client.saveSalesOrder(draft({ id: '9', lines: [{ ...line, entryId: 'e1' }, { ...line }] }));
     expect(saves).toHaveLength(2);
@@ -808,13 +719,10 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('turns a timed-out save into an ambiguous error and a timed-out look-up into a plain retriable one', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => {
-        throw new TransportFailureError('no answer within 1000 ms', 'timeout', true);
-      }),
-    );
-    const save = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const h = v2Harness(() => {
+      throw new TransportFailureError('no answer within 1000 ms', 'timeout', true);
+    });
+    const save = await saveError(h);
     expect(save).toBeInstanceOf(XingchenAmbiguousError);
     expect((save as XingchenAmbiguousError).reason).toBe('ambiguous_timeout');
     const lookup = await h.client.findStore('S').catch((e: unknown) => e);
@@ -824,12 +732,9 @@ describe('XingchenClient, V2 (open platform)', () => {
   });
 
   it('slows down on 429 and passes Retry-After on', async () => {
-    const h = harness(
-      v2Static,
-      v2Route(() => json({ code: 429, description: 'too many' }, 429, { 'retry-after': '1' })),
-    );
+    const h = v2Harness(() => json({ code: 429, description: 'too many' }, 429, { 'retry-after': '1' }));
     const before = h.client.currentRate;
-    const error = await h.client.saveSalesOrder(draft()).catch((e: unknown) => e);
+    const error = await saveError(h);
     expect(error).toBeInstanceOf(RetriableError);
     expect((error as RetriableError).retryAfterMs).toBe(1000);
     expect((error as RetriableError).reason).toBe('rate_limited');

@@ -1,5 +1,5 @@
 import { mapTrade } from '../trade-mapper';
-import { asDecimals, orderOf, rawLine, rawTrade, scenarioRules } from './trade-fixtures';
+import { asDecimals, billedLine, orderOf, rawLine, rawTrade, scenarioRules } from './trade-fixtures';
 
 describe('scenario: a bundle (组合装) split into its components', () => {
   // One 电动牙刷套装 bundle (2 × SUITE-01 for 446.0000) arrives as its component lines.
@@ -19,26 +19,8 @@ describe('scenario: a bundle (组合装) split into its components', () => {
   it('maps each component like any line; the bundle itself is not a material', () => {
     const order = orderOf(mapTrade(trade, scenarioRules()));
     expect(order.lines.map(asDecimals)).toEqual([
-      {
-        sourceRecId: '7001',
-        materialNumber: 'SKU-013',
-        storeNumber: 'WH-SH01',
-        qty: '2',
-        taxPrice: '179',
-        isFree: false,
-        taxPercent: '13',
-        shareAmount: '358',
-      },
-      {
-        sourceRecId: '7002',
-        materialNumber: 'SKU-014',
-        storeNumber: 'WH-SH01',
-        qty: '2',
-        taxPrice: '44',
-        isFree: false,
-        taxPercent: '13',
-        shareAmount: '88',
-      },
+      billedLine('7001', 'SKU-013', { qty: '2', taxPrice: '179', shareAmount: '358' }),
+      billedLine('7002', 'SKU-014', { qty: '2', taxPrice: '44', shareAmount: '88' }),
     ]);
     expect(order.lines.map((line) => line.materialNumber)).not.toContain('SUITE-01');
   });

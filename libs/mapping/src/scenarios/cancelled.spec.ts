@@ -1,5 +1,5 @@
 import { mapTrade } from '../trade-mapper';
-import { rawTrade, scenarioRules } from './trade-fixtures';
+import { BILL_NO, rawTrade, scenarioRules, sourceOf } from './trade-fixtures';
 
 describe('scenario: a trade cancelled in WDT (trade_status 5)', () => {
   const expected = {
@@ -7,17 +7,8 @@ describe('scenario: a trade cancelled in WDT (trade_status 5)', () => {
     cancellation: {
       kind: 'cancellation',
       schemaVersion: 1,
-      billNo: 'JY202211010624',
-      source: {
-        system: 'wdt',
-        tradeId: '100001',
-        tradeNo: 'JY202211010624',
-        shopNo: 'TM001',
-        warehouseNo: 'WH-SH01',
-        tradeStatus: 5,
-        modified: '2022-11-02T09:30:00+08:00',
-        versionId: '4',
-      },
+      billNo: BILL_NO,
+      source: sourceOf({ tradeStatus: 5, modified: '2022-11-02T09:30:00+08:00', versionId: '4' }),
     },
   };
 

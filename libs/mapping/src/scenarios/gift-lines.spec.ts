@@ -1,5 +1,5 @@
 import { mapTrade } from '../trade-mapper';
-import { asDecimals, orderOf, rawLine, rawTrade, scenarioRules } from './trade-fixtures';
+import { asDecimals, billedLine, orderOf, rawLine, rawTrade, scenarioRules } from './trade-fixtures';
 
 describe('scenario: gift lines (赠品)', () => {
   const trade = rawTrade({
@@ -14,46 +14,10 @@ describe('scenario: gift lines (赠品)', () => {
   it('keeps gift lines as free lines (is_free = gift_type ≠ 0) at price 0', () => {
     const order = orderOf(mapTrade(trade, scenarioRules()));
     expect(order.lines.map(asDecimals)).toEqual([
-      {
-        sourceRecId: '8001',
-        materialNumber: 'SKU-003',
-        storeNumber: 'WH-SH01',
-        qty: '1',
-        taxPrice: '129',
-        isFree: false,
-        taxPercent: '13',
-        shareAmount: '129',
-      },
-      {
-        sourceRecId: '8002',
-        materialNumber: 'SKU-006',
-        storeNumber: 'WH-SH01',
-        qty: '1',
-        taxPrice: '0',
-        isFree: true,
-        taxPercent: '13',
-        shareAmount: '0',
-      },
-      {
-        sourceRecId: '8003',
-        materialNumber: 'SKU-011',
-        storeNumber: 'WH-SH01',
-        qty: '2',
-        taxPrice: '0',
-        isFree: true,
-        taxPercent: '13',
-        shareAmount: '0',
-      },
-      {
-        sourceRecId: '8004',
-        materialNumber: 'SKU-019',
-        storeNumber: 'WH-SH01',
-        qty: '1',
-        taxPrice: '0',
-        isFree: true,
-        taxPercent: '13',
-        shareAmount: '0',
-      },
+      billedLine('8001', 'SKU-003', { qty: '1', taxPrice: '129', shareAmount: '129' }),
+      billedLine('8002', 'SKU-006', { qty: '1', taxPrice: '0', isFree: true, shareAmount: '0' }),
+      billedLine('8003', 'SKU-011', { qty: '2', taxPrice: '0', isFree: true, shareAmount: '0' }),
+      billedLine('8004', 'SKU-019', { qty: '1', taxPrice: '0', isFree: true, shareAmount: '0' }),
     ]);
   });
 

@@ -1,6 +1,6 @@
 import { contentHash } from '../content-hash';
 import { mapTrade } from '../trade-mapper';
-import { asDecimals, orderOf, rawTrade, scenarioRules } from './trade-fixtures';
+import { BILL_NO, asDecimals, orderOf, rawTrade, scenarioRules, sourceOf } from './trade-fixtures';
 
 describe('scenario: a confirmed trade with a single line', () => {
   const result = mapTrade(rawTrade(), scenarioRules());
@@ -10,7 +10,7 @@ describe('scenario: a confirmed trade with a single line', () => {
     expect({ ...order, lines: order.lines.map(asDecimals) }).toEqual({
       kind: 'order',
       schemaVersion: 1,
-      billNo: 'JY202211010624',
+      billNo: BILL_NO,
       billDate: '2022-11-01',
       customerNumber: 'CUST-TM001',
       project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
@@ -26,16 +26,7 @@ describe('scenario: a confirmed trade with a single line', () => {
           shareAmount: '59.9',
         },
       ],
-      source: {
-        system: 'wdt',
-        tradeId: '100001',
-        tradeNo: 'JY202211010624',
-        shopNo: 'TM001',
-        warehouseNo: 'WH-SH01',
-        tradeStatus: 55,
-        modified: '2022-11-01T11:00:00+08:00',
-        versionId: '3',
-      },
+      source: sourceOf(),
       contentHash: order.contentHash,
     });
   });

@@ -2,10 +2,10 @@
  * Raw WDT trades for the mapper's scenario specs: shaped like `wdt.trade.query` answers (strings
  * with four decimals, integer statuses, extra fields the mapper must tolerate). Not exported.
  */
-import { type NormalizedOrderLine, type NormalizedSalesOrder } from '@app/contracts';
+import { type NormalizedOrderLine, type NormalizedSalesOrder, type OrderSource } from '@app/contracts';
 import { normalizeDecimal } from '../decimal';
 import { parseMappingRules, type MappingRules } from '../mapping-rules';
-import { type MapResult } from '../trade-mapper';
+import { mapTrade, type FilterReason, type InvalidReason, type MapResult } from '../trade-mapper';
 
 export type RawLine = Record<string, unknown>;
 export type RawTrade = Record<string, unknown> & { goods_list?: RawLine[] };
@@ -100,3 +100,53 @@ export function orderOf(result: MapResult): NormalizedSalesOrder {
   if (result.outcome !== 'mapped') throw new Error(`expected outcome mapped, got ${JSON.stringify(result)}`);
   return result.order;
 }
+
+/** The bill number of `rawTrade()`. */
+export const BILL_NO = 'JY202211010624';
+
+/** A mapped line as `asDecimals` shows it: the warehouse of `rawTrade()`, not free, 13 %, unless said. */
+export const billedLine = (
+  sourceRecId: string,
+  materialNumber: string,
+  line: Pick<NormalizedOrderLine, 'qty' | 'taxPrice' | 'shareAmount'> & Partial<NormalizedOrderLine>,
+): NormalizedOrderLine => ({
+  sourceRecId,
+  materialNumber,
+  storeNumber: 'WH-SH01',
+  isFree: false,
+  taxPercent: '13',
+  ...line,
+});
+
+/** The `source` of an order or cancellation mapped from `rawTrade(overrides)`. */
+export const sourceOf = (overrides: Partial<OrderSource> = {}): OrderSource => ({
+  system: 'wdt',
+  tradeId: '100001',
+  tradeNo: BILL_NO,
+  shopNo: 'TM001',
+  warehouseNo: 'WH-SH01',
+  tradeStatus: 55,
+  modified: '2022-11-01T11:00:00+08:00',
+  versionId: '3',
+  ...overrides,
+});
+
+/** The result for `rawTrade()` when it is invalid or filtered for `reason`, with the mapper's `detail`. */
+export const invalidResult = (reason: InvalidReason, detail: string): MapResult => ({
+  outcome: 'invalid',
+  reason,
+  detail,
+  billNo: BILL_NO,
+});
+export const filteredResult = (reason: FilterReason, detail: string): MapResult => ({
+  outcome: 'filtered',
+  reason,
+  detail,
+  billNo: BILL_NO,
+});
+
+/** The order mapped from `rawTrade(overrides)` by `rules` (the scenario rules unless said). */
+export const orderFor = (
+  overrides: RawTrade = {},
+  rules: MappingRules = scenarioRules(),
+): NormalizedSalesOrder => orderOf(mapTrade(rawTrade(overrides), rules));

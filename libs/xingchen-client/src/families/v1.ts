@@ -1,30 +1,16 @@
 import { FatalError } from '@app/contracts';
 import { type FamilyWire, type Reading, type WireCall, type XingchenCore } from '../core';
-import { asRecord, bool, enabled, firstText, records, str, type Json } from '../json';
+import { asRecord, firstText, records, str, type Json } from '../json';
 import {
   type SalesOrderDraft,
   type XingchenSalesOrder,
-  type XingchenSalesOrderLine,
   type XingchenSalesOrderSummary,
 } from '../sales-order';
-import { TokenManager, type IssuedToken } from '../token-manager';
-import { XingchenAmbiguousError, type XingchenOperation } from '../xingchen-errors';
+import { type IssuedToken } from '../token-manager';
+import { type XingchenOperation } from '../xingchen-errors';
 import { type QueryParams } from '../xingchen-signer';
-import {
-  type SaveResult,
-  type XingchenCustomer,
-  type XingchenMaterial,
-  type XingchenStore,
-  type XingchenV1Config,
-} from '../xingchen.types';
-import {
-  absentWhenRefused,
-  auditedFrom,
-  exactBill,
-  readSalesOrderPage,
-  type SalesOrderPage,
-  type XingchenFamilyClient,
-} from './family';
+import { type SaveResult, type XingchenMaterial, type XingchenV1Config } from '../xingchen.types';
+import * as shared from './family';
 
 /**
  * V1: the 精斗云/星辰 legacy API, as Kingdee's Tea Python SDK speaks it (kernel `KingdeejdyKernel`,
@@ -51,19 +37,27 @@ export const V1Paths = {
 
 /** Header custom fields of the V1 save are top-level keys (wire decision). */
 export const V1_CUSTOM_FIELD_KEY = /^custom_field[0-9a-z]+(_number|_id|_name)?$/;
-/** Rows per look-up page (wire decision: the sandbox serves at most 100). */
-const LOOKUP_PAGE_SIZE = 100;
 /** Assumed lifetime of an access token whose answer carries none (wire decision). */
 const DEFAULT_LIFETIME_MS = 2 * 3600_000;
+const V1_HEADER_KEYS: shared.HeaderWireKeys = {
+  billNo: 'billno',
+  billDate: 'billdate',
+  customerId: 'customerid_id',
+};
+const V1_LINE_KEYS = shared.lineWireKeys('v1');
+
+/** The master-data list of each kind. */
+const V1MasterLists: Record<shared.MasterKind, string> = {
+  customer: V1Paths.customerList,
+  material: V1Paths.materialList,
+  store: V1Paths.storeList,
+};
+/** The base and fixed auxiliary unit keys of a V1 material detail. */
+const V1_UNITS = { base: 'baseunitid_id', fixed: ['fixunit1_id', 'fixunit2_id', 'fixunit3_id'] } as const;
 
 /** The flat body of `POST /jdy/sal/sal_order_save`: numbers as strings, custom fields as top-level keys. */
 export function v1SaveBody(draft: SalesOrderDraft): Json {
-  const body: Json = {};
-  if (draft.id) body.id = draft.id;
-  body.billno = draft.billNo;
-  body.billdate = draft.billDate;
-  body.customerid_id = draft.customerId;
-  if (draft.remark !== undefined) body.remark = draft.remark;
+  const body = shared.headerBody(draft, V1_HEADER_KEYS);
   for (const [key, value] of Object.entries(draft.customFields)) {
     if (!V1_CUSTOM_FIELD_KEY.test(key))
       throw new FatalError(
@@ -72,73 +66,35 @@ export function v1SaveBody(draft: SalesOrderDraft): Json {
       );
     body[key] = value;
   }
-  body.material_entity = draft.lines.map((line) => ({
-    ...(line.entryId ? { id: line.entryId } : {}),
-    materialid_id: line.materialId,
-    stockid_id: line.storeId,
-    qty: line.qty,
-    unit_id: line.unitId,
-    taxprice: line.taxPrice,
-    is_free: line.isFree,
-    cess: line.taxPercent,
-  }));
+  body.material_entity = draft.lines.map((line) =>
+    shared.lineBody(line, V1_LINE_KEYS, Boolean(line.entryId)),
+  );
   return body;
 }
 
 /** The bill id of a successful V1 save answer's `data` (`successPkIds[0]`); undefined when absent. */
-export function readV1SaveId(data: unknown): string | undefined {
-  const ids = asRecord(data)?.successPkIds;
-  return Array.isArray(ids) ? str(ids[0]) : undefined;
-}
+export const readV1SaveId = (data: unknown): string | undefined => shared.firstSavedId(data, 'successPkIds');
 
-const v1Status = (data: Json): string =>
-  firstText(data.billstatus, data.checkstatus, data.audit_status, data.bill_status) ?? '';
+/** The V1 status as sent: the first of the four keys the legacy API has used. */
+const v1StatusValue = (data: Json): unknown =>
+  data.billstatus ?? data.checkstatus ?? data.audit_status ?? data.bill_status;
+
+const V1_DETAIL: shared.DetailWire = {
+  header: V1_HEADER_KEYS,
+  lines: V1_LINE_KEYS,
+  customFields: (record) => Object.entries(record).filter(([key]) => V1_CUSTOM_FIELD_KEY.test(key)),
+  status: (record) => ({
+    audited: shared.auditedFrom(v1StatusValue(record)),
+    status: firstText(record.billstatus, record.checkstatus, record.audit_status, record.bill_status) ?? '',
+  }),
+};
 
 /** A V1 `sal_order_detail` answer's `data` in neutral names; null when it is not a bill. */
-export function readV1Detail(data: unknown): XingchenSalesOrder | null {
-  const record = asRecord(data);
-  const id = str(record?.id);
-  if (!record || !id) return null;
-  const customFields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(record)) {
-    const text = str(value);
-    if (V1_CUSTOM_FIELD_KEY.test(key) && text !== undefined) customFields[key] = text;
-  }
-  const lines: XingchenSalesOrderLine[] = records(record.material_entity).map((line) => ({
-    entryId: str(line.id) ?? '',
-    materialId: str(line.materialid_id) ?? '',
-    storeId: str(line.stockid_id) ?? '',
-    qty: str(line.qty) ?? '0',
-    unitId: str(line.unit_id) ?? '',
-    taxPrice: str(line.taxprice) ?? '0',
-    isFree: bool(line.is_free),
-    taxPercent: str(line.cess) ?? '0',
-  }));
-  const status = v1Status(record);
-  const remark = str(record.remark);
-  return {
-    id,
-    billNo: str(record.billno) ?? '',
-    billDate: str(record.billdate) ?? '',
-    customerId: str(record.customerid_id) ?? '',
-    audited: auditedFrom(
-      record.billstatus ?? record.checkstatus ?? record.audit_status ?? record.bill_status,
-    ),
-    status,
-    ...(remark !== undefined ? { remark } : {}),
-    customFields,
-    lines,
-  };
-}
+export const readV1Detail = (data: unknown): XingchenSalesOrder | null => shared.readDetail(data, V1_DETAIL);
 
 /** A V1 `sal_order_list` row in neutral names; undefined without id or bill number. */
-export function readV1ListRow(row: Json): XingchenSalesOrderSummary | undefined {
-  const id = str(row.id);
-  const billNo = str(row.billno);
-  if (!id || !billNo) return undefined;
-  const status = row.billstatus ?? row.checkstatus ?? row.audit_status ?? row.bill_status;
-  return { id, billNo, ...(status !== undefined ? { audited: auditedFrom(status) } : {}) };
-}
+export const readV1ListRow = (row: Json): XingchenSalesOrderSummary | undefined =>
+  shared.readListRow(row, 'billno', v1StatusValue(row));
 
 /**
  * When the access token expires (epoch ms): `expires_in` seconds; else `expires` (> 1e12 epoch ms,
@@ -224,28 +180,15 @@ export function readV1Envelope(body: Json): Reading {
 }
 
 /** The V1 family: user login, account set, `?access_token=` + `accountId`/`groupName` on every call. */
-export class V1Family implements FamilyWire, XingchenFamilyClient {
+export class V1Family extends shared.FamilyBase implements FamilyWire, shared.XingchenFamilyClient {
   readonly family = 'v1' as const;
-  readonly tokens: TokenManager;
   private account: V1AccountSet | undefined;
 
   constructor(
-    private readonly core: XingchenCore,
+    core: XingchenCore,
     private readonly settings: XingchenV1Config,
   ) {
-    this.tokens = new TokenManager(() => this.login(), {
-      refreshMarginMs: core.config.tokenRefreshMarginMs,
-      now: () => core.clock.now(),
-      failureHoldMs: core.failureHoldMs,
-    });
-  }
-
-  token(): Promise<string> {
-    return this.tokens.get();
-  }
-
-  invalidate(token: string): void {
-    this.tokens.invalidate(token);
+    super(core);
   }
 
   decorate(
@@ -269,31 +212,21 @@ export class V1Family implements FamilyWire, XingchenFamilyClient {
     return readV1Envelope(body);
   }
 
-  private async login(): Promise<IssuedToken> {
+  protected async issueToken(): Promise<IssuedToken> {
     const requestedAt = this.core.clock.now();
     const data = asRecord(
-      await this.core.send(this, {
-        operation: 'login',
-        method: 'GET',
-        path: V1Paths.login,
-        query: {
-          client_id: this.core.config.clientId,
-          client_secret: this.core.config.clientSecret,
-          username: this.settings.username,
-          password: this.settings.password,
-        },
-        business: false,
+      await this.handshake('login', 'GET', V1Paths.login, {
+        client_id: this.core.config.clientId,
+        client_secret: this.core.config.clientSecret,
+        username: this.settings.username,
+        password: this.settings.password,
       }),
     );
     const token = str(data?.access_token);
     if (!data || !token) throw this.core.malformed('login', 'login answer without access_token');
     if (!this.account) {
-      const groups = await this.core.send(this, {
-        operation: 'account_group',
-        method: 'POST',
-        path: V1Paths.accountGroup,
-        query: { access_token: token },
-        business: false,
+      const groups = await this.handshake('account_group', 'POST', V1Paths.accountGroup, {
+        access_token: token,
       });
       this.account = selectAccountGroup(groups, this.settings.accountId);
       this.core.logger?.info({ accountId: this.account.accountId }, 'xingchen v1 account set selected');
@@ -313,78 +246,43 @@ export class V1Family implements FamilyWire, XingchenFamilyClient {
   async saveSalesOrder(draft: SalesOrderDraft): Promise<SaveResult> {
     const data = await this.post('sal_order_save', V1Paths.salOrderSave, v1SaveBody(draft));
     const id = readV1SaveId(data);
-    if (!id)
-      throw new XingchenAmbiguousError(
-        'xingchen sal_order_save: success answer without data.successPkIds[0]; the save may have been applied',
-        { reason: 'ambiguous_answer' },
-      );
+    if (!id) throw shared.savedWithoutId('successPkIds');
     return { id };
   }
 
-  async findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null> {
-    const data = asRecord(
-      await this.post('sal_order_list', V1Paths.salOrderList, {
-        search: billNo,
-        page: 1,
-        pagesize: LOOKUP_PAGE_SIZE,
-      }),
-    );
-    return exactBill(readSalesOrderPage(data, readV1ListRow), billNo, this.core.logger);
-  }
-
-  async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
-    // "单据不存在" and any other refusal of a detail by id: there is no such bill to read
-    return absentWhenRefused(
-      this.post('sal_order_detail', V1Paths.salOrderDetail, { id }).then(readV1Detail),
+  protected async salesOrderList(page: number, pageSize: number, billNo?: string): Promise<Json | undefined> {
+    const filter = billNo !== undefined ? { search: billNo } : {};
+    return asRecord(
+      await this.post('sal_order_list', V1Paths.salOrderList, { ...filter, page, pagesize: pageSize }),
     );
   }
 
-  async listSalesOrders(page: number, pageSize: number): Promise<SalesOrderPage> {
-    const data = asRecord(
-      await this.post('sal_order_list', V1Paths.salOrderList, { page, pagesize: pageSize }),
-    );
-    return readSalesOrderPage(data, readV1ListRow);
+  protected async salesOrderDetail(id: string): Promise<XingchenSalesOrder | null> {
+    return readV1Detail(await this.post('sal_order_detail', V1Paths.salOrderDetail, { id }));
+  }
+
+  protected readListRow(row: Json): XingchenSalesOrderSummary | undefined {
+    return readV1ListRow(row);
   }
 
   /** The list row whose `number` equals the number exactly (`search` is a fuzzy filter). */
-  private async listRow(operation: XingchenOperation, path: string, number: string): Promise<Json | null> {
+  protected async masterRecord(kind: shared.MasterKind, number: string): Promise<Json | null> {
     const data = asRecord(
-      await this.post(operation, path, { search: number, page: 1, pagesize: LOOKUP_PAGE_SIZE }),
+      await this.post(`${kind}_list`, V1MasterLists[kind], {
+        search: number,
+        page: 1,
+        pagesize: shared.LOOKUP_PAGE_SIZE,
+      }),
     );
-    return records(data?.rows).find((row) => str(row.number) === number && str(row.id) !== undefined) ?? null;
-  }
-
-  private basic(row: Json): XingchenCustomer {
-    return {
-      id: str(row.id)!,
-      number: str(row.number)!,
-      name: str(row.name) ?? '',
-      enabled: enabled(row.enable),
-    };
-  }
-
-  async findCustomer(number: string): Promise<XingchenCustomer | null> {
-    const row = await this.listRow('customer_list', V1Paths.customerList, number);
-    return row && this.basic(row);
-  }
-
-  async findStore(number: string): Promise<XingchenStore | null> {
-    const row = await this.listRow('store_list', V1Paths.storeList, number);
-    return row && this.basic(row);
+    return shared.exactNumberRow(data, number);
   }
 
   async findMaterial(number: string): Promise<XingchenMaterial | null> {
-    const row = await this.listRow('material_list', V1Paths.materialList, number);
+    const row = await this.masterRecord('material', number);
     if (!row) return null;
-    const detail = asRecord(await this.post('material_detail', V1Paths.materialDetail, { id: str(row.id)! }));
-    const baseUnitId = str(detail?.baseunitid_id);
-    if (!detail || !baseUnitId)
-      throw this.core.malformed('material_detail', 'material without baseunitid_id');
-    const unitIds = [baseUnitId];
-    for (const key of ['fixunit1_id', 'fixunit2_id', 'fixunit3_id']) {
-      const unit = str(detail[key]);
-      if (unit && !unitIds.includes(unit)) unitIds.push(unit);
-    }
-    return { ...this.basic(row), name: str(detail.name) ?? str(row.name) ?? '', baseUnitId, unitIds };
+    const detail =
+      asRecord(await this.post('material_detail', V1Paths.materialDetail, { id: str(row.id)! })) ?? {};
+    const basic = { ...shared.readBasic(row, number), name: str(detail.name) ?? str(row.name) ?? '' };
+    return shared.readMaterial(this.core, basic, detail, V1_UNITS);
   }
 }

@@ -1,35 +1,20 @@
 import { FatalError } from '@app/contracts';
 import { type FamilyWire, type Reading, type WireCall, type XingchenCore } from '../core';
-import { asRecord, bool, enabled, firstText, records, str, type Json } from '../json';
+import { asRecord, firstText, records, str, type Json } from '../json';
 import {
   type SalesOrderDraft,
   type XingchenSalesOrder,
-  type XingchenSalesOrderLine,
   type XingchenSalesOrderSummary,
 } from '../sales-order';
-import { TokenManager, type IssuedToken } from '../token-manager';
+import { type IssuedToken } from '../token-manager';
 import {
-  XingchenAmbiguousError,
   XingchenAppSecretRejectedError,
   XingchenBusinessError,
   type XingchenOperation,
 } from '../xingchen-errors';
 import { appSignature, gatewayHeaders, type QueryParams } from '../xingchen-signer';
-import {
-  type SaveResult,
-  type XingchenCustomer,
-  type XingchenMaterial,
-  type XingchenStore,
-  type XingchenV2Config,
-} from '../xingchen.types';
-import {
-  absentWhenRefused,
-  auditedFrom,
-  exactBill,
-  readSalesOrderPage,
-  type SalesOrderPage,
-  type XingchenFamilyClient,
-} from './family';
+import { type SaveResult, type XingchenMaterial, type XingchenV2Config } from '../xingchen.types';
+import * as shared from './family';
 
 /** V2: the 金蝶云·星辰 open platform, as Kingdee's Swagger SDK (zhuger/kingdee) and Java gateway SDK speak it. */
 export const V2Paths = {
@@ -49,7 +34,16 @@ export const V2Paths = {
   storeList: '/jdy/v2/bd/store',
 } as const;
 
-const LOOKUP_PAGE_SIZE = '100';
+/** Rows per look-up page, as the query string carries them. */
+const LOOKUP_PAGE_SIZE = String(shared.LOOKUP_PAGE_SIZE);
+const V2_HEADER_KEYS: shared.HeaderWireKeys = {
+  billNo: 'bill_no',
+  billDate: 'bill_date',
+  customerId: 'customer_id',
+};
+const V2_LINE_KEYS = shared.lineWireKeys('v2');
+/** The base and fixed auxiliary unit keys of a V2 material detail. */
+const V2_UNITS = { base: 'base_unit_id', fixed: ['fix_unit_id1', 'fix_unit_id2', 'fix_unit_id3'] } as const;
 
 /**
  * The body of `POST /jdy/v2/scm/sal_order` (SalOrderSaveReq + SalOrderSaveReqMaterialEntity):
@@ -57,74 +51,32 @@ const LOOKUP_PAGE_SIZE = '100';
  * their entry `id` only when every line has one (the sandbox refuses a mix; none = replace all lines).
  */
 export function v2SaveBody(draft: SalesOrderDraft): Json {
-  const body: Json = {};
-  if (draft.id) body.id = draft.id;
-  body.bill_no = draft.billNo;
-  body.bill_date = draft.billDate;
-  body.customer_id = draft.customerId;
-  if (draft.remark !== undefined) body.remark = draft.remark;
+  const body = shared.headerBody(draft, V2_HEADER_KEYS);
   if (Object.keys(draft.customFields).length > 0) body.custom_field = { ...draft.customFields };
   const withIds = draft.id !== undefined && draft.lines.every((line) => Boolean(line.entryId));
-  body.material_entity = draft.lines.map((line) => ({
-    ...(withIds ? { id: line.entryId } : {}),
-    material_id: line.materialId,
-    stock_id: line.storeId,
-    qty: line.qty,
-    unit_id: line.unitId,
-    tax_price: line.taxPrice,
-    cess: line.taxPercent,
-    is_free: line.isFree,
-  }));
+  body.material_entity = draft.lines.map((line) => shared.lineBody(line, V2_LINE_KEYS, withIds));
   return body;
 }
 
 /** The bill id of a V2 save answer's `data` (SaveReply `ids[0]`). */
-export function readV2SaveId(data: unknown): string | undefined {
-  const ids = asRecord(data)?.ids;
-  return Array.isArray(ids) ? str(ids[0]) : undefined;
-}
+export const readV2SaveId = (data: unknown): string | undefined => shared.firstSavedId(data, 'ids');
+
+const V2_DETAIL: shared.DetailWire = {
+  header: V2_HEADER_KEYS,
+  lines: V2_LINE_KEYS,
+  customFields: (record) => Object.entries(asRecord(record.custom_field) ?? {}),
+  status: (record) => ({
+    audited: shared.auditedFrom(record.bill_status),
+    status: str(record.bill_status) ?? '',
+  }),
+};
 
 /** A V2 `sal_order_detail` answer's `data` in neutral names; null when it is not a bill. */
-export function readV2Detail(data: unknown): XingchenSalesOrder | null {
-  const record = asRecord(data);
-  const id = str(record?.id);
-  if (!record || !id) return null;
-  const customFields: Record<string, string> = {};
-  for (const [key, value] of Object.entries(asRecord(record.custom_field) ?? {})) {
-    const text = str(value);
-    if (text !== undefined) customFields[key] = text;
-  }
-  const lines: XingchenSalesOrderLine[] = records(record.material_entity).map((line) => ({
-    entryId: str(line.id) ?? '',
-    materialId: str(line.material_id) ?? '',
-    storeId: str(line.stock_id) ?? '',
-    qty: str(line.qty) ?? '0',
-    unitId: str(line.unit_id) ?? '',
-    taxPrice: str(line.tax_price) ?? '0',
-    isFree: bool(line.is_free),
-    taxPercent: str(line.cess) ?? '0',
-  }));
-  const remark = str(record.remark);
-  return {
-    id,
-    billNo: str(record.bill_no) ?? '',
-    billDate: str(record.bill_date) ?? '',
-    customerId: str(record.customer_id) ?? '',
-    audited: auditedFrom(record.bill_status),
-    status: str(record.bill_status) ?? '',
-    ...(remark !== undefined ? { remark } : {}),
-    customFields,
-    lines,
-  };
-}
+export const readV2Detail = (data: unknown): XingchenSalesOrder | null => shared.readDetail(data, V2_DETAIL);
 
 /** A V2 list row (SalOrderListReplyRow) in neutral names. */
-export function readV2ListRow(row: Json): XingchenSalesOrderSummary | undefined {
-  const id = str(row.id);
-  const billNo = str(row.bill_no);
-  if (!id || !billNo) return undefined;
-  return { id, billNo, ...(row.bill_status !== undefined ? { audited: auditedFrom(row.bill_status) } : {}) };
-}
+export const readV2ListRow = (row: Json): XingchenSalesOrderSummary | undefined =>
+  shared.readListRow(row, 'bill_no', row.bill_status);
 
 /** The V2 envelope: `{errcode: 0, description, data}`; any other errcode is a refusal. */
 export function readV2Envelope(body: Json): Reading {
@@ -167,42 +119,28 @@ export function readAuthorization(data: unknown, outerInstanceId: string): AppCr
   return { appKey, appSecret, domain };
 }
 
-type MasterKind = 'customer' | 'material' | 'store';
-const masterPaths: Record<MasterKind, { detail: string; list: string }> = {
+const masterPaths: Record<shared.MasterKind, { detail: string; list: string }> = {
   customer: { detail: V2Paths.customerDetail, list: V2Paths.customerList },
   material: { detail: V2Paths.materialDetail, list: V2Paths.materialList },
   store: { detail: V2Paths.storeDetail, list: V2Paths.storeList },
 };
 
 /** The V2 family: gateway signature on every request, app-token + router address on business calls. */
-export class V2Family implements FamilyWire, XingchenFamilyClient {
+export class V2Family extends shared.FamilyBase implements FamilyWire, shared.XingchenFamilyClient {
   readonly family = 'v2' as const;
-  readonly tokens: TokenManager;
   private pushed: AppCredentials | undefined;
   private authorizations = 0;
 
   constructor(
-    private readonly core: XingchenCore,
+    core: XingchenCore,
     private readonly settings: XingchenV2Config,
   ) {
-    this.tokens = new TokenManager(() => this.requestToken(), {
-      refreshMarginMs: core.config.tokenRefreshMarginMs,
-      now: () => core.clock.now(),
-      failureHoldMs: core.failureHoldMs,
-    });
+    super(core);
   }
 
   /** push_app_authorize requests made so far (tests, logs). */
   get authorizeCount(): number {
     return this.authorizations;
-  }
-
-  token(): Promise<string> {
-    return this.tokens.get();
-  }
-
-  invalidate(token: string): void {
-    this.tokens.invalidate(token);
   }
 
   private get current(): AppCredentials | undefined {
@@ -240,13 +178,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
 
   private async authorize(outerInstanceId: string): Promise<AppCredentials> {
     this.authorizations++;
-    const data = await this.core.send(this, {
-      operation: 'authorize',
-      method: 'POST',
-      path: V2Paths.authorize,
-      query: { outerInstanceId },
-      business: false,
-    });
+    const data = await this.handshake('authorize', 'POST', V2Paths.authorize, { outerInstanceId });
     this.pushed = readAuthorization(data, outerInstanceId);
     this.core.logger?.info({ operation: 'authorize' }, 'xingchen v2 authorization fetched');
     return this.pushed;
@@ -254,15 +186,9 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
 
   private async appToken(credentials: AppCredentials): Promise<IssuedToken> {
     const data = asRecord(
-      await this.core.send(this, {
-        operation: 'token',
-        method: 'GET',
-        path: V2Paths.token,
-        query: {
-          app_key: credentials.appKey,
-          app_signature: appSignature(credentials.appKey, credentials.appSecret),
-        },
-        business: false,
+      await this.handshake('token', 'GET', V2Paths.token, {
+        app_key: credentials.appKey,
+        app_signature: appSignature(credentials.appKey, credentials.appSecret),
       }),
     );
     const token = str(data?.['app-token']);
@@ -277,7 +203,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
    * The app-token; with a pushed authorization the app_secret may have rotated (1030002006): fetch
    * the authorization again ONCE and retry; a second refusal is the FatalError of the table.
    */
-  private async requestToken(): Promise<IssuedToken> {
+  protected async issueToken(): Promise<IssuedToken> {
     const credentials = this.settings.credentials;
     if (credentials.kind === 'static') return this.appToken(credentials);
     const first = this.pushed ?? (await this.authorize(credentials.outerInstanceId));
@@ -307,11 +233,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
       business: true,
     });
     const id = readV2SaveId(data);
-    if (!id)
-      throw new XingchenAmbiguousError(
-        'xingchen sal_order_save: success answer without data.ids[0]; the save may have been applied',
-        { reason: 'ambiguous_answer' },
-      );
+    if (!id) throw shared.savedWithoutId('ids');
     return id;
   }
 
@@ -336,34 +258,30 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
     return { id: await this.postSave(corrected) };
   }
 
-  async findSalesOrderByBillNo(billNo: string): Promise<XingchenSalesOrderSummary | null> {
-    const data = asRecord(
+  protected async salesOrderList(page: number, pageSize: number, billNo?: string): Promise<Json | undefined> {
+    const filter: QueryParams = billNo !== undefined ? { bill_no: billNo } : {};
+    return asRecord(
       await this.get('sal_order_list', V2Paths.salOrder, {
-        bill_no: billNo,
-        page: '1',
-        page_size: LOOKUP_PAGE_SIZE,
+        ...filter,
+        page: String(page),
+        page_size: String(pageSize),
       }),
     );
-    return exactBill(readSalesOrderPage(data, readV2ListRow), billNo, this.core.logger);
   }
 
-  async getSalesOrder(id: string): Promise<XingchenSalesOrder | null> {
-    // any refusal of a detail by id (1001 in the sandbox, whatever elsewhere): no such bill to read
-    return absentWhenRefused(this.get('sal_order_detail', V2Paths.salOrderDetail, { id }).then(readV2Detail));
+  protected async salesOrderDetail(id: string): Promise<XingchenSalesOrder | null> {
+    return readV2Detail(await this.get('sal_order_detail', V2Paths.salOrderDetail, { id }));
   }
 
-  async listSalesOrders(page: number, pageSize: number): Promise<SalesOrderPage> {
-    const data = asRecord(
-      await this.get('sal_order_list', V2Paths.salOrder, { page: String(page), page_size: String(pageSize) }),
-    );
-    return readSalesOrderPage(data, readV2ListRow);
+  protected readListRow(row: Json): XingchenSalesOrderSummary | undefined {
+    return readV2ListRow(row);
   }
 
   /**
    * Detail by number; any business refusal is confirmed by the list (search + exact number), never
    * read from a business code: no row → not found; a row → its detail by id.
    */
-  private async masterData(kind: MasterKind, number: string): Promise<Json | null> {
+  protected async masterRecord(kind: shared.MasterKind, number: string): Promise<Json | null> {
     const paths = masterPaths[kind];
     const detail = `${kind}_detail` as const;
     try {
@@ -376,7 +294,7 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
     const list = asRecord(
       await this.get(`${kind}_list`, paths.list, { search: number, page: '1', page_size: LOOKUP_PAGE_SIZE }),
     );
-    const row = records(list?.rows).find((item) => str(item.number) === number && str(item.id) !== undefined);
+    const row = shared.exactNumberRow(list, number);
     if (!row) return null;
     const data = asRecord(await this.get(detail, paths.detail, { id: str(row.id)! }));
     if (!data || str(data.id) === undefined)
@@ -384,35 +302,8 @@ export class V2Family implements FamilyWire, XingchenFamilyClient {
     return data;
   }
 
-  private basic(data: Json, number: string): XingchenCustomer {
-    return {
-      id: str(data.id)!,
-      number: str(data.number) ?? number,
-      name: str(data.name) ?? '',
-      enabled: enabled(data.enable),
-    };
-  }
-
-  async findCustomer(number: string): Promise<XingchenCustomer | null> {
-    const data = await this.masterData('customer', number);
-    return data && this.basic(data, number);
-  }
-
-  async findStore(number: string): Promise<XingchenStore | null> {
-    const data = await this.masterData('store', number);
-    return data && this.basic(data, number);
-  }
-
   async findMaterial(number: string): Promise<XingchenMaterial | null> {
-    const data = await this.masterData('material', number);
-    if (!data) return null;
-    const baseUnitId = str(data.base_unit_id);
-    if (!baseUnitId) throw this.core.malformed('material_detail', 'material without base_unit_id');
-    const unitIds = [baseUnitId];
-    for (const key of ['fix_unit_id1', 'fix_unit_id2', 'fix_unit_id3']) {
-      const unit = str(data[key]);
-      if (unit && !unitIds.includes(unit)) unitIds.push(unit);
-    }
-    return { ...this.basic(data, number), baseUnitId, unitIds };
+    const data = await this.masterRecord('material', number);
+    return data && shared.readMaterial(this.core, shared.readBasic(data, number), data, V2_UNITS);
   }
 }
