@@ -188,6 +188,16 @@ describe('the Kubernetes manifests', () => {
   });
 });
 
+/** Runs a test in a fresh temporary directory, removed afterwards. */
+function inTempDir(run: (dir: string) => void): void {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpsync-kustomize-'));
+  try {
+    run(dir);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('rendering with kubectl kustomize', () => {
   it.each(OVERLAYS)('renders %s as `kubectl kustomize` prints it', (overlay) => {
     const result = spawnSync('kubectl', ['kustomize', path.join(REPO_ROOT, overlay)], { encoding: 'utf8' });
@@ -199,22 +209,18 @@ describe('rendering with kubectl kustomize', () => {
   });
 
   it('fails on a kustomization kubectl rejects, with its message', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpsync-kustomize-'));
-    try {
+    inTempDir((dir) => {
       fs.writeFileSync(
         path.join(dir, 'kustomization.yaml'),
         'resources: []\nreplicaz:\n  - name: x\n    count: 2\n',
       );
       expect(() => renderKustomization(dir)).toThrow(KustomizeError);
       expect(() => renderKustomization(dir)).toThrow(/invalid Kustomization: .*unknown field .*replicaz/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('applies JSON 6902 patches to the targets only, and fails on a patch that matches nothing', () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpsync-kustomize-'));
-    try {
+    inTempDir((dir) => {
       fs.writeFileSync(
         path.join(dir, 'cm.yaml'),
         'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\ndata:\n  k: "1"\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: b\ndata:\n  k: "1"\n',
@@ -228,9 +234,7 @@ describe('rendering with kubectl kustomize', () => {
       ]);
       fs.writeFileSync(path.join(dir, 'kustomization.yaml'), patch('c'));
       expect(() => renderKustomization(dir)).toThrow(/matches nothing/);
-    } finally {
-      fs.rmSync(dir, { recursive: true, force: true });
-    }
+    });
   });
 
   it('fails, naming kubectl and how to install it, when kubectl is missing', () => {
