@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { closeServer, listenOn, reachableHost } from '@app/sandbox-catalog';
 import { AdminRoutes, adminOrderView } from './admin-routes';
 import { readCall, send, sendGatewayError, sleep, StatsBook, type SandboxStats } from './http-kit';
 import { catalogFixture, readFixtureFile, validateFixture } from './master-data';
@@ -225,25 +225,15 @@ function sandboxHandle(server: Server, ctx: SandboxContext, parts: HandleParts):
     get port() {
       return bound().port;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise<{ port: number; url: string }>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const actual = (server.address() as AddressInfo).port;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-          address = { port: actual, url: `http://${shownHost}:${actual}` };
-          resolve(address);
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const actual = await listenOn(server, port, host);
+      address = { port: actual, url: `http://${reachableHost(host)}:${actual}` };
+      return address;
     },
     close() {
       for (const res of ctx.hanging) res.destroy();
       ctx.hanging.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return closeServer(server);
     },
   };
 }
