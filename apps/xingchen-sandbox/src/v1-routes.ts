@@ -1,5 +1,5 @@
 import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
-import { Quota, send, type ApiCall } from './http-kit';
+import { issueWithinQuota, Quota, send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialViewV1, type MasterKind } from './sandbox-state';
@@ -209,15 +209,15 @@ export class V1Routes {
     const route = 'v1.login';
     if (call.method !== 'GET' && call.method !== 'POST')
       return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
-    const wait = this.loginQuota.take();
-    if (wait > 0) return this.ctx.stats.throttle(call.res, route, wait);
-    const answer = this.auth.login(call);
-    if (!answer.ok) {
-      this.ctx.stats.count(route, `errcode_${answer.errcode}`);
-      return send(call.res, 200, { errcode: answer.errcode, description: answer.description });
-    }
-    this.ctx.stats.count(route, 'ok');
-    this.ctx.stats.bump('loginsIssued');
+    const answer = issueWithinQuota(
+      this.ctx.stats,
+      call,
+      route,
+      this.loginQuota,
+      () => this.auth.login(call),
+      'loginsIssued',
+    );
+    if (!answer) return;
     const data = {
       access_token: answer.token,
       expires_in: answer.expiresInSeconds,

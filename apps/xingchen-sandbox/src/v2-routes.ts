@@ -1,5 +1,5 @@
 import { isPlainObject } from './field-check';
-import { Quota, send, type ApiCall } from './http-kit';
+import { issueWithinQuota, Quota, send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
@@ -138,15 +138,15 @@ export class V2Routes {
     const route = 'v2.token';
     if (call.method !== 'GET') return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
     if (!this.signed(call, route)) return;
-    const wait = this.tokenQuota.take();
-    if (wait > 0) return this.ctx.stats.throttle(call.res, route, wait);
-    const answer = this.auth.issueToken(call);
-    if (!answer.ok) {
-      this.ctx.stats.count(route, `errcode_${answer.errcode}`);
-      return send(call.res, 200, { errcode: answer.errcode, description: answer.description });
-    }
-    this.ctx.stats.count(route, 'ok');
-    this.ctx.stats.bump('tokensIssued');
+    const answer = issueWithinQuota(
+      this.ctx.stats,
+      call,
+      route,
+      this.tokenQuota,
+      () => this.auth.issueToken(call),
+      'tokensIssued',
+    );
+    if (!answer) return;
     const data = { 'app-token': answer.token, access_token: answer.token, expires: answer.expires, uid: 1 };
     okV2(call, data);
   }
