@@ -1,5 +1,6 @@
 import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
-import { issueWithinQuota, Quota, send, type ApiCall } from './http-kit';
+import { FamilyRoutes } from './family-routes';
+import { issueWithinQuota, send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialViewV1, type MasterKind } from './sandbox-state';
@@ -190,20 +191,7 @@ const ROUTES: Record<string, [string, Bound]> = {
   '/jdy/basedata/store_detail': ['store_detail', basedataDetail('stores')],
 };
 
-export class V1Routes {
-  private readonly loginQuota: Quota;
-
-  constructor(
-    private readonly ctx: SandboxContext,
-    private readonly auth: V1Auth,
-  ) {
-    this.loginQuota = new Quota(ctx.faults.tokenRateLimitPerMinute, ctx.now);
-  }
-
-  setLoginRate(perMinute: number): void {
-    this.loginQuota.setRate(perMinute);
-  }
-
+export class V1Routes extends FamilyRoutes<V1Auth> {
   /** Login: GET with the query (or a form POST); wrong credentials are HTTP 200 errcode 1000. */
   login(call: ApiCall): void {
     const route = 'v1.login';
@@ -213,7 +201,7 @@ export class V1Routes {
       this.ctx.stats,
       call,
       route,
-      this.loginQuota,
+      this.issueQuota,
       () => this.auth.login(call),
       'loginsIssued',
     );

@@ -1,5 +1,6 @@
 import { isPlainObject } from './field-check';
-import { issueWithinQuota, Quota, send, type ApiCall } from './http-kit';
+import { FamilyRoutes } from './family-routes';
+import { issueWithinQuota, send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
@@ -112,20 +113,7 @@ const ROUTES: Record<string, [string, Handler]> = {
 };
 const KNOWN_PATHS = new Set(Object.keys(ROUTES).map((key) => key.split(' ')[1]));
 
-export class V2Routes {
-  private readonly tokenQuota: Quota;
-
-  constructor(
-    private readonly ctx: SandboxContext,
-    private readonly auth: V2Auth,
-  ) {
-    this.tokenQuota = new Quota(ctx.faults.tokenRateLimitPerMinute, ctx.now);
-  }
-
-  setTokenRate(perMinute: number): void {
-    this.tokenQuota.setRate(perMinute);
-  }
-
+export class V2Routes extends FamilyRoutes<V2Auth> {
   /** The gateway signature; false when the call was answered (519) here. */
   private signed(call: ApiCall, route: string): boolean {
     const verdict = this.auth.verifySignature(call);
@@ -142,7 +130,7 @@ export class V2Routes {
       this.ctx.stats,
       call,
       route,
-      this.tokenQuota,
+      this.issueQuota,
       () => this.auth.issueToken(call),
       'tokensIssued',
     );

@@ -123,8 +123,8 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
   const setFaults = (patch: Record<string, unknown>) => {
     faults = normalizeFaults(faults, patch);
     ctx.setRate(faults.rateLimitPerMinute);
-    v2Routes.setTokenRate(faults.tokenRateLimitPerMinute);
-    v1Routes.setLoginRate(faults.tokenRateLimitPerMinute);
+    v2Routes.setIssueRate(faults.tokenRateLimitPerMinute);
+    v1Routes.setIssueRate(faults.tokenRateLimitPerMinute);
     return faults;
   };
   const reset = () => {
@@ -141,7 +141,7 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
     expireTokens,
     reset,
   });
-  v1Routes.setLoginRate(faults.tokenRateLimitPerMinute);
+  v1Routes.setIssueRate(faults.tokenRateLimitPerMinute);
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const call = await readCall(req, res, url);
