@@ -8,6 +8,7 @@
  * Run: npm run build && node -r ./scripts/preload-dist.js dist/bench/p5-extractor.js [--quota 300] [--json]
  */
 import { type INestApplication } from '@nestjs/common';
+import { type Admin, type Kafka } from 'kafkajs';
 import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
@@ -29,7 +30,10 @@ const PAGES_PER_WINDOW = 8;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
 
-async function main(): Promise<void> {
+type Served = Array<{ at: number; event: PageServedEvent }>;
+
+/** A settled backlog of hour windows of ~8 pages, enough that work never runs out while measuring. */
+async function startSandbox() {
   // enough backlog that work never runs out during the measurement, whatever waits out a 1012
   const backlogPages = Math.ceil((QUOTA / 60) * (MEASURE_SECONDS + 12));
   const windows = Math.ceil(backlogPages / PAGES_PER_WINDOW);
@@ -37,7 +41,7 @@ async function main(): Promise<void> {
   const now = Date.now();
   const hour = 3600_000;
   const firstHour = Math.floor((now - (windows + 1) * hour) / hour) * hour;
-  const served: Array<{ at: number; event: PageServedEvent }> = [];
+  const served: Served = [];
   const sandbox = createWdtSandbox({
     generator: {
       seed: 55,
@@ -51,30 +55,21 @@ async function main(): Promise<void> {
   });
   await sandbox.listen(0);
   const expected = sandbox.store.visible(sandbox.now());
-  const lastModified = expected[expected.length - 1].modified;
+  return { sandbox, served, expected, windows, firstHour };
+}
 
-  const kafka = createKafka({ brokers, clientId: 'bench-p5' });
-  const topic = `bench.p5.raw.${Date.now().toString(36)}`;
-  const admin = kafka.admin();
-  await admin.connect();
-  await admin.createTopics({
-    topics: [
-      { topic, numPartitions: 6 },
-      { topic: `${topic}.dlq`, numPartitions: 1 },
-    ],
-    waitForLeaders: true,
-  });
-  await ensureDatabase(databaseUrl);
+type Backlog = Awaited<ReturnType<typeof startSandbox>>;
 
-  const c = sandbox.credentials;
-  const checkpointName = `bench.p5.${Date.now().toString(36)}`;
-  const config = loadEnv(extractorEnv, {
+/** The extractor's environment: the sandbox on Qimen at the quota, a fresh topic and checkpoint. */
+function extractorConfig(backlog: Backlog, topic: string, checkpointName: string) {
+  const c = backlog.sandbox.credentials;
+  return loadEnv(extractorEnv, {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_BOOTSTRAP_TOPICS: 'false',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'error',
     HTTP_PORT: '0',
-    WDT_BASE_URL: sandbox.url,
+    WDT_BASE_URL: backlog.sandbox.url,
     WDT_SID: c.sid,
     WDT_QIMEN_APP_KEY: c.qimenAppKey,
     WDT_QIMEN_APP_SECRET: c.qimenSecret,
@@ -82,11 +77,19 @@ async function main(): Promise<void> {
     WDT_RATE_LIMIT_PER_MINUTE: String(QUOTA),
     WDT_PAGE_SIZE: String(PAGE_SIZE),
     POLL_INTERVAL_SECONDS: '1',
-    INITIAL_CHECKPOINT: formatWdtTime(firstHour - 1000),
+    INITIAL_CHECKPOINT: formatWdtTime(backlog.firstHour - 1000),
     RAW_TOPIC: topic,
     CHECKPOINT_NAME: checkpointName,
   });
+}
 
+/** Runs the extractor until its checkpoint passes the last trade: the start and end times, the sandbox's stats then. */
+async function runExtractor(
+  backlog: Backlog,
+  config: ReturnType<typeof extractorConfig>,
+  checkpointName: string,
+  lastModified: string,
+) {
   const started = performance.now();
   const app: INestApplication = await createExtractorApp(config);
   const { DataSource } = await import('typeorm');
@@ -105,11 +108,13 @@ async function main(): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
   const finished = performance.now();
-  const stats = sandbox.stats();
+  const stats = backlog.sandbox.stats();
   await app.close();
-  await sandbox.close();
+  return { started, finished, stats };
+}
 
-  // no window skipped: every (trade_no, modified) of the sandbox is on the topic
+/** Every (trade_no, modified) on the topic. */
+async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<Set<string>> {
   const seen = new Set<string>();
   const consumer = kafka.consumer({ groupId: `bench-p5-${Date.now().toString(36)}` });
   await consumer.connect();
@@ -127,10 +132,12 @@ async function main(): Promise<void> {
     });
   });
   await consumer.disconnect();
-  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
-  await admin.disconnect();
-  const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
+  return seen;
+}
 
+function writeReport(backlog: Backlog, missing: number, run: Awaited<ReturnType<typeof runExtractor>>): void {
+  const { started, finished, stats } = run;
+  const { served } = backlog;
   const firstPage = served[0].at;
   const measured = served.filter((s) => s.at - firstPage <= MEASURE_SECONDS * 1000).length;
   const quotaPerSecond = QUOTA / 60;
@@ -161,11 +168,46 @@ async function main(): Promise<void> {
     answered1012: stats.rateLimited,
     share1012: stats.rateLimited / stats.calls,
     pagesServed: served.length,
-    windows,
-    trades: expected.length,
+    windows: backlog.windows,
+    trades: backlog.expected.length,
     missingTrades: missing,
     seconds: (finished - started) / 1000,
   });
+}
+
+async function main(): Promise<void> {
+  const backlog = await startSandbox();
+  const { sandbox, expected } = backlog;
+  const lastModified = expected[expected.length - 1].modified;
+
+  const kafka = createKafka({ brokers, clientId: 'bench-p5' });
+  const topic = `bench.p5.raw.${Date.now().toString(36)}`;
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: 6 },
+      { topic: `${topic}.dlq`, numPartitions: 1 },
+    ],
+    waitForLeaders: true,
+  });
+  await ensureDatabase(databaseUrl);
+
+  const checkpointName = `bench.p5.${Date.now().toString(36)}`;
+  const times = await runExtractor(
+    extractorConfig(backlog, topic, checkpointName),
+    checkpointName,
+    lastModified,
+  );
+  const stats = sandbox.stats();
+  await sandbox.close();
+
+  // no window skipped: every (trade_no, modified) of the sandbox is on the topic
+  const seen = await readTopic(kafka, admin, topic);
+  await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+  await admin.disconnect();
+  const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
+  writeReport(backlog, missing, run);
   process.exit(0);
 }
 
