@@ -194,12 +194,8 @@ async function main(): Promise<void> {
   await ensureDatabase(databaseUrl);
 
   const checkpointName = `bench.p5.${Date.now().toString(36)}`;
-  const times = await runExtractor(
-    extractorConfig(backlog, topic, checkpointName),
-    checkpointName,
-    lastModified,
-  );
-  const stats = sandbox.stats();
+  const config = extractorConfig(backlog, topic, checkpointName);
+  const run = await runExtractor(backlog, config, checkpointName, lastModified);
   await sandbox.close();
 
   // no window skipped: every (trade_no, modified) of the sandbox is on the topic
