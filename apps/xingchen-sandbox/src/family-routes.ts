@@ -1,5 +1,8 @@
-import { Quota } from './http-kit';
+import { Quota, send, type ApiCall } from './http-kit';
 import { type SandboxContext } from './sandbox-context';
+
+/** A refused credential request: HTTP 200 with its errcode, as both families answer it. */
+export type IssueRefusal = { ok: false; errcode: number; description: string };
 
 /** What both families' routes share: the context, their auth, and the quota of credential issues. */
 export abstract class FamilyRoutes<Auth> {
@@ -15,5 +18,32 @@ export abstract class FamilyRoutes<Auth> {
 
   setIssueRate(perMinute: number): void {
     this.issueQuota.setRate(perMinute);
+  }
+
+  /**
+   * A token / login issue behind the issue quota: a throttled call (429) or a refusal (HTTP 200 with
+   * the errcode) is answered here and gives undefined; a grant is counted `ok`, bumped and returned.
+   */
+  protected issued<T extends { ok: true }>(
+    call: ApiCall,
+    route: string,
+    issue: () => T | IssueRefusal,
+    counter: 'loginsIssued' | 'tokensIssued',
+  ): T | undefined {
+    const { stats } = this.ctx;
+    const wait = this.issueQuota.take();
+    if (wait > 0) {
+      stats.throttle(call.res, route, wait);
+      return undefined;
+    }
+    const answer = issue();
+    if (!answer.ok) {
+      stats.count(route, `errcode_${answer.errcode}`);
+      send(call.res, 200, { errcode: answer.errcode, description: answer.description });
+      return undefined;
+    }
+    stats.count(route, 'ok');
+    stats.bump(counter);
+    return answer;
   }
 }

@@ -133,34 +133,3 @@ export class StatsBook {
     sendGatewayError(res, code, description);
   }
 }
-
-/** A refused credential request: HTTP 200 with its errcode, as both families answer it. */
-export type IssueRefusal = { ok: false; errcode: number; description: string };
-
-/**
- * A token / login issue behind its quota: a throttled call (429) or a refusal (HTTP 200 with the
- * errcode) is answered here and gives undefined; a grant is counted `ok`, bumped and returned.
- */
-export function issueWithinQuota<T extends { ok: true }>(
-  stats: StatsBook,
-  call: ApiCall,
-  route: string,
-  quota: Quota,
-  issue: () => T | IssueRefusal,
-  issued: 'loginsIssued' | 'tokensIssued',
-): T | undefined {
-  const wait = quota.take();
-  if (wait > 0) {
-    stats.throttle(call.res, route, wait);
-    return undefined;
-  }
-  const answer = issue();
-  if (!answer.ok) {
-    stats.count(route, `errcode_${answer.errcode}`);
-    send(call.res, 200, { errcode: answer.errcode, description: answer.description });
-    return undefined;
-  }
-  stats.count(route, 'ok');
-  stats.bump(issued);
-  return answer;
-}

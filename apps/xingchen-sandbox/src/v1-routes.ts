@@ -1,6 +1,6 @@
 import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
 import { FamilyRoutes } from './family-routes';
-import { issueWithinQuota, send, type ApiCall } from './http-kit';
+import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialViewV1, type MasterKind } from './sandbox-state';
@@ -197,14 +197,7 @@ export class V1Routes extends FamilyRoutes<V1Auth> {
     const route = 'v1.login';
     if (call.method !== 'GET' && call.method !== 'POST')
       return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
-    const answer = issueWithinQuota(
-      this.ctx.stats,
-      call,
-      route,
-      this.issueQuota,
-      () => this.auth.login(call),
-      'loginsIssued',
-    );
+    const answer = this.issued(call, route, () => this.auth.login(call), 'loginsIssued');
     if (!answer) return;
     const data = {
       access_token: answer.token,

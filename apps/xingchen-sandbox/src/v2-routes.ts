@@ -1,6 +1,6 @@
 import { isPlainObject } from './field-check';
 import { FamilyRoutes } from './family-routes';
-import { issueWithinQuota, send, type ApiCall } from './http-kit';
+import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
@@ -126,14 +126,7 @@ export class V2Routes extends FamilyRoutes<V2Auth> {
     const route = 'v2.token';
     if (call.method !== 'GET') return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
     if (!this.signed(call, route)) return;
-    const answer = issueWithinQuota(
-      this.ctx.stats,
-      call,
-      route,
-      this.issueQuota,
-      () => this.auth.issueToken(call),
-      'tokensIssued',
-    );
+    const answer = this.issued(call, route, () => this.auth.issueToken(call), 'tokensIssued');
     if (!answer) return;
     const data = { 'app-token': answer.token, access_token: answer.token, expires: answer.expires, uid: 1 };
     okV2(call, data);
