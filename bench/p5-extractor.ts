@@ -8,11 +8,12 @@
  * Run: npm run build && node -r ./scripts/preload-dist.js dist/bench/p5-extractor.js [--quota 300] [--json]
  */
 import { type INestApplication } from '@nestjs/common';
+import { type Admin, type Kafka } from 'kafkajs';
 import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase, LedgerQueries } from '@app/persistence';
-import { formatWdtTime } from '@app/contracts';
 import { sleep } from '@app/runtime';
+import { formatWdtTime } from '@app/contracts';
 import { createExtractorApp } from '../apps/extractor/src/extractor.app';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
@@ -30,10 +31,10 @@ const PAGES_PER_WINDOW = 8;
 const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
 
-type BenchSandbox = ReturnType<typeof createWdtSandbox>;
+type Served = Array<{ at: number; event: PageServedEvent }>;
 
-/** A backlog of hour windows of ~PAGES_PER_WINDOW pages each, that work never runs out during the measurement. */
-async function backlogSandbox(served: Array<{ at: number; event: PageServedEvent }>) {
+/** A settled backlog of hour windows of ~8 pages, enough that work never runs out while measuring. */
+async function startSandbox() {
   // enough backlog that work never runs out during the measurement, whatever waits out a 1012
   const backlogPages = Math.ceil((QUOTA / 60) * (MEASURE_SECONDS + 12));
   const windows = Math.ceil(backlogPages / PAGES_PER_WINDOW);
@@ -41,6 +42,7 @@ async function backlogSandbox(served: Array<{ at: number; event: PageServedEvent
   const now = Date.now();
   const hour = 3600_000;
   const firstHour = Math.floor((now - (windows + 1) * hour) / hour) * hour;
+  const served: Served = [];
   const sandbox = createWdtSandbox({
     generator: {
       seed: 55,
@@ -53,19 +55,22 @@ async function backlogSandbox(served: Array<{ at: number; event: PageServedEvent
     onPageServed: (event) => void served.push({ at: performance.now(), event }),
   });
   await sandbox.listen(0);
-  return { sandbox, windows, firstHour };
+  const expected = sandbox.store.visible(sandbox.now());
+  return { sandbox, served, expected, windows, firstHour };
 }
 
-/** The extractor's environment: the sandbox's credentials and quota, the bench topic and checkpoint. */
-function extractorConfig(sandbox: BenchSandbox, topic: string, checkpointName: string, firstHour: number) {
-  const c = sandbox.credentials;
+type Backlog = Awaited<ReturnType<typeof startSandbox>>;
+
+/** The extractor's environment: the sandbox on Qimen at the quota, a fresh topic and checkpoint. */
+function extractorConfig(backlog: Backlog, topic: string, checkpointName: string) {
+  const c = backlog.sandbox.credentials;
   return loadEnv(extractorEnv, {
     KAFKA_BROKERS: brokers.join(','),
     KAFKA_BOOTSTRAP_TOPICS: 'false',
     DATABASE_URL: databaseUrl,
     LOG_LEVEL: 'error',
     HTTP_PORT: '0',
-    WDT_BASE_URL: sandbox.url,
+    WDT_BASE_URL: backlog.sandbox.url,
     WDT_SID: c.sid,
     WDT_QIMEN_APP_KEY: c.qimenAppKey,
     WDT_QIMEN_APP_SECRET: c.qimenSecret,
@@ -73,19 +78,21 @@ function extractorConfig(sandbox: BenchSandbox, topic: string, checkpointName: s
     WDT_RATE_LIMIT_PER_MINUTE: String(QUOTA),
     WDT_PAGE_SIZE: String(PAGE_SIZE),
     POLL_INTERVAL_SECONDS: '1',
-    INITIAL_CHECKPOINT: formatWdtTime(firstHour - 1000),
+    INITIAL_CHECKPOINT: formatWdtTime(backlog.firstHour - 1000),
     RAW_TOPIC: topic,
     CHECKPOINT_NAME: checkpointName,
   });
 }
 
-/** Polls the extractor's checkpoint until it passed `lastModified` (10 minutes at most). */
-async function waitForCheckpoint(
-  app: INestApplication,
+/** Runs the extractor until its checkpoint passes the last trade: the start and end times, the sandbox's stats then. */
+async function runExtractor(
+  backlog: Backlog,
+  config: ReturnType<typeof extractorConfig>,
   checkpointName: string,
   lastModified: string,
-  started: number,
-): Promise<void> {
+) {
+  const started = performance.now();
+  const app: INestApplication = await createExtractorApp(config);
   const { DataSource } = await import('typeorm');
   const db = app.get(DataSource);
   const checkpoint = async (): Promise<string | null> => {
@@ -98,14 +105,14 @@ async function waitForCheckpoint(
     if (performance.now() - started > 600_000) throw new Error('the extractor did not finish in 10 minutes');
     await sleep(200);
   }
+  const finished = performance.now();
+  const stats = backlog.sandbox.stats();
+  await app.close();
+  return { started, finished, stats };
 }
 
-/** Every (trade_no, modified) on the topic, read from the beginning by a fresh group. */
-async function publishedVersions(
-  kafka: ReturnType<typeof createKafka>,
-  admin: ReturnType<ReturnType<typeof createKafka>['admin']>,
-  topic: string,
-): Promise<Set<string>> {
+/** Every (trade_no, modified) on the topic. */
+async function readTopic(kafka: Kafka, admin: Admin, topic: string): Promise<Set<string>> {
   const seen = new Set<string>();
   const consumer = kafka.consumer({ groupId: `bench-p5-${Date.now().toString(36)}` });
   await consumer.connect();
@@ -126,16 +133,9 @@ async function publishedVersions(
   return seen;
 }
 
-/** The P5 rows and the run's figures. */
-function reportP5(run: {
-  served: Array<{ at: number; event: PageServedEvent }>;
-  stats: ReturnType<BenchSandbox['stats']>;
-  missing: number;
-  windows: number;
-  trades: number;
-  seconds: number;
-}): void {
-  const { served, stats, missing } = run;
+function writeReport(backlog: Backlog, missing: number, run: Awaited<ReturnType<typeof runExtractor>>): void {
+  const { started, finished, stats } = run;
+  const { served } = backlog;
   const firstPage = served[0].at;
   const measured = served.filter((s) => s.at - firstPage <= MEASURE_SECONDS * 1000).length;
   const quotaPerSecond = QUOTA / 60;
@@ -153,7 +153,7 @@ function reportP5(run: {
     ratio({
       id: 'P5-run',
       description: 'whole backlog incl. the tail waiting out the last 1012 (informative)',
-      numerator: served.length / run.seconds,
+      numerator: served.length / ((finished - started) / 1000),
       denominator: quotaPerSecond,
       unit: 'pages/s',
       goal: 'informative',
@@ -166,23 +166,21 @@ function reportP5(run: {
     answered1012: stats.rateLimited,
     share1012: stats.rateLimited / stats.calls,
     pagesServed: served.length,
-    windows: run.windows,
-    trades: run.trades,
+    windows: backlog.windows,
+    trades: backlog.expected.length,
     missingTrades: missing,
-    seconds: run.seconds,
+    seconds: (finished - started) / 1000,
   });
 }
 
 async function main(): Promise<void> {
-  const served: Array<{ at: number; event: PageServedEvent }> = [];
-  const { sandbox, windows, firstHour } = await backlogSandbox(served);
-  const expected = sandbox.store.visible(sandbox.now());
+  const backlog = await startSandbox();
+  const { sandbox, expected } = backlog;
   const lastModified = expected[expected.length - 1].modified;
 
   const kafka = createKafka({ brokers, clientId: 'bench-p5' });
   const topic = `bench.p5.raw.${Date.now().toString(36)}`;
   const admin = kafka.admin();
-  await admin.connect();
   await admin.connect();
   await admin.createTopics({
     topics: [
@@ -194,28 +192,16 @@ async function main(): Promise<void> {
   await ensureDatabase(databaseUrl);
 
   const checkpointName = `bench.p5.${Date.now().toString(36)}`;
-  const config = extractorConfig(sandbox, topic, checkpointName, firstHour);
-  const started = performance.now();
-  const app: INestApplication = await createExtractorApp(config);
-  await waitForCheckpoint(app, checkpointName, lastModified, started);
-  const finished = performance.now();
-  const stats = sandbox.stats();
-  await app.close();
+  const config = extractorConfig(backlog, topic, checkpointName);
+  const run = await runExtractor(backlog, config, checkpointName, lastModified);
   await sandbox.close();
 
   // no window skipped: every (trade_no, modified) of the sandbox is on the topic
-  const seen = await publishedVersions(kafka, admin, topic);
+  const seen = await readTopic(kafka, admin, topic);
   await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
   await admin.disconnect();
   const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
-  reportP5({
-    served,
-    stats,
-    missing,
-    windows,
-    trades: expected.length,
-    seconds: (finished - started) / 1000,
-  });
+  writeReport(backlog, missing, run);
   process.exit(0);
 }
 

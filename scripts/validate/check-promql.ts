@@ -68,11 +68,31 @@ async function api(
   }
 }
 
+type Query = PromqlExpression & { query: string };
+interface Findings {
+  failures: string[];
+  notes: string[];
+}
+
 export async function checkPromql(options: CheckPromqlOptions): Promise<CheckPromqlResult> {
   const timeoutMs = options.timeoutMs ?? 10_000;
-  const failures: string[] = [];
-  const notes: string[] = [];
-  const expressions: (PromqlExpression & { query: string })[] = [];
+  const found: Findings = { failures: [], notes: [] };
+  const expressions = collectExpressions(options, found);
+  const metrics = await evaluateExpressions(options, expressions, timeoutMs, found);
+  await checkMetricsExist(options, metrics, timeoutMs, found);
+  if (options.requireTargetsUp) await checkTargetsUp(options, timeoutMs, found);
+  return {
+    ok: found.failures.length === 0,
+    expressions: expressions.length,
+    metrics: metrics.size,
+    failures: found.failures,
+    notes: found.notes,
+  };
+}
+
+/** The board expressions (variables substituted) and the rule expressions, each with its source. */
+function collectExpressions(options: CheckPromqlOptions, found: Findings): Query[] {
+  const expressions: Query[] = [];
   for (const { file, board } of options.boards) {
     const variables = dashboardVariables(board);
     for (const e of dashboardExpressions(board)) {
@@ -83,7 +103,7 @@ export async function checkPromql(options: CheckPromqlOptions): Promise<CheckPro
           query: substituteVariables(e.expr, variables),
         });
       } catch (error) {
-        failures.push(`${file}: ${e.source}: ${(error as Error).message}`);
+        found.failures.push(`${file}: ${e.source}: ${(error as Error).message}`);
       }
     }
   }
@@ -91,12 +111,21 @@ export async function checkPromql(options: CheckPromqlOptions): Promise<CheckPro
     for (const e of ruleExpressions(loadRuleGroups(file)))
       expressions.push({ ...e, source: `${path.relative(REPO_ROOT, file)}: ${e.source}`, query: e.expr });
   }
+  return expressions;
+}
 
+/** Every expression evaluates; returns the metrics they name, each with the sources naming it. */
+async function evaluateExpressions(
+  options: CheckPromqlOptions,
+  expressions: Query[],
+  timeoutMs: number,
+  found: Findings,
+): Promise<Map<string, string[]>> {
   const metrics = new Map<string, string[]>(); // metric → sources
   for (const e of expressions) {
     const answer = await api(options.prometheusUrl, 'api/v1/query', { query: e.query }, timeoutMs);
     if (answer.status !== 'success') {
-      failures.push(
+      found.failures.push(
         `${e.source}: Prometheus rejects the expression (${answer.errorType ?? 'error'}: ${answer.error ?? '?'})\n      ${e.query}`,
       );
     }
@@ -104,21 +133,38 @@ export async function checkPromql(options: CheckPromqlOptions): Promise<CheckPro
       for (const metric of promqlReferences(e.query).metrics)
         metrics.set(metric, [...(metrics.get(metric) ?? []), e.source]);
     } catch (error) {
-      failures.push(`${e.source}: ${(error as Error).message}`);
+      found.failures.push(`${e.source}: ${(error as Error).message}`);
     }
   }
+  return metrics;
+}
 
+/** Whether a scraped target declares a metric (a histogram or summary declares its series too). */
+async function declaredMetrics(
+  options: CheckPromqlOptions,
+  timeoutMs: number,
+): Promise<(metric: string) => boolean> {
   const metadata = await api(options.prometheusUrl, 'api/v1/metadata', {}, timeoutMs);
   const declared = new Map<string, string>(); // family → type
   if (metadata.status === 'success' && metadata.data && typeof metadata.data === 'object') {
     for (const [name, entries] of Object.entries(metadata.data as Record<string, { type: string }[]>))
       declared.set(name, entries[0]?.type ?? 'unknown');
   }
-  const isDeclared = (metric: string): boolean => {
+  return (metric) => {
     if (declared.has(metric)) return true;
     const histogram = /^(.*)_(bucket|sum|count)$/.exec(metric);
     return histogram !== null && ['histogram', 'summary'].includes(declared.get(histogram[1]) ?? '');
   };
+}
+
+/** Each named metric has series, or (unless series are required) is at least declared. */
+async function checkMetricsExist(
+  options: CheckPromqlOptions,
+  metrics: Map<string, string[]>,
+  timeoutMs: number,
+  found: Findings,
+): Promise<void> {
+  const isDeclared = await declaredMetrics(options, timeoutMs);
   for (const [metric, sources] of [...metrics].sort(([a], [b]) => a.localeCompare(b))) {
     const answer = await api(
       options.prometheusUrl,
@@ -130,37 +176,34 @@ export async function checkPromql(options: CheckPromqlOptions): Promise<CheckPro
       answer.status === 'success' ? ((answer.data as { result?: unknown[] } | undefined)?.result ?? []) : [];
     if (result.length > 0) continue;
     if (isDeclared(metric) && !options.requireSeries) {
-      notes.push(
+      found.notes.push(
         `${metric}: declared by a target but has no series yet (used by ${sources.length} expression(s))`,
       );
       continue;
     }
     const where = [...new Set(sources)].slice(0, 3).join('; ');
-    failures.push(
+    found.failures.push(
       `${metric}: no such metric in Prometheus${isDeclared(metric) ? ' (declared, but no series)' : ''} — used by ${where}`,
     );
   }
+}
 
-  if (options.requireTargetsUp) {
-    const targets = await api(options.prometheusUrl, 'api/v1/targets', { state: 'active' }, timeoutMs);
-    const active =
-      (
-        targets.data as
-          { activeTargets?: { scrapeUrl: string; health: string; lastError: string }[] } | undefined
-      )?.activeTargets ?? [];
-    if (active.length === 0) failures.push('Prometheus has no active scrape targets');
-    for (const target of active) {
-      if (target.health !== 'up')
-        failures.push(`target ${target.scrapeUrl} is ${target.health}: ${target.lastError}`);
-    }
+async function checkTargetsUp(
+  options: CheckPromqlOptions,
+  timeoutMs: number,
+  found: Findings,
+): Promise<void> {
+  const targets = await api(options.prometheusUrl, 'api/v1/targets', { state: 'active' }, timeoutMs);
+  const active =
+    (
+      targets.data as
+        { activeTargets?: { scrapeUrl: string; health: string; lastError: string }[] } | undefined
+    )?.activeTargets ?? [];
+  if (active.length === 0) found.failures.push('Prometheus has no active scrape targets');
+  for (const target of active) {
+    if (target.health !== 'up')
+      found.failures.push(`target ${target.scrapeUrl} is ${target.health}: ${target.lastError}`);
   }
-  return {
-    ok: failures.length === 0,
-    expressions: expressions.length,
-    metrics: metrics.size,
-    failures,
-    notes,
-  };
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -47,11 +47,13 @@ function schemaValidator() {
 
 const asObj = (value: unknown): Obj => (isObject(value) ? value : {});
 
+type Add = (message: string, at?: string) => void;
+
 export function checkCompose(compose: unknown, prometheusConfig: unknown, root = REPO_ROOT): Problem[] {
   const check = 'compose';
   const where = 'docker-compose.yml';
   const problems: Problem[] = [];
-  const add = (message: string, at = where) => problems.push(problem(check, at, message));
+  const add: Add = (message, at = where) => problems.push(problem(check, at, message));
   const validate = schemaValidator();
   if (!validate(compose)) {
     for (const error of validate.errors ?? []) {
@@ -63,46 +65,62 @@ export function checkCompose(compose: unknown, prometheusConfig: unknown, root =
     }
   }
   const services = asObj(asObj(compose).services);
-  const healthy = (name: string) => isObject(asObj(services[name]).healthcheck);
-  for (const [name, value] of Object.entries(services)) {
-    const service = asObj(value);
-    const dependsOn = service.depends_on;
-    if (Array.isArray(dependsOn))
-      add(`${name}: depends_on must use conditions (service_healthy), not a plain list`);
-    for (const [dependency, spec] of Object.entries(asObj(dependsOn))) {
-      if (!services[dependency]) add(`${name}: depends on unknown service ${dependency}`);
-      const condition = asObj(spec).condition;
-      if (condition === 'service_healthy' && !healthy(dependency))
-        add(`${name}: waits for ${dependency} to be healthy, but it has no healthcheck`);
-      const profiles = asObj(services[dependency]).profiles;
-      if (Array.isArray(profiles) && !Array.isArray(service.profiles))
-        add(`${name}: depends on ${dependency}, which only runs under a profile`);
-    }
-    for (const volume of Array.isArray(service.volumes) ? service.volumes : []) {
-      const source = typeof volume === 'string' ? volume.split(':')[0] : str(asObj(volume).source);
-      if (source?.startsWith('.') && !fs.existsSync(path.join(root, source)))
-        add(`${name}: bind mount source ${source} does not exist`);
-    }
-    for (const file of Array.isArray(service.env_file)
-      ? service.env_file
-      : typeof service.env_file === 'string'
-        ? [service.env_file]
-        : []) {
-      const envFile = String(file);
-      if (!fs.existsSync(path.join(root, envFile)) && !fs.existsSync(path.join(root, `${envFile}.example`))) {
-        add(`${name}: env_file ${envFile} has no ${envFile}.example to copy it from`);
-      }
+  for (const [name, value] of Object.entries(services))
+    checkComposeService(services, name, asObj(value), root, add);
+  checkInfrastructure(services, add);
+  checkErpsyncServices(services, add);
+  checkMonitoringMounts(services, prometheusConfig, add);
+  return problems;
+}
+
+const healthyIn = (services: Obj, name: string) => isObject(asObj(services[name]).healthcheck);
+
+/** Any service: depends_on with conditions on healthy services, mounts and env files that exist. */
+function checkComposeService(services: Obj, name: string, service: Obj, root: string, add: Add): void {
+  const dependsOn = service.depends_on;
+  if (Array.isArray(dependsOn))
+    add(`${name}: depends_on must use conditions (service_healthy), not a plain list`);
+  for (const [dependency, spec] of Object.entries(asObj(dependsOn))) {
+    if (!services[dependency]) add(`${name}: depends on unknown service ${dependency}`);
+    const condition = asObj(spec).condition;
+    if (condition === 'service_healthy' && !healthyIn(services, dependency))
+      add(`${name}: waits for ${dependency} to be healthy, but it has no healthcheck`);
+    const profiles = asObj(services[dependency]).profiles;
+    if (Array.isArray(profiles) && !Array.isArray(service.profiles))
+      add(`${name}: depends on ${dependency}, which only runs under a profile`);
+  }
+  for (const volume of Array.isArray(service.volumes) ? service.volumes : []) {
+    const source = typeof volume === 'string' ? volume.split(':')[0] : str(asObj(volume).source);
+    if (source?.startsWith('.') && !fs.existsSync(path.join(root, source)))
+      add(`${name}: bind mount source ${source} does not exist`);
+  }
+  for (const file of Array.isArray(service.env_file)
+    ? service.env_file
+    : typeof service.env_file === 'string'
+      ? [service.env_file]
+      : []) {
+    const envFile = String(file);
+    if (!fs.existsSync(path.join(root, envFile)) && !fs.existsSync(path.join(root, `${envFile}.example`))) {
+      add(`${name}: env_file ${envFile} has no ${envFile}.example to copy it from`);
     }
   }
+}
+
+/** Kafka (official image, KRaft), PostgreSQL, Prometheus and Grafana, each with a healthcheck. */
+function checkInfrastructure(services: Obj, add: Add): void {
   for (const infra of ['kafka', 'postgres', 'prometheus', 'grafana']) {
     if (!services[infra]) add(`no ${infra} service`);
-    else if (!healthy(infra)) add(`${infra}: no healthcheck`);
+    else if (!healthyIn(services, infra)) add(`${infra}: no healthcheck`);
   }
   if (!str(asObj(services.kafka).image).startsWith('apache/kafka:'))
     add('kafka must use the official apache/kafka image');
   const kafkaEnv = asObj(asObj(services.kafka).environment);
   if (!str(kafkaEnv.KAFKA_PROCESS_ROLES).includes('controller'))
     add('kafka must run in KRaft mode (KAFKA_PROCESS_ROLES broker,controller)');
+}
+
+/** The services and sandboxes: port, healthcheck, profiles, start order, read-only. */
+function checkErpsyncServices(services: Obj, add: Add): void {
   const ports: Record<string, number> = {
     ...Object.fromEntries(Object.entries(SERVICES).map(([k, v]) => [k, v.port])),
     ...SANDBOXES,
@@ -113,7 +131,7 @@ export function checkCompose(compose: unknown, prometheusConfig: unknown, root =
       add(`no ${name} service`);
       continue;
     }
-    if (!healthy(name)) add(`${name}: no healthcheck`);
+    if (!healthyIn(services, name)) add(`${name}: no healthcheck`);
     const env = asObj(service.environment);
     if (String(env.HTTP_PORT) !== String(port))
       add(`${name}: HTTP_PORT must be ${port}, got ${String(env.HTTP_PORT)}`);
@@ -131,17 +149,17 @@ export function checkCompose(compose: unknown, prometheusConfig: unknown, root =
     }
     if (service.read_only !== true) add(`${name}: read_only must be true`);
   }
-  // Prometheus scrapes every service at its port
+}
+
+const objList = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+
+/** Prometheus scrapes every service at its port and mounts the rules; Grafana mounts its board. */
+function checkMonitoringMounts(services: Obj, prometheusConfig: unknown, add: Add): void {
   const targets = new Set<string>();
-  for (const job of Array.isArray(asObj(prometheusConfig).scrape_configs)
-    ? (asObj(prometheusConfig).scrape_configs as unknown[])
-    : []) {
+  for (const job of objList(asObj(prometheusConfig).scrape_configs)) {
     if ((asObj(job).metrics_path ?? '/metrics') !== '/metrics') continue;
-    for (const sc of Array.isArray(asObj(job).static_configs)
-      ? (asObj(job).static_configs as unknown[])
-      : []) {
-      for (const target of Array.isArray(asObj(sc).targets) ? (asObj(sc).targets as unknown[]) : [])
-        targets.add(String(target));
+    for (const sc of objList(asObj(job).static_configs)) {
+      for (const target of objList(asObj(sc).targets)) targets.add(String(target));
     }
   }
   for (const [name, { port }] of Object.entries(SERVICES)) {
@@ -155,7 +173,6 @@ export function checkCompose(compose: unknown, prometheusConfig: unknown, root =
   for (const dir of ['monitoring/grafana/provisioning', 'monitoring/grafana/dashboards']) {
     if (!grafanaVolumes.includes(dir)) add(`grafana: ${dir} is not mounted`);
   }
-  return problems;
 }
 
 /** KEY=value lines of an env file, with whether the line above says `# secret`. */

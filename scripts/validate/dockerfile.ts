@@ -85,14 +85,31 @@ const execForm = (args: string): string[] | undefined => {
   }
 };
 
+type Add = (message: string, line?: number) => void;
+interface Stage {
+  name?: string;
+  instructions: Instruction[];
+}
+
 export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: string): Problem[] {
   const check = 'dockerfile';
   const problems: Problem[] = [];
-  const add = (message: string, line?: number) =>
+  const add: Add = (message, line) =>
     problems.push(problem(check, `Dockerfile${line ? `:${line}` : ''}`, message));
   const { instructions, errors } = parseDockerfile(text);
   errors.forEach((e) => add(e));
-  const ignore = (
+  const stages = splitStages(instructions, add);
+  if (stages.length < 2) add('must be a multi-stage build (build stage + runtime stage)');
+  const final = stages[stages.length - 1];
+  if (!final) return problems;
+  const copiedIntoFinal = checkCopies(stages, root, ignorePatterns(root, dockerignore), add);
+  checkRuntimeStage(final, add);
+  checkEntrypoint(final, copiedIntoFinal, root, add);
+  return problems;
+}
+
+function ignorePatterns(root: string, dockerignore?: string): string[] {
+  return (
     dockerignore ??
     (fs.existsSync(path.join(root, '.dockerignore'))
       ? fs.readFileSync(path.join(root, '.dockerignore'), 'utf8')
@@ -101,8 +118,10 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('#'));
+}
 
-  const stages: { name?: string; instructions: Instruction[] }[] = [];
+function splitStages(instructions: Instruction[], add: Add): Stage[] {
+  const stages: Stage[] = [];
   for (const instruction of instructions) {
     if (instruction.keyword === 'FROM') {
       const match = /^(?:--platform=\S+\s+)?(\S+)(?:\s+AS\s+(\S+))?$/i.exec(instruction.args);
@@ -117,12 +136,13 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
     }
     stages[stages.length - 1]?.instructions.push(instruction);
   }
-  if (stages.length < 2) add('must be a multi-stage build (build stage + runtime stage)');
-  const final = stages[stages.length - 1];
-  if (!final) return problems;
-  const inFinal = (keyword: string) => final.instructions.filter((i) => i.keyword === keyword);
+  return stages;
+}
 
-  // COPY sources
+/** COPY/ADD sources: earlier stages, or files in the build context not excluded by .dockerignore.
+ * Returns what is copied into the final stage from the context. */
+function checkCopies(stages: Stage[], root: string, ignore: string[], add: Add): string[] {
+  const final = stages[stages.length - 1];
   const copiedIntoFinal: string[] = [];
   stages.forEach((stage, index) => {
     for (const instruction of stage.instructions.filter((i) => i.keyword === 'COPY' || i.keyword === 'ADD')) {
@@ -156,14 +176,19 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
       }
     }
   });
+  return copiedIntoFinal;
+}
 
-  // runtime stage
-  const runs = inFinal('RUN').map((i) => i.args);
+const inStage = (stage: Stage, keyword: string) => stage.instructions.filter((i) => i.keyword === keyword);
+
+/** The runtime stage: production install, no compile, a numeric non-root USER, HEALTHCHECK, labels. */
+function checkRuntimeStage(final: Stage, add: Add): void {
+  const runs = inStage(final, 'RUN').map((i) => i.args);
   if (!runs.some((r) => /npm ci\b.*--omit=dev/.test(r)))
     add('the runtime stage must install with `npm ci --omit=dev`');
   if (runs.some((r) => /npm (run )?build|tsc\b/.test(r)))
     add('the runtime stage must not compile; copy the build stage output');
-  const users = inFinal('USER');
+  const users = inStage(final, 'USER');
   const user = users[users.length - 1]?.args.split(':')[0];
   if (!user) add('the runtime stage must set USER (non-root)');
   else if (user === 'root' || user === '0') add(`USER ${user} is root`, users[users.length - 1]?.line);
@@ -172,12 +197,12 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
       `USER ${user}: use a numeric uid so Kubernetes can verify runAsNonRoot`,
       users[users.length - 1]?.line,
     );
-  const healthchecks = inFinal('HEALTHCHECK');
+  const healthchecks = inStage(final, 'HEALTHCHECK');
   if (healthchecks.length === 0 || healthchecks.some((h) => /^NONE\b/i.test(h.args)))
     add('the runtime stage needs a HEALTHCHECK');
   else if (!/\/health\/(live|ready)/.test(healthchecks[0]?.args ?? ''))
     add('HEALTHCHECK must call /health/live or /health/ready');
-  const labels = inFinal('LABEL')
+  const labels = inStage(final, 'LABEL')
     .map((l) => l.args)
     .join(' ');
   for (const label of [
@@ -187,35 +212,38 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
   ]) {
     if (!labels.includes(label)) add(`missing LABEL ${label}`);
   }
-  const entrypoint = [...inFinal('ENTRYPOINT'), ...inFinal('CMD')].find(
-    (i) => (execForm(i.args)?.length ?? 0) > 0,
-  );
-  for (const i of [...inFinal('ENTRYPOINT'), ...inFinal('CMD')]) {
+}
+
+/** ENTRYPOINT/CMD in exec form start a node script that, with what it requires, is copied in. */
+function checkEntrypoint(final: Stage, copiedIntoFinal: string[], root: string, add: Add): void {
+  const commands = [...inStage(final, 'ENTRYPOINT'), ...inStage(final, 'CMD')];
+  const entrypoint = commands.find((i) => (execForm(i.args)?.length ?? 0) > 0);
+  for (const i of commands) {
     if (!execForm(i.args)) add(`${i.keyword} must use the exec (JSON) form so signals reach node`, i.line);
   }
   const script = execForm(entrypoint?.args ?? '')?.find((part) => /\.js$/.test(part));
-  if (!script) add('ENTRYPOINT/CMD must start a script with node');
-  else {
-    const relative = script.replace(/^\.\//, '');
-    if (
-      !copiedIntoFinal.some(
-        (c) => c === relative || relative.startsWith(`${c}/`) || c === path.posix.dirname(relative),
-      )
-    ) {
-      add(`the entry point ${script} is not copied into the runtime stage`);
-    }
-    if (!fs.existsSync(path.join(root, relative)))
-      add(`the entry point ${script} does not exist in the repository`);
-    // files the entry point requires relatively must be copied too
-    else {
-      const required = [
-        ...fs.readFileSync(path.join(root, relative), 'utf8').matchAll(/require\('\.\/([^']+)'\)/g),
-      ].map((m) => path.posix.join(path.posix.dirname(relative), m[1].endsWith('.js') ? m[1] : `${m[1]}.js`));
-      for (const file of required) {
-        if (!copiedIntoFinal.some((c) => c === file || file.startsWith(`${c}/`)))
-          add(`${file} (required by ${script}) is not copied into the runtime stage`);
-      }
-    }
+  if (!script) {
+    add('ENTRYPOINT/CMD must start a script with node');
+    return;
   }
-  return problems;
+  const relative = script.replace(/^\.\//, '');
+  if (
+    !copiedIntoFinal.some(
+      (c) => c === relative || relative.startsWith(`${c}/`) || c === path.posix.dirname(relative),
+    )
+  ) {
+    add(`the entry point ${script} is not copied into the runtime stage`);
+  }
+  if (!fs.existsSync(path.join(root, relative))) {
+    add(`the entry point ${script} does not exist in the repository`);
+    return;
+  }
+  // files the entry point requires relatively must be copied too
+  const required = [
+    ...fs.readFileSync(path.join(root, relative), 'utf8').matchAll(/require\('\.\/([^']+)'\)/g),
+  ].map((m) => path.posix.join(path.posix.dirname(relative), m[1].endsWith('.js') ? m[1] : `${m[1]}.js`));
+  for (const file of required) {
+    if (!copiedIntoFinal.some((c) => c === file || file.startsWith(`${c}/`)))
+      add(`${file} (required by ${script}) is not copied into the runtime stage`);
+  }
 }

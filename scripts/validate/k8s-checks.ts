@@ -155,20 +155,53 @@ export function schemaProblems(name: string, objects: K8sObject[], strict?: Stri
   return problems;
 }
 
+/** What every check family reads, and where it reports. */
+interface CheckContext {
+  input: K8sCheckInput;
+  objects: K8sObject[];
+  templates: PodTemplate[];
+  byKind: (kind: string) => K8sObject[];
+  /** the pod templates in the namespace of an object */
+  inNamespace: (o: K8sObject) => PodTemplate[];
+  add: (object: K8sObject | string, message: string) => void;
+}
+
+const componentOf = (ctx: CheckContext, owner: K8sObject): string =>
+  ctx.templates.find((t) => t.owner === owner)?.labels['app.kubernetes.io/component'] ?? '';
+
 export function checkK8sObjects(input: K8sCheckInput): Problem[] {
   const { name, objects } = input;
   const problems: Problem[] = [];
-  const add = (object: K8sObject | string, message: string, check = 'k8s') =>
-    problems.push(problem(check, `${name}: ${typeof object === 'string' ? object : idOf(object)}`, message));
-
   // 1. schemas and unknown fields
   if (input.schemas !== false) problems.push(...schemaProblems(name, objects, input.strict));
-
-  const byKind = (kind: string) => objects.filter((o) => o.kind === kind);
   const templates = podTemplates(objects);
-  const inNamespace = (o: K8sObject) => templates.filter((t) => t.namespace === (o.metadata.namespace ?? ''));
+  const ctx: CheckContext = {
+    input,
+    objects,
+    templates,
+    byKind: (kind) => objects.filter((o) => o.kind === kind),
+    inNamespace: (o) => templates.filter((t) => t.namespace === (o.metadata.namespace ?? '')),
+    add: (object, message) =>
+      problems.push(
+        problem('k8s', `${name}: ${typeof object === 'string' ? object : idOf(object)}`, message),
+      ),
+  };
+  checkNamespaces(ctx);
+  for (const template of templates) checkPod(ctx, template);
+  for (const deployment of ctx.byKind('Deployment')) checkDeployment(ctx, deployment);
+  checkAutoscalers(ctx);
+  checkServices(ctx);
+  checkDisruptionBudgets(ctx);
+  checkNetworkPolicies(ctx);
+  checkServiceMonitors(ctx);
+  checkKafkaTopics(ctx);
+  checkMonitoringObjects(ctx);
+  checkMappingAndMigration(ctx);
+  return problems;
+}
 
-  // 2. namespaces: an overlay puts everything in one namespace
+/** An overlay puts everything in one namespace, and renders its Namespace object. */
+function checkNamespaces({ objects, add }: CheckContext): void {
   const namespaces = new Set(
     objects.filter((o) => o.kind !== 'Namespace').map((o) => o.metadata.namespace ?? ''),
   );
@@ -181,160 +214,195 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
     if (ns && !objects.some((o) => o.kind === 'Namespace' && o.metadata.name === ns))
       add('objects', `namespace ${ns} has no Namespace object`);
   }
+}
 
-  // 3. pods: resources, security, probes, references
+/** Pods: service account token, seccomp, volumes, then every container. */
+function checkPod(ctx: CheckContext, template: PodTemplate): void {
+  const { owner, spec } = template;
+  const { add } = ctx;
   const configMaps = new Set(
-    byKind('ConfigMap').map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`),
+    ctx.byKind('ConfigMap').map((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`),
   );
-  const secretNames = new Set(byKind('Secret').map((o) => o.metadata.name));
-  const externalSecretNames = new Set(input.externalSecrets.map((o) => o.metadata.name));
-  for (const template of templates) {
-    const { owner, spec } = template;
-    const podSecurity = isObject(spec.securityContext) ? spec.securityContext : {};
-    if (spec.automountServiceAccountToken !== false)
-      add(owner, 'automountServiceAccountToken must be false (erpsync never calls the API server)');
-    if (get(podSecurity, 'seccompProfile', 'type') !== 'RuntimeDefault')
-      add(owner, 'pod securityContext.seccompProfile.type must be RuntimeDefault');
-    const volumes = asArray(spec.volumes);
-    for (const volume of volumes) {
-      const cm = get(volume, 'configMap', 'name');
-      if (typeof cm === 'string' && !configMaps.has(`${template.namespace}/${cm}`))
-        add(owner, `volume ${String(volume.name)} mounts ConfigMap ${cm}, which is not rendered`);
+  const podSecurity = isObject(spec.securityContext) ? spec.securityContext : {};
+  if (spec.automountServiceAccountToken !== false)
+    add(owner, 'automountServiceAccountToken must be false (erpsync never calls the API server)');
+  if (get(podSecurity, 'seccompProfile', 'type') !== 'RuntimeDefault')
+    add(owner, 'pod securityContext.seccompProfile.type must be RuntimeDefault');
+  const volumes = asArray(spec.volumes);
+  for (const volume of volumes) {
+    const cm = get(volume, 'configMap', 'name');
+    if (typeof cm === 'string' && !configMaps.has(`${template.namespace}/${cm}`))
+      add(owner, `volume ${String(volume.name)} mounts ConfigMap ${cm}, which is not rendered`);
+  }
+  for (const container of [...asArray(spec.containers), ...asArray(spec.initContainers)]) {
+    const where = `container ${String(container.name)}`;
+    checkContainerBasics(ctx, owner, where, container, podSecurity);
+    checkContainerReferences(ctx, template, where, container, configMaps);
+  }
+}
+
+/** A container: pinned image, resources, a locked-down security context. */
+function checkContainerBasics(
+  { add }: CheckContext,
+  owner: K8sObject,
+  where: string,
+  container: Obj,
+  podSecurity: Obj,
+): void {
+  const image = str(container.image);
+  if (!/[:@]/.test(image.split('/').pop() ?? '') || image.endsWith(':latest'))
+    add(owner, `${where}: image "${image}" needs a pinned tag or digest`);
+  const requests = get(container, 'resources', 'requests');
+  const limits = get(container, 'resources', 'limits');
+  for (const key of ['cpu', 'memory'])
+    if (!isObject(requests) || requests[key] === undefined)
+      add(owner, `${where}: resources.requests.${key} is not set`);
+  if (!isObject(limits) || limits.memory === undefined)
+    add(owner, `${where}: resources.limits.memory is not set`);
+  const security = isObject(container.securityContext) ? container.securityContext : {};
+  if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true)
+    add(owner, `${where}: runAsNonRoot must be true`);
+  const uid = security.runAsUser ?? podSecurity.runAsUser;
+  if (uid === 0) add(owner, `${where}: runs as uid 0`);
+  if (security.readOnlyRootFilesystem !== true) add(owner, `${where}: readOnlyRootFilesystem must be true`);
+  if (security.allowPrivilegeEscalation !== false)
+    add(owner, `${where}: allowPrivilegeEscalation must be false`);
+  if (security.privileged === true) add(owner, `${where}: privileged`);
+  const drop = get(security, 'capabilities', 'drop');
+  if (!Array.isArray(drop) || !drop.includes('ALL'))
+    add(owner, `${where}: capabilities.drop must include ALL`);
+  const added = get(security, 'capabilities', 'add');
+  if (Array.isArray(added) && added.length > 0) add(owner, `${where}: adds capabilities ${added.join(', ')}`);
+}
+
+/** A container's volume mounts and envFrom name volumes, ConfigMaps and Secrets that exist. */
+function checkContainerReferences(
+  ctx: CheckContext,
+  template: PodTemplate,
+  where: string,
+  container: Obj,
+  configMaps: Set<string>,
+): void {
+  const { owner, spec } = template;
+  const { add } = ctx;
+  const secretNames = new Set(ctx.byKind('Secret').map((o) => o.metadata.name));
+  const externalSecretNames = new Set(ctx.input.externalSecrets.map((o) => o.metadata.name));
+  for (const mount of asArray(container.volumeMounts)) {
+    if (!asArray(spec.volumes).some((v) => v.name === mount.name))
+      add(owner, `${where}: volumeMount ${String(mount.name)} has no volume`);
+  }
+  for (const from of asArray(container.envFrom)) {
+    const cm = get(from, 'configMapRef', 'name');
+    if (
+      typeof cm === 'string' &&
+      !configMaps.has(`${template.namespace}/${cm}`) &&
+      get(from, 'configMapRef', 'optional') !== true
+    ) {
+      add(owner, `${where}: envFrom ConfigMap ${cm} is not rendered`);
     }
-    const containers = [...asArray(spec.containers), ...asArray(spec.initContainers)];
-    for (const container of containers) {
-      const where = `container ${String(container.name)}`;
-      const image = str(container.image);
-      if (!/[:@]/.test(image.split('/').pop() ?? '') || image.endsWith(':latest'))
-        add(owner, `${where}: image "${image}" needs a pinned tag or digest`);
-      const requests = get(container, 'resources', 'requests');
-      const limits = get(container, 'resources', 'limits');
-      for (const key of ['cpu', 'memory'])
-        if (!isObject(requests) || requests[key] === undefined)
-          add(owner, `${where}: resources.requests.${key} is not set`);
-      if (!isObject(limits) || limits.memory === undefined)
-        add(owner, `${where}: resources.limits.memory is not set`);
-      const security = isObject(container.securityContext) ? container.securityContext : {};
-      if ((security.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true)
-        add(owner, `${where}: runAsNonRoot must be true`);
-      const uid = security.runAsUser ?? podSecurity.runAsUser;
-      if (uid === 0) add(owner, `${where}: runs as uid 0`);
-      if (security.readOnlyRootFilesystem !== true)
-        add(owner, `${where}: readOnlyRootFilesystem must be true`);
-      if (security.allowPrivilegeEscalation !== false)
-        add(owner, `${where}: allowPrivilegeEscalation must be false`);
-      if (security.privileged === true) add(owner, `${where}: privileged`);
-      const drop = get(security, 'capabilities', 'drop');
-      if (!Array.isArray(drop) || !drop.includes('ALL'))
-        add(owner, `${where}: capabilities.drop must include ALL`);
-      const added = get(security, 'capabilities', 'add');
-      if (Array.isArray(added) && added.length > 0)
-        add(owner, `${where}: adds capabilities ${added.join(', ')}`);
-      for (const mount of asArray(container.volumeMounts)) {
-        if (!volumes.some((v) => v.name === mount.name))
-          add(owner, `${where}: volumeMount ${String(mount.name)} has no volume`);
-      }
-      for (const from of asArray(container.envFrom)) {
-        const cm = get(from, 'configMapRef', 'name');
-        if (
-          typeof cm === 'string' &&
-          !configMaps.has(`${template.namespace}/${cm}`) &&
-          get(from, 'configMapRef', 'optional') !== true
-        ) {
-          add(owner, `${where}: envFrom ConfigMap ${cm} is not rendered`);
-        }
-        const secret = get(from, 'secretRef', 'name');
-        if (typeof secret === 'string' && !secretNames.has(secret) && !externalSecretNames.has(secret)) {
-          add(owner, `${where}: envFrom Secret ${secret} is neither rendered nor in secret.template.yaml`);
-        }
-      }
+    const secret = get(from, 'secretRef', 'name');
+    if (typeof secret === 'string' && !secretNames.has(secret) && !externalSecretNames.has(secret)) {
+      add(owner, `${where}: envFrom Secret ${secret} is neither rendered nor in secret.template.yaml`);
     }
   }
+}
 
-  // 4. Deployments of the services and sandboxes: probes on the health endpoints of HTTP_PORT
-  const hpas = byKind('HorizontalPodAutoscaler');
-  const deployments = byKind('Deployment');
-  for (const deployment of deployments) {
-    const selector = get(deployment, 'spec', 'selector');
-    const template = templates.find((t) => t.owner === deployment);
-    if (!template) {
-      add(deployment, 'has no pod template');
-      continue;
+/** Deployments of the services and sandboxes: selector, HTTP_PORT, probes, replicas vs HPA. */
+function checkDeployment(ctx: CheckContext, deployment: K8sObject): void {
+  const { add } = ctx;
+  const template = ctx.templates.find((t) => t.owner === deployment);
+  if (!template) {
+    add(deployment, 'has no pod template');
+    return;
+  }
+  if (!selectorMatches(get(deployment, 'spec', 'selector'), template.labels))
+    add(deployment, 'spec.selector does not match the pod template labels');
+  const component = template.labels['app.kubernetes.io/component'] ?? '';
+  const expectedPort = SERVICES[component]?.port ?? SANDBOXES[component];
+  if (expectedPort === undefined)
+    add(
+      deployment,
+      `unknown component "${component}" (expected one of ${[...Object.keys(SERVICES), ...Object.keys(SANDBOXES)].join(', ')})`,
+    );
+  for (const container of asArray(template.spec.containers)) {
+    const where = `container ${String(container.name)}`;
+    const ports = asArray(container.ports);
+    const httpPortEnv = asArray(container.env).find((e) => e.name === 'HTTP_PORT')?.value;
+    if (httpPortEnv === undefined) add(deployment, `${where}: HTTP_PORT is not set`);
+    const httpPort = Number(httpPortEnv);
+    if (expectedPort !== undefined && httpPortEnv !== undefined && httpPort !== expectedPort) {
+      add(deployment, `${where}: HTTP_PORT ${httpPort} but ${component} listens on ${expectedPort}`);
     }
-    if (!selectorMatches(selector, template.labels))
-      add(deployment, 'spec.selector does not match the pod template labels');
-    const component = template.labels['app.kubernetes.io/component'] ?? '';
-    const expectedPort = SERVICES[component]?.port ?? SANDBOXES[component];
-    if (expectedPort === undefined)
-      add(
-        deployment,
-        `unknown component "${component}" (expected one of ${[...Object.keys(SERVICES), ...Object.keys(SANDBOXES)].join(', ')})`,
-      );
-    for (const container of asArray(template.spec.containers)) {
-      const where = `container ${String(container.name)}`;
-      const ports = asArray(container.ports);
-      const httpPortEnv = asArray(container.env).find((e) => e.name === 'HTTP_PORT')?.value;
-      if (httpPortEnv === undefined) add(deployment, `${where}: HTTP_PORT is not set`);
-      const httpPort = Number(httpPortEnv);
-      if (expectedPort !== undefined && httpPortEnv !== undefined && httpPort !== expectedPort) {
-        add(deployment, `${where}: HTTP_PORT ${httpPort} but ${component} listens on ${expectedPort}`);
-      }
-      if (!ports.some((p) => p.containerPort === httpPort))
-        add(deployment, `${where}: no containerPort for HTTP_PORT ${httpPort}`);
-      for (const kind of ['liveness', 'readiness', 'startup'] as const) {
-        const probe = container[`${kind}Probe`];
-        if (probe === undefined) {
-          if (kind !== 'startup') add(deployment, `${where}: no ${kind}Probe`);
-          continue;
-        }
-        const httpGet = get(probe, 'httpGet');
-        if (!isObject(httpGet)) {
-          add(deployment, `${where}: ${kind}Probe must be an httpGet probe`);
-          continue;
-        }
-        if (httpGet.path !== HEALTH[kind])
-          add(deployment, `${where}: ${kind}Probe path ${String(httpGet.path)}, expected ${HEALTH[kind]}`);
-        const port =
-          typeof httpGet.port === 'string'
-            ? ports.find((p) => p.name === httpGet.port)?.containerPort
-            : httpGet.port;
-        if (port === undefined)
-          add(
-            deployment,
-            `${where}: ${kind}Probe port ${JSON.stringify(httpGet.port)} is not a named container port`,
-          );
-        else if (port !== httpPort)
-          add(
-            deployment,
-            `${where}: ${kind}Probe port ${JSON.stringify(port)} is not the HTTP port ${httpPort}`,
-          );
-      }
-    }
-    const hpa = hpas.find(
+    if (!ports.some((p) => p.containerPort === httpPort))
+      add(deployment, `${where}: no containerPort for HTTP_PORT ${httpPort}`);
+    checkProbes(ctx, deployment, where, container, httpPort);
+  }
+  const hpa = ctx
+    .byKind('HorizontalPodAutoscaler')
+    .find(
       (h) =>
         get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name &&
         get(h, 'spec', 'scaleTargetRef', 'kind') === 'Deployment',
     );
-    if (component === 'extractor') {
-      if (get(deployment, 'spec', 'replicas') !== 1)
-        add(deployment, 'the extractor runs exactly one replica');
-      if (hpa) add(deployment, 'the extractor must not be autoscaled');
-    }
-    if (hpa && get(deployment, 'spec', 'replicas') !== undefined)
-      add(deployment, 'spec.replicas is set although an HPA manages it (every apply would reset it)');
-    if (SERVICES[component]?.consumes && !hpa) add(deployment, `${component} has no HorizontalPodAutoscaler`);
+  if (component === 'extractor') {
+    if (get(deployment, 'spec', 'replicas') !== 1) add(deployment, 'the extractor runs exactly one replica');
+    if (hpa) add(deployment, 'the extractor must not be autoscaled');
   }
+  if (hpa && get(deployment, 'spec', 'replicas') !== undefined)
+    add(deployment, 'spec.replicas is set although an HPA manages it (every apply would reset it)');
+  if (SERVICES[component]?.consumes && !hpa) add(deployment, `${component} has no HorizontalPodAutoscaler`);
+}
 
-  // 5. HPAs: target exists, capped at the partitions of the consumed topic
-  const topics = byKind('KafkaTopic');
+/** Liveness, readiness (and startup, when present) probes: httpGet on the health path of HTTP_PORT. */
+function checkProbes(
+  { add }: CheckContext,
+  deployment: K8sObject,
+  where: string,
+  container: Obj,
+  httpPort: number,
+): void {
+  const ports = asArray(container.ports);
+  for (const kind of ['liveness', 'readiness', 'startup'] as const) {
+    const probe = container[`${kind}Probe`];
+    if (probe === undefined) {
+      if (kind !== 'startup') add(deployment, `${where}: no ${kind}Probe`);
+      continue;
+    }
+    const httpGet = get(probe, 'httpGet');
+    if (!isObject(httpGet)) {
+      add(deployment, `${where}: ${kind}Probe must be an httpGet probe`);
+      continue;
+    }
+    if (httpGet.path !== HEALTH[kind])
+      add(deployment, `${where}: ${kind}Probe path ${String(httpGet.path)}, expected ${HEALTH[kind]}`);
+    const port =
+      typeof httpGet.port === 'string'
+        ? ports.find((p) => p.name === httpGet.port)?.containerPort
+        : httpGet.port;
+    if (port === undefined)
+      add(
+        deployment,
+        `${where}: ${kind}Probe port ${JSON.stringify(httpGet.port)} is not a named container port`,
+      );
+    else if (port !== httpPort)
+      add(deployment, `${where}: ${kind}Probe port ${JSON.stringify(port)} is not the HTTP port ${httpPort}`);
+  }
+}
+
+/** HPAs: the target exists, and is capped at the partitions of the topic it consumes. */
+function checkAutoscalers(ctx: CheckContext): void {
+  const { add } = ctx;
+  const topics = ctx.byKind('KafkaTopic');
   const partitionsOf = (topic: string) =>
     get(
       topics.find((t) => (get(t, 'spec', 'topicName') ?? t.metadata.name) === topic),
       'spec',
       'partitions',
     ) as number | undefined;
-  for (const hpa of hpas) {
-    const target = deployments.find((d) => d.metadata.name === get(hpa, 'spec', 'scaleTargetRef', 'name'));
+  for (const hpa of ctx.byKind('HorizontalPodAutoscaler')) {
+    const target = ctx
+      .byKind('Deployment')
+      .find((d) => d.metadata.name === get(hpa, 'spec', 'scaleTargetRef', 'name'));
     if (!target) {
       add(
         hpa,
@@ -342,7 +410,7 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
       );
       continue;
     }
-    const component = templates.find((t) => t.owner === target)?.labels['app.kubernetes.io/component'] ?? '';
+    const component = componentOf(ctx, target);
     const topic = SERVICES[component]?.consumes;
     const max = Number(get(hpa, 'spec', 'maxReplicas'));
     const min = Number(get(hpa, 'spec', 'minReplicas') ?? 1);
@@ -358,13 +426,16 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
         );
     }
   }
+}
 
-  // 6. Services select pods and target their ports
-  const services = byKind('Service');
+/** Services select pods and target their ports; every Deployment is selected by a Service. */
+function checkServices(ctx: CheckContext): void {
+  const { add } = ctx;
+  const services = ctx.byKind('Service');
   for (const service of services) {
-    const selected = inNamespace(service).filter((t) =>
-      mapSelectorMatches(get(service, 'spec', 'selector'), t.labels),
-    );
+    const selected = ctx
+      .inNamespace(service)
+      .filter((t) => mapSelectorMatches(get(service, 'spec', 'selector'), t.labels));
     if (selected.length === 0) {
       add(service, 'selector matches no pod template');
       continue;
@@ -380,37 +451,46 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
       }
     }
   }
-  for (const deployment of deployments) {
-    const template = templates.find((t) => t.owner === deployment);
+  for (const deployment of ctx.byKind('Deployment')) {
+    const template = ctx.templates.find((t) => t.owner === deployment);
     if (template && !services.some((s) => mapSelectorMatches(get(s, 'spec', 'selector'), template.labels))) {
       add(deployment, 'no Service selects its pods (metrics and health must be reachable)');
     }
   }
+}
 
-  // 7. PDBs and NetworkPolicies select something
-  for (const pdb of byKind('PodDisruptionBudget')) {
-    if (!inNamespace(pdb).some((t) => selectorMatches(get(pdb, 'spec', 'selector'), t.labels)))
+/** PDBs select something, and every autoscaled Deployment has one. */
+function checkDisruptionBudgets(ctx: CheckContext): void {
+  const { add } = ctx;
+  const pdbs = ctx.byKind('PodDisruptionBudget');
+  for (const pdb of pdbs) {
+    if (!ctx.inNamespace(pdb).some((t) => selectorMatches(get(pdb, 'spec', 'selector'), t.labels)))
       add(pdb, 'selector matches no pod template');
   }
-  for (const deployment of deployments) {
-    const component =
-      templates.find((t) => t.owner === deployment)?.labels['app.kubernetes.io/component'] ?? '';
-    const template = templates.find((t) => t.owner === deployment);
-    const scaled = hpas.some((h) => get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name);
+  for (const deployment of ctx.byKind('Deployment')) {
+    const template = ctx.templates.find((t) => t.owner === deployment);
+    const scaled = ctx
+      .byKind('HorizontalPodAutoscaler')
+      .some((h) => get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name);
     if (
       scaled &&
       template &&
-      !byKind('PodDisruptionBudget').some((p) => selectorMatches(get(p, 'spec', 'selector'), template.labels))
+      !pdbs.some((p) => selectorMatches(get(p, 'spec', 'selector'), template.labels))
     ) {
-      add(deployment, `${component} is replicated but has no PodDisruptionBudget`);
+      add(deployment, `${componentOf(ctx, deployment)} is replicated but has no PodDisruptionBudget`);
     }
   }
-  for (const policy of byKind('NetworkPolicy')) {
-    if (!inNamespace(policy).some((t) => selectorMatches(get(policy, 'spec', 'podSelector'), t.labels)))
-      add(policy, 'podSelector matches no pod template');
+}
+
+/** NetworkPolicies select something, and a default-deny policy selects every pod. */
+function checkNetworkPolicies(ctx: CheckContext): void {
+  const policies = ctx.byKind('NetworkPolicy');
+  for (const policy of policies) {
+    if (!ctx.inNamespace(policy).some((t) => selectorMatches(get(policy, 'spec', 'podSelector'), t.labels)))
+      ctx.add(policy, 'podSelector matches no pod template');
   }
   const selectedByDeny = (t: PodTemplate) =>
-    byKind('NetworkPolicy').some((p) => {
+    policies.some((p) => {
       const types = get(p, 'spec', 'policyTypes');
       return (
         Array.isArray(types) &&
@@ -421,18 +501,22 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
         selectorMatches(get(p, 'spec', 'podSelector'), t.labels)
       );
     });
-  for (const template of templates)
-    if (!selectedByDeny(template)) add(template.owner, 'no default-deny NetworkPolicy selects its pods');
+  for (const template of ctx.templates)
+    if (!selectedByDeny(template)) ctx.add(template.owner, 'no default-deny NetworkPolicy selects its pods');
+}
 
-  // 8. ServiceMonitor selects the three services on a named port, /metrics
-  const monitors = byKind('ServiceMonitor');
+/** A ServiceMonitor selects the three services on a named port, /metrics. */
+function checkServiceMonitors(ctx: CheckContext): void {
+  const { add } = ctx;
+  const services = ctx.byKind('Service');
+  const monitors = ctx.byKind('ServiceMonitor');
   if (monitors.length === 0) add('objects', 'no ServiceMonitor');
   for (const component of Object.keys(SERVICES)) {
     const service = services.find((s) =>
       mapSelectorMatches(get(s, 'spec', 'selector'), {
         'app.kubernetes.io/name': 'erpsync',
         'app.kubernetes.io/component': component,
-        ...(templates.find((t) => t.labels['app.kubernetes.io/component'] === component)?.labels ?? {}),
+        ...(ctx.templates.find((t) => t.labels['app.kubernetes.io/component'] === component)?.labels ?? {}),
       }),
     );
     if (!service) {
@@ -453,8 +537,12 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
         add(monitor, `endpoint path ${String(endpoint.path)}, expected /metrics`);
     }
   }
+}
 
-  // 9. Kafka topics: every topic of libs/contracts, DLQs included, with retention
+/** Kafka topics: every topic of libs/contracts, DLQs included, with partitions and retention. */
+function checkKafkaTopics(ctx: CheckContext): void {
+  const { add } = ctx;
+  const topics = ctx.byKind('KafkaTopic');
   const declared = topics.map((t) => str(get(t, 'spec', 'topicName')) || t.metadata.name);
   for (const topic of allTopics())
     if (!declared.includes(topic)) add('objects', `no KafkaTopic for ${topic}`);
@@ -465,10 +553,13 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
     if (get(topic, 'spec', 'config', 'retention.ms') === undefined) add(topic, 'no retention.ms');
     if (get(topic, 'spec', 'partitions') === undefined) add(topic, 'no partitions');
   }
+}
 
-  // 10. PrometheusRule, dashboard ConfigMap, mapping, migration Job
-  if (byKind('PrometheusRule').length === 0) add('objects', 'no PrometheusRule');
-  const dashboards = byKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
+/** The PrometheusRule, and the dashboard ConfigMap carrying the Grafana board. */
+function checkMonitoringObjects(ctx: CheckContext): void {
+  const { add, input } = ctx;
+  if (ctx.byKind('PrometheusRule').length === 0) add('objects', 'no PrometheusRule');
+  const dashboards = ctx.byKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
   if (dashboards.length === 0)
     add('objects', 'no ConfigMap labelled grafana_dashboard=1 for the Grafana sidecar');
   if (input.boardJson !== undefined) {
@@ -478,8 +569,14 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
         add(dashboard, 'does not carry monitoring/grafana/dashboards/erpsync.json');
     }
   }
-  if (!byKind('Job').some((j) => j.metadata.name.includes('migrate'))) add('objects', 'no migration Job');
-  for (const mapping of byKind('ConfigMap').filter((c) => c.metadata.name.startsWith('erpsync-mapping'))) {
+}
+
+/** The migration Job, mapping files the transformer accepts, MAPPING_FILE inside the mapping mount. */
+function checkMappingAndMigration(ctx: CheckContext): void {
+  const { add } = ctx;
+  const configMaps = ctx.byKind('ConfigMap');
+  if (!ctx.byKind('Job').some((j) => j.metadata.name.includes('migrate'))) add('objects', 'no migration Job');
+  for (const mapping of configMaps.filter((c) => c.metadata.name.startsWith('erpsync-mapping'))) {
     for (const [key, text] of Object.entries((get(mapping, 'data') ?? {}) as Record<string, string>)) {
       try {
         parseMappingText(text, key);
@@ -488,9 +585,9 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
       }
     }
   }
-  const config = byKind('ConfigMap').find((c) => c.metadata.name.startsWith('erpsync-config'));
+  const config = configMaps.find((c) => c.metadata.name.startsWith('erpsync-config'));
   const mappingFile = get(config, 'data', 'MAPPING_FILE');
-  const transformer = templates.find((t) => t.labels['app.kubernetes.io/component'] === 'transformer');
+  const transformer = ctx.templates.find((t) => t.labels['app.kubernetes.io/component'] === 'transformer');
   if (typeof mappingFile !== 'string') add('objects', 'erpsync-config has no MAPPING_FILE');
   else if (transformer) {
     const mounts = asArray(asArray(transformer.spec.containers)[0]?.volumeMounts);
@@ -507,7 +604,6 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
       );
     }
   }
-  return problems;
 }
 
 /** The Secret template: no values, and the keys the Deployments expect. */

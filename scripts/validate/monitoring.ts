@@ -306,14 +306,19 @@ export function writeSync(root = REPO_ROOT): string[] {
 export const promtoolAvailable = (): boolean =>
   spawnSync('promtool', ['--version'], { encoding: 'utf8' }).status === 0;
 
+export const PROMTOOL_MISSING =
+  'promtool not found: install Debian\'s "prometheus" package (apt-get install -y prometheus); CI installs it in .ci/run';
+
 function promtool(args: string[], cwd: string): { ok: boolean; output: string } {
   const result = spawnSync('promtool', args, { cwd, encoding: 'utf8' });
   return { ok: result.status === 0, output: `${result.stdout}${result.stderr}`.trim() };
 }
 
-/** promtool check rules / test rules, check config, and a parse of every board expression. */
+/** promtool check rules / test rules, check config, and a parse of every board expression. A missing
+ * promtool is a problem, never a skip. */
 export function checkWithPromtool(board: unknown, root = REPO_ROOT): Problem[] {
   const check = 'promtool';
+  if (!promtoolAvailable()) return [problem(check, 'promtool', PROMTOOL_MISSING)];
   const problems: Problem[] = [];
   const rules = promtool(['check', 'rules', MONITORING.rules, MONITORING.kubernetesRules], root);
   if (!rules.ok) problems.push(problem(check, 'check rules', rules.output));

@@ -153,106 +153,127 @@ export interface PromqlReferences {
  * A name followed by `(` is a function or an aggregation, not a metric.
  */
 export function promqlReferences(expr: string): PromqlReferences {
-  const metrics = new Set<string>();
-  const matchers: LabelMatcher[] = [];
-  let i = 0;
-  let lastMetric: string | undefined;
-  const skipSpace = () => {
-    while (i < expr.length) {
-      if (/\s/.test(expr[i])) i++;
-      else if (expr[i] === '#') while (i < expr.length && expr[i] !== '\n') i++;
+  const scanner = new PromqlScanner(expr);
+  scanner.scan();
+  return { metrics: [...scanner.metrics].sort(), matchers: scanner.matchers };
+}
+
+class PromqlScanner {
+  readonly metrics = new Set<string>();
+  readonly matchers: LabelMatcher[] = [];
+  private i = 0;
+  private lastMetric: string | undefined;
+
+  constructor(private readonly expr: string) {}
+
+  scan(): void {
+    const { expr } = this;
+    while (this.i < expr.length) {
+      this.skipSpace();
+      const c = expr[this.i];
+      if (c === undefined) break;
+      if (c === '"' || c === "'" || c === '`') {
+        this.readString();
+      } else if (c === '[') {
+        this.skipPast(']');
+      } else if (c === '{') {
+        this.readSelector(this.lastMetric);
+        this.lastMetric = undefined;
+      } else if (/^[A-Za-z_:]/.test(c)) {
+        this.readIdentifier();
+      } else if (/[0-9.]/.test(c)) {
+        this.skipNumber();
+      } else {
+        this.lastMetric = undefined;
+        this.i++;
+      }
+    }
+  }
+
+  private skipSpace(): void {
+    const { expr } = this;
+    while (this.i < expr.length) {
+      if (/\s/.test(expr[this.i])) this.i++;
+      else if (expr[this.i] === '#') while (this.i < expr.length && expr[this.i] !== '\n') this.i++;
       else break;
     }
-  };
-  const readString = (): string => {
-    const quote = expr[i];
-    i++;
+  }
+
+  /** Moves past the next `end` character. */
+  private skipPast(end: string): void {
+    while (this.i < this.expr.length && this.expr[this.i] !== end) this.i++;
+    this.i++;
+  }
+
+  private readString(): string {
+    const { expr } = this;
+    const quote = expr[this.i];
+    this.i++;
     let value = '';
-    while (i < expr.length && expr[i] !== quote) {
-      if (expr[i] === '\\' && quote !== '`') {
-        value += expr[i + 1] ?? '';
-        i += 2;
-      } else value += expr[i++];
+    while (this.i < expr.length && expr[this.i] !== quote) {
+      if (expr[this.i] === '\\' && quote !== '`') {
+        value += expr[this.i + 1] ?? '';
+        this.i += 2;
+      } else value += expr[this.i++];
     }
-    if (i >= expr.length) throw new Error(`unterminated string in ${expr}`);
-    i++;
+    if (this.i >= expr.length) throw new Error(`unterminated string in ${expr}`);
+    this.i++;
     return value;
-  };
-  const readSelector = (metric: string | undefined) => {
-    i++; // {
+  }
+
+  private readSelector(metric: string | undefined): void {
+    const { expr } = this;
+    this.i++; // {
     for (;;) {
-      skipSpace();
-      if (expr[i] === '}') {
-        i++;
+      this.skipSpace();
+      if (expr[this.i] === '}') {
+        this.i++;
         return;
       }
-      if (expr[i] === ',') {
-        i++;
+      if (expr[this.i] === ',') {
+        this.i++;
         continue;
       }
-      const label = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(i))?.[0];
-      if (!label) throw new Error(`bad label matcher at ${i} in ${expr}`);
-      i += label.length;
-      skipSpace();
-      const op = /^(=~|!~|!=|=)/.exec(expr.slice(i))?.[0] as LabelMatcher['op'] | undefined;
-      if (!op) throw new Error(`bad label matcher operator at ${i} in ${expr}`);
-      i += op.length;
-      skipSpace();
-      if (!['"', "'", '`'].includes(expr[i]))
-        throw new Error(`label value must be a string at ${i} in ${expr}`);
-      const value = readString();
-      if (label === '__name__' && op === '=') metrics.add(value);
-      matchers.push({ metric, label, op, value });
+      const label = /^[A-Za-z_][A-Za-z0-9_]*/.exec(expr.slice(this.i))?.[0];
+      if (!label) throw new Error(`bad label matcher at ${this.i} in ${expr}`);
+      this.i += label.length;
+      this.skipSpace();
+      const op = /^(=~|!~|!=|=)/.exec(expr.slice(this.i))?.[0] as LabelMatcher['op'] | undefined;
+      if (!op) throw new Error(`bad label matcher operator at ${this.i} in ${expr}`);
+      this.i += op.length;
+      this.skipSpace();
+      if (!['"', "'", '`'].includes(expr[this.i]))
+        throw new Error(`label value must be a string at ${this.i} in ${expr}`);
+      const value = this.readString();
+      if (label === '__name__' && op === '=') this.metrics.add(value);
+      this.matchers.push({ metric, label, op, value });
     }
-  };
-  while (i < expr.length) {
-    skipSpace();
-    const c = expr[i];
-    if (c === undefined) break;
-    if (c === '"' || c === "'" || c === '`') {
-      readString();
-      continue;
-    }
-    if (c === '[') {
-      while (i < expr.length && expr[i] !== ']') i++;
-      i++;
-      continue;
-    }
-    if (c === '{') {
-      readSelector(lastMetric);
-      lastMetric = undefined;
-      continue;
-    }
-    const ident = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(expr.slice(i))?.[0];
-    if (ident) {
-      i += ident.length;
-      skipSpace();
-      if (LABEL_LIST_KEYWORDS.has(ident.toLowerCase()) && expr[i] === '(') {
-        while (i < expr.length && expr[i] !== ')') i++;
-        i++;
-        lastMetric = undefined;
-        continue;
-      }
-      if (expr[i] === '(' || KEYWORDS.has(ident.toLowerCase())) {
-        lastMetric = undefined;
-        continue;
-      }
-      metrics.add(ident);
-      lastMetric = ident;
-      continue;
-    }
-    if (/[0-9.]/.test(c)) {
-      // number or duration (5m, 1h30m, 1e3, 0x1f)
-      const literal = /^(0x[0-9a-fA-F]+|[0-9.]+(e[+-]?[0-9]+)?([smhdwy]|ms)*([0-9]+([smhdwy]|ms))*)/.exec(
-        expr.slice(i),
-      )?.[0];
-      i += literal ? literal.length : 1;
-      continue;
-    }
-    lastMetric = undefined;
-    i++;
   }
-  return { metrics: [...metrics].sort(), matchers };
+
+  /** A metric name, or a keyword / function / aggregation (with its label list) that is none. */
+  private readIdentifier(): void {
+    const ident = /^[A-Za-z_:][A-Za-z0-9_:]*/.exec(this.expr.slice(this.i))?.[0] ?? '';
+    this.i += ident.length;
+    this.skipSpace();
+    const next = this.expr[this.i];
+    if (LABEL_LIST_KEYWORDS.has(ident.toLowerCase()) && next === '(') {
+      this.skipPast(')');
+      this.lastMetric = undefined;
+    } else if (next === '(' || KEYWORDS.has(ident.toLowerCase())) {
+      this.lastMetric = undefined;
+    } else {
+      this.metrics.add(ident);
+      this.lastMetric = ident;
+    }
+  }
+
+  /** A number or duration (5m, 1h30m, 1e3, 0x1f). */
+  private skipNumber(): void {
+    const literal = /^(0x[0-9a-fA-F]+|[0-9.]+(e[+-]?[0-9]+)?([smhdwy]|ms)*([0-9]+([smhdwy]|ms))*)/.exec(
+      this.expr.slice(this.i),
+    )?.[0];
+    this.i += literal ? literal.length : 1;
+  }
 }
 
 /** Histogram and summary series names map to their family: foo_bucket → foo. */

@@ -3,10 +3,10 @@
  *   npm run validate:deploy              # all checks; exit 1 on any problem
  *   npm run validate:deploy -- --sync    # first regenerate the Kubernetes copies of monitoring/
  * Checks: Dockerfile lint; docker-compose.yml against the Compose spec + stack rules; .env.example
- * vs the Kubernetes ConfigMap/Secret names; both kustomize overlays rendered (scripts/validate/
- * kustomize.ts) and validated (schemas, unknown fields, selectors, probes, resources, security,
+ * vs the Kubernetes ConfigMap/Secret names; both kustomize overlays rendered (`kubectl kustomize`,
+ * scripts/validate/kustomize.ts) and validated (schemas, unknown fields, selectors, probes, resources, security,
  * HPAs vs partitions, topics); the Grafana board and alert rules vs the metrics in the code;
- * promtool check/test rules (skipped with a message when promtool is not installed).
+ * promtool check/test rules. A missing kubectl or promtool fails its section, naming the tool.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -24,7 +24,6 @@ import {
   checkSync,
   checkWithPromtool,
   loadMonitoring,
-  promtoolAvailable,
   writeSync,
 } from './monitoring';
 import { StrictFieldChecker } from './strict-fields';
@@ -35,16 +34,13 @@ export const SECRET_TEMPLATE = 'k8s/base/secret.template.yaml';
 export interface Section {
   name: string;
   problems: Problem[];
-  skipped?: string;
   ms: number;
 }
 
-function timed(name: string, run: () => Problem[] | { problems: Problem[]; skipped?: string }): Section {
+function timed(name: string, run: () => Problem[]): Section {
   const started = Date.now();
   try {
-    const result = run();
-    const { problems, skipped } = Array.isArray(result) ? { problems: result, skipped: undefined } : result;
-    return { name, problems, skipped, ms: Date.now() - started };
+    return { name, problems: run(), ms: Date.now() - started };
   } catch (error) {
     return {
       name,
@@ -114,17 +110,7 @@ export function validateDeploy(root = REPO_ROOT): Section[] {
     timed('alerts', () => checkRules(monitoring.ruleFiles, monitoring.tests, monitoring.runbook, catalog)),
   );
   sections.push(timed('sync', () => checkSync(root)));
-  sections.push(
-    timed('promtool', () =>
-      promtoolAvailable()
-        ? checkWithPromtool(monitoring.board, root)
-        : {
-            problems: [],
-            skipped:
-              'promtool not found: install Debian\'s "prometheus" package (apt-get install -y prometheus); CI must have it',
-          },
-    ),
-  );
+  sections.push(timed('promtool', () => checkWithPromtool(monitoring.board, root)));
   return sections;
 }
 
@@ -133,10 +119,8 @@ function main(argv: string[]): number {
   const sections = validateDeploy();
   let failed = 0;
   for (const section of sections) {
-    const status = section.skipped ? 'SKIP' : section.problems.length === 0 ? 'ok' : 'FAIL';
-    console.log(
-      `${status.padEnd(4)} ${section.name} (${section.ms} ms)${section.skipped ? `: ${section.skipped}` : ''}`,
-    );
+    const status = section.problems.length === 0 ? 'ok' : 'FAIL';
+    console.log(`${status.padEnd(4)} ${section.name} (${section.ms} ms)`);
     if (section.problems.length > 0) {
       failed += section.problems.length;
       console.log(formatProblems(section.problems));

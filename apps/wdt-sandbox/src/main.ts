@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { loadConfigOrExit, wdtSandboxEnv } from '@app/config';
 import { createLogger } from '@app/observability';
+import { closeOnSignals } from '@app/sandbox-catalog';
 import { createWdtSandbox, parseFixture } from './wdt-sandbox';
 
 /** `./erpsync service wdt-sandbox` (or `node scripts/start.js wdt-sandbox`): the WDT sandbox as a standalone server. */
@@ -48,12 +49,7 @@ async function main(): Promise<void> {
     },
     'wdt sandbox listening',
   );
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'wdt sandbox stopping');
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals('wdt sandbox', logger, () => sandbox.close());
 }
 
 void main();

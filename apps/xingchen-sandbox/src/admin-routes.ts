@@ -1,11 +1,11 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
 import { readBody, send } from './http-kit';
 import { validateFixture, type MasterDataFixture } from './master-data';
-import { type NeutralOrder, type OrderBook } from './order-book';
+import { entriesOf, type NeutralOrder, type OrderBook } from './order-book';
 import { type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
-import { v1Entries } from './v1-names';
-import { v2Entries } from './v2-names';
+import { V1_NAMES } from './v1-names';
+import { V2_NAMES } from './v2-names';
 
 /** `GET /__sandbox/orders`: one stored order, its lines in the names of the family that created it. */
 export function adminOrderView(order: NeutralOrder, ctx: SandboxContext) {
@@ -15,7 +15,7 @@ export function adminOrderView(order: NeutralOrder, ctx: SandboxContext) {
     family: order.family,
     body: order.lastBody,
     bodyFamily: order.lastFamily,
-    entries: order.family === 'v1' ? v1Entries(order, ctx.master) : v2Entries(order, ctx.master),
+    entries: entriesOf(order, ctx.master, order.family === 'v1' ? V1_NAMES : V2_NAMES),
     createdAt: order.createdAt,
     modifiedAt: order.modifiedAt,
     modifications: order.modifications,

@@ -1,35 +1,15 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { readBody, sendJson as send } from '@app/sandbox-catalog';
 
-/** Shared HTTP plumbing of both route families: answers, bodies, quotas, counters. */
+/** Shared HTTP plumbing of both route families: answers, bodies, quotas, counters (the parts both
+ * sandboxes share live in libs/sandbox-catalog/src/sandbox-http.ts). */
 
-export function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  if (res.destroyed || res.writableEnded) return;
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json;charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
+export { readBody, sendJson as send } from '@app/sandbox-catalog';
 
 /** HTTP 519, with both key sets (the legacy kernel reads code/description_cn, the Java SDK errcode/description). */
 export function sendGatewayError(res: ServerResponse, code: number, description: string): void {
   send(res, 519, { code, description_cn: description, errcode: code, description });
 }
-
-export const readBody = (req: IncomingMessage): Promise<string> =>
-  new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 
 /** One request as the route handlers see it. */
 export interface ApiCall {

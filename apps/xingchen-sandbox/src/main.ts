@@ -1,5 +1,6 @@
 import { loadConfigOrExit, xingchenSandboxEnv } from '@app/config';
 import { createLogger } from '@app/observability';
+import { closeOnSignals } from '@app/sandbox-catalog';
 import { type AccountSet } from './sandbox-config';
 import { createXingchenSandbox } from './xingchen-sandbox';
 
@@ -68,12 +69,7 @@ async function main(): Promise<void> {
     },
     'xingchen sandbox listening',
   );
-  const stop = (signal: string) => {
-    logger.info({ signal }, 'xingchen sandbox stopping');
-    void sandbox.close().then(() => process.exit(0));
-  };
-  process.once('SIGTERM', () => stop('SIGTERM'));
-  process.once('SIGINT', () => stop('SIGINT'));
+  closeOnSignals('xingchen sandbox', logger, () => sandbox.close());
 }
 
 // started through scripts/start.js (require.main is the launcher): always run

@@ -60,6 +60,8 @@ export interface FamilyNames {
    * v2: all lines carry ids (update) or none does (replace all); mixed is refused.
    */
   lineMode: Family;
+  /** A stored entry in the answers: answer field → where it comes from, in answer order. */
+  entryView: Record<string, EntryField>;
 }
 
 export type SaveResult = { id: string; created: boolean; order: NeutralOrder };
@@ -225,3 +227,36 @@ export const totalAmount = (order: NeutralOrder): string =>
       new Decimal(0),
     )
     .toFixed(2);
+
+/** A record without its undefined fields (the answers leave unset fields out). */
+export const defined = (record: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
+
+/** Where a family's entry field comes from: a stored line's field, or the material's number. */
+export type EntryField = keyof StoredLine | 'materialNumber';
+
+/** A stored bill's entries in one family's names. */
+export const entriesOf = (
+  order: NeutralOrder,
+  master: { materialById(id: string): { number: string } | undefined },
+  { entryView }: FamilyNames,
+) =>
+  order.lines.map((line) => {
+    const materialNumber = master.materialById(line.materialId)?.number ?? '';
+    return defined(
+      Object.fromEntries(
+        Object.entries(entryView).map(([name, from]) => [
+          name,
+          from === 'materialNumber' ? materialNumber : line[from],
+        ]),
+      ),
+    );
+  });
+
+/** A stored bill's detail: its header fields, then its entries (undefined fields left out). */
+export const detailOf = (
+  header: Record<string, unknown>,
+  order: NeutralOrder,
+  master: { materialById(id: string): { number: string } | undefined },
+  names: FamilyNames,
+) => defined({ ...header, [names.entries]: entriesOf(order, master, names) });

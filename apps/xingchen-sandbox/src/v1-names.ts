@@ -1,5 +1,5 @@
 import { checkObject, requireLines, type FieldKind } from './field-check';
-import { totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { detailOf, totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
 import { type SandboxState } from './sandbox-state';
 
 /** V1 (legacy `/jdy/sal/*`) field names: parsing a save body, rendering a stored bill. */
@@ -12,6 +12,18 @@ export const V1_NAMES: FamilyNames = {
   unit: 'unit_id',
   entries: 'material_entity',
   lineMode: 'v1',
+  entryView: {
+    id: 'entryId',
+    materialid_id: 'materialId',
+    materialid_number: 'materialNumber',
+    stockid_id: 'stockId',
+    qty: 'qty',
+    unit_id: 'unitId',
+    taxprice: 'taxPrice',
+    is_free: 'isFree',
+    cess: 'cess',
+    remark: 'comment',
+  },
 };
 
 /** Top-level custom header fields (the tenant's 项目 field is one). */
@@ -78,26 +90,6 @@ export function parseV1Save(input: unknown): { draft: OrderDraft; body: Record<s
   return { draft, body };
 }
 
-const defined = (record: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-
-export function v1Entries(order: NeutralOrder, master: SandboxState) {
-  return order.lines.map((line) =>
-    defined({
-      id: line.entryId,
-      materialid_id: line.materialId,
-      materialid_number: master.materialById(line.materialId)?.number ?? '',
-      stockid_id: line.stockId,
-      qty: line.qty,
-      unit_id: line.unitId,
-      taxprice: line.taxPrice,
-      is_free: line.isFree,
-      cess: line.cess,
-      remark: line.comment,
-    }),
-  );
-}
-
 export function v1ListRow(order: NeutralOrder, master: SandboxState) {
   return {
     id: order.id,
@@ -111,11 +103,15 @@ export function v1ListRow(order: NeutralOrder, master: SandboxState) {
 }
 
 export function v1Detail(order: NeutralOrder, master: SandboxState) {
-  return defined({
-    ...v1ListRow(order, master),
-    remark: order.remark ?? '',
-    billsource: order.billSource,
-    ...order.custom,
-    material_entity: v1Entries(order, master),
-  });
+  return detailOf(
+    {
+      ...v1ListRow(order, master),
+      remark: order.remark ?? '',
+      billsource: order.billSource,
+      ...order.custom,
+    },
+    order,
+    master,
+    V1_NAMES,
+  );
 }

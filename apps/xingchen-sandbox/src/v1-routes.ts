@@ -1,5 +1,6 @@
 import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
-import { Quota, send, type ApiCall } from './http-kit';
+import { FamilyRoutes } from './family-routes';
+import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialViewV1, type MasterKind } from './sandbox-state';
@@ -190,34 +191,14 @@ const ROUTES: Record<string, [string, Bound]> = {
   '/jdy/basedata/store_detail': ['store_detail', basedataDetail('stores')],
 };
 
-export class V1Routes {
-  private readonly loginQuota: Quota;
-
-  constructor(
-    private readonly ctx: SandboxContext,
-    private readonly auth: V1Auth,
-  ) {
-    this.loginQuota = new Quota(ctx.faults.tokenRateLimitPerMinute, ctx.now);
-  }
-
-  setLoginRate(perMinute: number): void {
-    this.loginQuota.setRate(perMinute);
-  }
-
+export class V1Routes extends FamilyRoutes<V1Auth> {
   /** Login: GET with the query (or a form POST); wrong credentials are HTTP 200 errcode 1000. */
   login(call: ApiCall): void {
     const route = 'v1.login';
     if (call.method !== 'GET' && call.method !== 'POST')
       return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
-    const wait = this.loginQuota.take();
-    if (wait > 0) return this.ctx.stats.throttle(call.res, route, wait);
-    const answer = this.auth.login(call);
-    if (!answer.ok) {
-      this.ctx.stats.count(route, `errcode_${answer.errcode}`);
-      return send(call.res, 200, { errcode: answer.errcode, description: answer.description });
-    }
-    this.ctx.stats.count(route, 'ok');
-    this.ctx.stats.bump('loginsIssued');
+    const answer = this.issued(call, route, () => this.auth.login(call), 'loginsIssued');
+    if (!answer) return;
     const data = {
       access_token: answer.token,
       expires_in: answer.expiresInSeconds,

@@ -1,5 +1,5 @@
 import { Refused, REFUSAL, checkObject, requireLines, type FieldKind } from './field-check';
-import { totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { detailOf, totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
 import { type SandboxState } from './sandbox-state';
 
 /** V2 (open platform `/jdy/v2/scm/sal_order`) field names: SalOrderSaveReq in, SalOrderDetailReply out. */
@@ -12,6 +12,19 @@ export const V2_NAMES: FamilyNames = {
   unit: 'unit_id',
   entries: 'material_entity',
   lineMode: 'v2',
+  entryView: {
+    id: 'entryId',
+    material_id: 'materialId',
+    material_number: 'materialNumber',
+    stock_id: 'stockId',
+    qty: 'qty',
+    unit_id: 'unitId',
+    tax_price: 'taxPrice',
+    price: 'price',
+    cess: 'cess',
+    is_free: 'isFree',
+    comment: 'comment',
+  },
 };
 
 const kinds = (kind: FieldKind, keys: string) =>
@@ -131,27 +144,6 @@ export function parseV2Save(
   return { draft, body };
 }
 
-const defined = (record: Record<string, unknown>) =>
-  Object.fromEntries(Object.entries(record).filter(([, v]) => v !== undefined));
-
-export function v2Entries(order: NeutralOrder, master: SandboxState) {
-  return order.lines.map((line) =>
-    defined({
-      id: line.entryId,
-      material_id: line.materialId,
-      material_number: master.materialById(line.materialId)?.number ?? '',
-      stock_id: line.stockId,
-      qty: line.qty,
-      unit_id: line.unitId,
-      tax_price: line.taxPrice,
-      price: line.price,
-      cess: line.cess,
-      is_free: line.isFree,
-      comment: line.comment,
-    }),
-  );
-}
-
 export function v2ListRow(order: NeutralOrder, master: SandboxState) {
   const customer = master.customerById(order.customerId);
   return {
@@ -168,11 +160,15 @@ export function v2ListRow(order: NeutralOrder, master: SandboxState) {
 }
 
 export function v2Detail(order: NeutralOrder, master: SandboxState) {
-  return defined({
-    ...v2ListRow(order, master),
-    remark: order.remark ?? '',
-    default_bill_source: order.billSource,
-    custom_field: { ...order.custom },
-    material_entity: v2Entries(order, master),
-  });
+  return detailOf(
+    {
+      ...v2ListRow(order, master),
+      remark: order.remark ?? '',
+      default_bill_source: order.billSource,
+      custom_field: { ...order.custom },
+    },
+    order,
+    master,
+    V2_NAMES,
+  );
 }

@@ -1,5 +1,6 @@
 import { isPlainObject } from './field-check';
-import { Quota, send, type ApiCall } from './http-kit';
+import { FamilyRoutes } from './family-routes';
+import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
 import { materialView, type MasterKind } from './sandbox-state';
@@ -112,20 +113,7 @@ const ROUTES: Record<string, [string, Handler]> = {
 };
 const KNOWN_PATHS = new Set(Object.keys(ROUTES).map((key) => key.split(' ')[1]));
 
-export class V2Routes {
-  private readonly tokenQuota: Quota;
-
-  constructor(
-    private readonly ctx: SandboxContext,
-    private readonly auth: V2Auth,
-  ) {
-    this.tokenQuota = new Quota(ctx.faults.tokenRateLimitPerMinute, ctx.now);
-  }
-
-  setTokenRate(perMinute: number): void {
-    this.tokenQuota.setRate(perMinute);
-  }
-
+export class V2Routes extends FamilyRoutes<V2Auth> {
   /** The gateway signature; false when the call was answered (519) here. */
   private signed(call: ApiCall, route: string): boolean {
     const verdict = this.auth.verifySignature(call);
@@ -138,15 +126,8 @@ export class V2Routes {
     const route = 'v2.token';
     if (call.method !== 'GET') return this.ctx.stats.gatewayError(call.res, route, 5002, '请求方法不允许');
     if (!this.signed(call, route)) return;
-    const wait = this.tokenQuota.take();
-    if (wait > 0) return this.ctx.stats.throttle(call.res, route, wait);
-    const answer = this.auth.issueToken(call);
-    if (!answer.ok) {
-      this.ctx.stats.count(route, `errcode_${answer.errcode}`);
-      return send(call.res, 200, { errcode: answer.errcode, description: answer.description });
-    }
-    this.ctx.stats.count(route, 'ok');
-    this.ctx.stats.bump('tokensIssued');
+    const answer = this.issued(call, route, () => this.auth.issueToken(call), 'tokensIssued');
+    if (!answer) return;
     const data = { 'app-token': answer.token, access_token: answer.token, expires: answer.expires, uid: 1 };
     okV2(call, data);
   }

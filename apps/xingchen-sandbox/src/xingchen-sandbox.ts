@@ -1,5 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { type AddressInfo } from 'node:net';
+import { closeServer, listenOn, reachableHost } from '@app/sandbox-catalog';
 import { AdminRoutes, adminOrderView } from './admin-routes';
 import { sleep } from '@app/runtime';
 import { readCall, send, sendGatewayError, StatsBook, type SandboxStats } from './http-kit';
@@ -124,8 +124,8 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
   const setFaults = (patch: Record<string, unknown>) => {
     faults = normalizeFaults(faults, patch);
     ctx.setRate(faults.rateLimitPerMinute);
-    v2Routes.setTokenRate(faults.tokenRateLimitPerMinute);
-    v1Routes.setLoginRate(faults.tokenRateLimitPerMinute);
+    v2Routes.setIssueRate(faults.tokenRateLimitPerMinute);
+    v1Routes.setIssueRate(faults.tokenRateLimitPerMinute);
     return faults;
   };
   const reset = () => {
@@ -142,7 +142,7 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
     expireTokens,
     reset,
   });
-  v1Routes.setLoginRate(faults.tokenRateLimitPerMinute);
+  v1Routes.setIssueRate(faults.tokenRateLimitPerMinute);
 
   async function api(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
     const call = await readCall(req, res, url);
@@ -226,25 +226,15 @@ function sandboxHandle(server: Server, ctx: SandboxContext, parts: HandleParts):
     get port() {
       return bound().port;
     },
-    listen(port = 0, host = '127.0.0.1') {
-      return new Promise<{ port: number; url: string }>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(port, host, () => {
-          server.off('error', reject);
-          const actual = (server.address() as AddressInfo).port;
-          const shownHost = host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
-          address = { port: actual, url: `http://${shownHost}:${actual}` };
-          resolve(address);
-        });
-      });
+    async listen(port = 0, host = '127.0.0.1') {
+      const actual = await listenOn(server, port, host);
+      address = { port: actual, url: `http://${reachableHost(host)}:${actual}` };
+      return address;
     },
     close() {
       for (const res of ctx.hanging) res.destroy();
       ctx.hanging.clear();
-      return new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      return closeServer(server);
     },
   };
 }

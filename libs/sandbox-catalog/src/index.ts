@@ -77,3 +77,4 @@ export const catalogSkus: CatalogSku[] = goods.map(([goodsName, specName, unitNa
     price,
   };
 });
+export * from './sandbox-http';
