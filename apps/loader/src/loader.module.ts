@@ -15,7 +15,6 @@ import {
 } from './loader.tokens';
 import { MasterDataCache } from './master-data.cache';
 import { PostgresMasterDataStore } from './master-data.repository';
-import { createNormalizedOrderConsumer } from './normalized-order.consumer';
 import { NormalizedOrderHandler } from './normalized-order.handler';
 import { OrderLoader } from './order-loader.service';
 
@@ -56,7 +55,6 @@ export class LoaderModule {
             : undefined,
         }),
       ],
-      controllers: [createNormalizedOrderConsumer(config.NORMALIZED_TOPIC)],
       providers: [
         { provide: LOADER_CONFIG, useValue: config },
         {

@@ -3,7 +3,6 @@ import { deadLetterTopic } from '@app/contracts';
 import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
 import { type MappingRules } from '@app/mapping';
 import { ObservabilityModule } from '@app/observability';
-import { createTradeConsumer } from './trade.consumer';
 import { TradeTransformer } from './trade-transformer.service';
 import { ReplayAdminController } from './replay-admin.controller';
 import {
@@ -51,7 +50,7 @@ export class TransformerModule {
             : undefined,
         }),
       ],
-      controllers: [createTradeConsumer(topics), ReplayAdminController],
+      controllers: [ReplayAdminController],
       providers: [
         { provide: MAPPING_RULES, useValue: rules },
         { provide: TRANSFORMER_TOPICS, useValue: topics },

@@ -64,10 +64,7 @@ export class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
     return this.ensureInitialized();
   }
 
-  /**
-   * Topics exist and the producer is connected. Idempotent: consumers started before `app.init()`
-   * (e.g. `startAllMicroservices()` before `listen()`) wait for it too.
-   */
+  /** Topics exist and the producer is connected. Idempotent: `startKafkaConsumers` waits for it too. */
   ensureInitialized(): Promise<void> {
     this.initialized ??= this.initialize();
     return this.initialized;

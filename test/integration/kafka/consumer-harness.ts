@@ -1,21 +1,20 @@
-import { Controller, Inject, Module, type INestApplication } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { ObservabilityModule } from '@app/observability';
 import {
-  ConsumeTopic,
-  connectKafkaConsumers,
   KafkaModule,
+  Outcome,
+  startKafkaConsumers,
   type ConsumedMessage,
-  type HandlerOutcome,
+  type HandlerContext,
   type KafkaConsumerDefinition,
 } from '@app/kafka';
 import { listeningUrl, testBrokers } from '@app/testing';
 
-export type TestHandler = (message: ConsumedMessage) => Promise<HandlerOutcome | void>;
-export const HANDLER = Symbol('HANDLER');
+/** A test's handler: resolving without an outcome means `done`. */
+export type TestHandler = (message: ConsumedMessage, context: HandlerContext) => Promise<Outcome | void>;
 
-/** A real Nest hybrid app (HTTP + the Kafka transport) whose single handler the test controls. */
+/** A real Nest app (HTTP + one consumer started by startKafkaConsumers) whose handler the test controls. */
 export async function startConsumerApp(options: {
   topic: string;
   groupId: string;
@@ -23,16 +22,6 @@ export async function startConsumerApp(options: {
   consumer?: Partial<KafkaConsumerDefinition>;
   brokers?: string[];
 }): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
-  @Controller()
-  class TestConsumer {
-    constructor(@Inject(HANDLER) private readonly handle: TestHandler) {}
-
-    @ConsumeTopic(options.topic)
-    consume(@Payload() message: ConsumedMessage): Promise<HandlerOutcome | void> {
-      return this.handle(message);
-    }
-  }
-
   @Module({
     imports: [
       ObservabilityModule.forRoot({
@@ -45,13 +34,12 @@ export async function startConsumerApp(options: {
         connection: { brokers: options.brokers ?? testBrokers(), clientId: 'kafka-test' },
       }),
     ],
-    controllers: [TestConsumer],
-    providers: [{ provide: HANDLER, useValue: options.handler }],
   })
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { logger: false });
-  connectKafkaConsumers(app, [
+  await app.init();
+  await startKafkaConsumers(app, [
     {
       name: 'test',
       groupId: options.groupId,
@@ -59,9 +47,9 @@ export async function startConsumerApp(options: {
       partitionConcurrency: 3,
       retry: { attempts: 3, initialMs: 20, maxMs: 100 },
       ...options.consumer,
+      handler: async (message, context) => (await options.handler(message, context)) ?? Outcome.done,
     },
   ]);
-  await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   return { app, url: listeningUrl(app), close: () => app.close() };
 }
