@@ -1,7 +1,19 @@
 import { type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { type Logger } from 'pino';
-import { LOGGER, PinoNestLogger } from './observability.module';
+import { LOGGER, ObservabilityModule, PinoNestLogger } from './observability.module';
+
+/** A service's ObservabilityModule from its validated `serviceEnv` variables. */
+export const serviceObservability = (
+  service: string,
+  config: { BUILD_VERSION: string; BUILD_COMMIT: string; LOG_LEVEL: string },
+): DynamicModule =>
+  ObservabilityModule.forRoot({
+    service,
+    version: config.BUILD_VERSION,
+    commit: config.BUILD_COMMIT,
+    logLevel: config.LOG_LEVEL,
+  });
 
 /** A service's Nest application: Nest logs through the service's pino logger; shutdown hooks on. */
 export async function createServiceApp(

@@ -1,5 +1,6 @@
 import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type Admin, type Kafka } from 'kafkajs';
 import { ObservabilityModule } from '@app/observability';
 import {
   KafkaModule,
@@ -9,7 +10,7 @@ import {
   type HandlerContext,
   type KafkaConsumerDefinition,
 } from '@app/kafka';
-import { listeningUrl, testBrokers } from '@app/testing';
+import { createTopics, listeningUrl, randomTopic, testBrokers, testKafka, uniqueName } from '@app/testing';
 
 /** A test's handler: resolving without an outcome means `done`. */
 export type TestHandler = (message: ConsumedMessage, context: HandlerContext) => Promise<Outcome | void>;
@@ -52,4 +53,26 @@ export async function startConsumerApp(options: {
   ]);
   await app.listen(0, '127.0.0.1');
   return { app, url: listeningUrl(app), close: () => app.close() };
+}
+
+/** A Kafka client and an admin connected for the tests of the calling `describe` block. */
+export function useBroker(): { kafka: Kafka; admin: Admin } {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.disconnect());
+  return { kafka, admin };
+}
+
+/** A fresh topic with `partitions` partitions (and its `.dlq` when asked) and a fresh consumer group id. */
+export async function freshTopic(
+  admin: Admin,
+  prefix: string,
+  partitions: number,
+  options: { withDlq?: boolean } = {},
+): Promise<{ topic: string; dlq: string; groupId: string }> {
+  const topic = randomTopic(prefix);
+  const dlq = `${topic}.dlq`;
+  await createTopics(admin, options.withDlq ? [topic, dlq] : [topic], partitions);
+  return { topic, dlq, groupId: uniqueName('erpsync.test') };
 }
