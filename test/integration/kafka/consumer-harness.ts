@@ -76,3 +76,13 @@ export async function freshTopic(
   await createTopics(admin, options.withDlq ? [topic, dlq] : [topic], partitions);
   return { topic, dlq, groupId: uniqueName('erpsync.test') };
 }
+
+/** The value of one counter series on the app's /metrics (labels in the order prom-client writes them). */
+export async function counter(url: string, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const series = `${name}{${Object.entries(labels)
+    .map(([label, value]) => `${label}="${value}"`)
+    .join(',')}}`;
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
+}
