@@ -1,40 +1,37 @@
 import { NonRetriableError, RetriableError } from '@app/contracts';
-import { Outcome, type HandlerContext } from '@app/kafka';
+import { Outcome, type ConsumedMessage, type HandlerContext } from '@app/kafka';
 import { groupLag, produce, readAll, waitFor } from '@app/testing';
 import { counter, freshTopic, startConsumerApp, useBroker } from './consumer-harness';
+
+/** The test's handler: each value names the outcome it gets. */
+function scriptedHandler() {
+  const contexts = new Map<string, HandlerContext[]>();
+  const done: string[] = [];
+  const busy = new RetriableError('xingchen answered 429', { reason: 'rate_limited' });
+  const handler = async (m: ConsumedMessage, context: HandlerContext): Promise<Outcome> => {
+    const value = m.value!.toString();
+    contexts.set(value, [...(contexts.get(value) ?? []), context]);
+    if (value === 'filtered') return Outcome.skip;
+    if (value === 'unmapped')
+      return Outcome.deadLetter(
+        'unmapped_shop',
+        new NonRetriableError('shop X is not mapped', { reason: 'unmapped_shop' }),
+      );
+    if (value === 'hopeless' || (value === 'flaky' && context.attempt < 3)) return Outcome.retry(busy);
+    done.push(value);
+    return Outcome.done;
+  };
+  return { contexts, done, handler };
+}
 
 describe('consumer runner: outcomes returned by the handler', () => {
   const { kafka, admin } = useBroker();
 
   it('skips, dead-letters and retries on the outcome alone, with the same headers and metrics as thrown errors', async () => {
-    const { topic, dlq, groupId } = await freshTopic(admin, 'outcomes', 1, { withDlq: true });
-    const contexts = new Map<string, HandlerContext[]>();
-    const done: string[] = [];
-    const service = await startConsumerApp({
-      topic,
-      groupId,
-      handler: async (m, context) => {
-        const value = m.value!.toString();
-        contexts.set(value, [...(contexts.get(value) ?? []), context]);
-        const busy = new RetriableError('xingchen answered 429', { reason: 'rate_limited' });
-        switch (value) {
-          case 'filtered':
-            return Outcome.skip;
-          case 'unmapped':
-            return Outcome.deadLetter(
-              'unmapped_shop',
-              new NonRetriableError('shop X is not mapped', { reason: 'unmapped_shop' }),
-            );
-          case 'flaky':
-            if (context.attempt < 3) return Outcome.retry(busy);
-            break;
-          case 'hopeless':
-            return Outcome.retry(busy);
-        }
-        done.push(value);
-        return Outcome.done;
-      },
-    });
+    const { contexts, done, handler } = scriptedHandler();
+    const ids = await freshTopic(admin, 'outcomes', 1, { withDlq: true });
+    const { topic, dlq, groupId } = ids;
+    const service = await startConsumerApp({ ...ids, handler });
     try {
       await produce(
         kafka,
