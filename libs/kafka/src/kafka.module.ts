@@ -125,8 +125,8 @@ const kafkaProviders = (options: KafkaModuleOptions): Provider[] => [
 @Module({})
 export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
-    const exports = [KAFKA, BatchingProducer, ConsumerRegistry, KafkaLifecycle];
-    return { module: KafkaModule, global: true, providers: kafkaProviders(options), exports };
+    const exported = [KAFKA, BatchingProducer, ConsumerRegistry, KafkaLifecycle];
+    return { module: KafkaModule, global: true, providers: kafkaProviders(options), exports: exported };
   }
 
   /**
