@@ -131,6 +131,7 @@ async function handleByKey(
  * partition (and, optionally, distinct keys in parallel with order kept per key), offsets committed
  * only after the handler's side effects are done, retriable failures retried with jittered backoff
  * (the partition waits; heartbeats continue), everything else dead-lettered with context headers.
+ * Handlers return an Outcome; the runner alone writes the DLQ and commits.
  */
 export class ConsumerRunner {
   private readonly consumer: Consumer;
