@@ -7,7 +7,7 @@
  */
 import { Partitioners, type Kafka } from 'kafkajs';
 import { processEnv } from '@app/config';
-import { BatchingProducer, ConsumerRunner, createKafka } from '@app/kafka';
+import { BatchingProducer, ConsumerRunner, createKafka, Outcome } from '@app/kafka';
 import { createLogger, createServiceMetrics } from '@app/observability';
 import { sleep } from '@app/runtime';
 import { ratio, report } from './lib/report';
@@ -88,6 +88,7 @@ async function consumeWithWork(
     if (handled === 0) firstAt = performance.now();
     await sleep(workMs);
     if (++handled === count) done();
+    return Outcome.done;
   });
   await finished;
   const seconds = (performance.now() - firstAt) / 1000;

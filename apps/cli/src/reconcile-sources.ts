@@ -1,6 +1,7 @@
 import { type Kafka } from 'kafkajs';
 import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, formatWdtTime, Headers, tryParseWdtTime, wdtTradeNoOf } from '@app/contracts';
+import { headerText } from '@app/kafka';
 import { mapTrade, type MappingRules } from '@app/mapping';
 import { LedgerQueries } from '@app/persistence';
 import { rangesForTimes, readRanges } from '@app/replay';
@@ -87,11 +88,7 @@ export async function fetchDeadLetters(kafka: Kafka, topics: DeadLetterTopics): 
     if (!existing.has(topic)) continue;
     const ranges = await rangesForTimes(kafka, topic);
     await readRanges(kafka, topic, ranges, `erpsync.reconcile.${randomUUID()}`, async ({ message }) => {
-      const header = (name: string): string | undefined => {
-        const value = message.headers?.[name];
-        const first = Array.isArray(value) ? value[0] : value;
-        return first === undefined ? undefined : first.toString();
-      };
+      const header = (name: string): string | undefined => headerText(message.headers, name);
       const hop = header(Headers.dlqHop);
       const key = message.key?.toString();
       letters.push({

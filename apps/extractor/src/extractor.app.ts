@@ -1,6 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { LOGGER, PinoNestLogger, type Logger } from '@app/observability';
+import { createServiceApp } from '@app/observability';
 import { ExtractorModule } from './extractor.module';
 import { type ExtractorAppOptions, type ExtractorConfig } from './extractor.tokens';
 
@@ -9,10 +8,7 @@ export async function createExtractorApp(
   config: ExtractorConfig,
   options: ExtractorAppOptions = {},
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(ExtractorModule.forRoot(config, options), { bufferLogs: true });
-  const logger = app.get<Logger>(LOGGER);
-  app.useLogger(new PinoNestLogger(logger));
-  app.enableShutdownHooks();
+  const { app, logger } = await createServiceApp(ExtractorModule.forRoot(config, options));
   await app.init();
   logger.info(
     {

@@ -1,9 +1,9 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { ScheduleModule } from '@nestjs/schedule';
 import { deadLetterTopic } from '@app/contracts';
-import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
-import { METRICS, ObservabilityModule, type Metrics } from '@app/observability';
-import { PersistenceModule } from '@app/persistence';
+import { KafkaModule } from '@app/kafka';
+import { METRICS, serviceObservability, type Metrics } from '@app/observability';
+import { PersistenceModule, persistenceOptionsFromEnv } from '@app/persistence';
 import { WdtClient, wdtClientOptionsFromEnv } from '@app/wdt-client';
 import { extractorProviders } from './extractor.providers';
 import {
@@ -22,28 +22,9 @@ export class ExtractorModule {
     return {
       module: ExtractorModule,
       imports: [
-        ObservabilityModule.forRoot({
-          service: 'extractor',
-          version: config.BUILD_VERSION,
-          commit: config.BUILD_COMMIT,
-          logLevel: config.LOG_LEVEL,
-        }),
-        PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          runMigrations: config.DATABASE_RUN_MIGRATIONS,
-          applicationName: 'erpsync-extractor',
-        }),
-        KafkaModule.forRoot({
-          connection: kafkaConnectionFromEnv(config),
-          bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
-            ? {
-                topics: [config.RAW_TOPIC, deadLetterTopic(config.RAW_TOPIC)],
-                partitions: config.KAFKA_TOPIC_PARTITIONS,
-                replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
-              }
-            : undefined,
-        }),
+        serviceObservability('extractor', config),
+        PersistenceModule.forRoot(persistenceOptionsFromEnv(config, 'erpsync-extractor')),
+        KafkaModule.fromEnv(config, [config.RAW_TOPIC, deadLetterTopic(config.RAW_TOPIC)]),
         ScheduleModule.forRoot(),
       ],
       providers: [

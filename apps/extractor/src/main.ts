@@ -1,4 +1,5 @@
 import { extractorEnv, loadConfigOrExit } from '@app/config';
+import { runMain, serveUntilSignal } from '@app/observability';
 import { parseBackfillArgs, USAGE } from './backfill-args';
 import { createExtractorApp } from './extractor.app';
 import { ExtractorService } from './extractor.service';
@@ -26,17 +27,7 @@ async function main(): Promise<void> {
   }
   if (command !== undefined) fail(`unknown command "${command}". ${USAGE}`);
 
-  const app = await createExtractorApp(config);
-  const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), shutdownTimeoutMs).unref());
-  }
-  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
+  await serveUntilSignal(await createExtractorApp(config), config);
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `extractor: failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
-});
+runMain('extractor', main, 'failed');

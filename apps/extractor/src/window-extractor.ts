@@ -13,7 +13,7 @@ import {
   tryParseWdtTime,
   wdtTimeToIso,
 } from '@app/contracts';
-import { type OutgoingMessage } from '@app/kafka';
+import { deadLetterHeaders, type OutgoingMessage } from '@app/kafka';
 import { type Metrics } from '@app/observability';
 import { backoffDelay, sleep, workerPool } from '@app/runtime';
 import { type InvalidTrade, type TradePage, type TradeQuery } from '@app/wdt-client';
@@ -350,13 +350,14 @@ export class WindowExtractor {
       [Headers.correlationId]: randomUUID(),
       [Headers.schemaVersion]: RAW_TRADE_SCHEMA_VERSION,
       [Headers.sourceSystem]: SOURCE_SYSTEM_WDT,
-      [Headers.dlqOriginalTopic]: this.options.rawTopic,
-      [Headers.dlqErrorClass]: 'WdtTradeParseError',
-      [Headers.dlqErrorReason]: 'invalid_trade',
+      ...deadLetterHeaders({
+        topic: this.options.rawTopic,
+        errorClass: 'WdtTradeParseError',
+        errorMessage: bad.reason,
+        reason: 'invalid_trade',
+        attempts: 1,
+      }),
       [Headers.dlqErrorDetail]: bad.problemReason,
-      [Headers.dlqErrorMessage]: bad.reason.slice(0, 2000),
-      [Headers.dlqFailedAt]: new Date().toISOString(),
-      [Headers.dlqAttempts]: '1',
     };
     if (bad.modified && tryParseWdtTime(bad.modified) !== undefined)
       headers[Headers.sourceModified] = wdtTimeToIso(bad.modified);

@@ -1,16 +1,12 @@
 import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { connectKafkaConsumers, type KafkaConsumerDefinition } from '@app/kafka';
-import { LOGGER, PinoNestLogger, type Logger } from '@app/observability';
+import { startKafkaConsumers, type KafkaConsumer } from '@app/kafka';
+import { createServiceApp } from '@app/observability';
 import { LoaderModule } from './loader.module';
 import { type LoaderConfig } from './loader.tokens';
 import { NormalizedOrderHandler } from './normalized-order.handler';
 
 /** The one consumer: several bills of a partition at once (order kept per bill), failures recorded before the DLQ. */
-export function loaderConsumer(
-  config: LoaderConfig,
-  handler: NormalizedOrderHandler,
-): KafkaConsumerDefinition {
+export function loaderConsumer(config: LoaderConfig, handler: NormalizedOrderHandler): KafkaConsumer {
   return {
     name: 'loader',
     groupId: config.LOADER_GROUP_ID,
@@ -24,18 +20,15 @@ export function loaderConsumer(
       maxMs: config.CONSUMER_RETRY_MAX_MS,
     },
     sessionTimeoutMs: config.CONSUMER_SESSION_TIMEOUT_MS,
-    onDeadLetter: (message, error) => handler.onDeadLetter(message, error),
+    handler: handler.handle,
   };
 }
 
 /** Builds the loader and starts its consumer; the caller starts HTTP (`app.listen`). Used by main.ts and the tests. */
 export async function createLoaderApp(config: LoaderConfig): Promise<INestApplication> {
-  const app = await NestFactory.create(LoaderModule.forRoot(config), { bufferLogs: true });
-  const logger = app.get<Logger>(LOGGER);
-  app.useLogger(new PinoNestLogger(logger));
-  app.enableShutdownHooks();
-  connectKafkaConsumers(app, [loaderConsumer(config, app.get(NormalizedOrderHandler))]);
-  await app.startAllMicroservices();
+  const { app, logger } = await createServiceApp(LoaderModule.forRoot(config));
+  await app.init();
+  await startKafkaConsumers(app, [loaderConsumer(config, app.get(NormalizedOrderHandler))]);
   logger.info(
     {
       topic: config.NORMALIZED_TOPIC,

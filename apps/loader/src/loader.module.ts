@@ -1,9 +1,14 @@
 import { Inject, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { deadLetterTopic } from '@app/contracts';
-import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
-import { LOGGER, METRICS, ObservabilityModule, type Logger, type Metrics } from '@app/observability';
-import { PersistenceModule, PostgresLedgerStore, PostgresMasterDataStore } from '@app/persistence';
+import { KafkaModule } from '@app/kafka';
+import { LOGGER, METRICS, serviceObservability, type Logger, type Metrics } from '@app/observability';
+import {
+  PersistenceModule,
+  persistenceOptionsFromEnv,
+  PostgresLedgerStore,
+  PostgresMasterDataStore,
+} from '@app/persistence';
 import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
 import {
   LEDGER_STORE,
@@ -13,7 +18,6 @@ import {
   type LoaderConfig,
 } from './loader.tokens';
 import { MasterDataCache } from './master-data.cache';
-import { createNormalizedOrderConsumer } from './normalized-order.consumer';
 import { NormalizedOrderHandler } from './normalized-order.handler';
 import { OrderLoader } from './order-loader.service';
 
@@ -31,30 +35,10 @@ export class LoaderModule {
     return {
       module: LoaderModule,
       imports: [
-        ObservabilityModule.forRoot({
-          service: 'loader',
-          version: config.BUILD_VERSION,
-          commit: config.BUILD_COMMIT,
-          logLevel: config.LOG_LEVEL,
-        }),
-        PersistenceModule.forRoot({
-          url: config.DATABASE_URL,
-          poolSize: config.DATABASE_POOL_SIZE,
-          runMigrations: config.DATABASE_RUN_MIGRATIONS,
-          applicationName: 'erpsync-loader',
-        }),
-        KafkaModule.forRoot({
-          connection: kafkaConnectionFromEnv(config),
-          bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
-            ? {
-                topics: [config.NORMALIZED_TOPIC, deadLetterTopic(config.NORMALIZED_TOPIC)],
-                partitions: config.KAFKA_TOPIC_PARTITIONS,
-                replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
-              }
-            : undefined,
-        }),
+        serviceObservability('loader', config),
+        PersistenceModule.forRoot(persistenceOptionsFromEnv(config, 'erpsync-loader')),
+        KafkaModule.fromEnv(config, [config.NORMALIZED_TOPIC, deadLetterTopic(config.NORMALIZED_TOPIC)]),
       ],
-      controllers: [createNormalizedOrderConsumer(config.NORMALIZED_TOPIC)],
       providers: [
         { provide: LOADER_CONFIG, useValue: config },
         {

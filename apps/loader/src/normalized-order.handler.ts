@@ -5,9 +5,10 @@ import {
   parseNormalizedOrderMessage,
   RetriableError,
   SchemaValidationError,
+  type LoaderOutcome,
   type NormalizedOrderMessage,
 } from '@app/contracts';
-import { type ConsumedMessage, type HandlerOutcome } from '@app/kafka';
+import { Outcome, type ConsumedMessage, type HandlerContext } from '@app/kafka';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
 import { Semaphore } from '@app/runtime';
 import { LOADER_CONFIG, type LoaderConfig } from './loader.tokens';
@@ -30,7 +31,14 @@ export function parseRecord(message: Pick<ConsumedMessage, 'value'>): Normalized
   }
 }
 
-/** The Kafka side of the loader: parse, cap the orders in flight, run the decision, map to a runner outcome. */
+/** Loader outcomes that change nothing in Xingchen: the runner counts them as `skipped`. */
+const SKIPPED: ReadonlySet<LoaderOutcome> = new Set<LoaderOutcome>(['unchanged', 'stale', 'audited']);
+
+/**
+ * The Kafka side of the loader: parse, cap the orders in flight, run the decision, return the
+ * runner's outcome. On the last attempt a retriable failure is recorded as `failed` in the ledger
+ * here, in the same pass, and dead-lettered (the runner writes the DLQ).
+ */
 @Injectable()
 export class NormalizedOrderHandler {
   private readonly inFlight: Semaphore;
@@ -48,26 +56,23 @@ export class NormalizedOrderHandler {
     for (const outcome of LoaderOutcomes) metrics.loaderOrders.inc({ outcome }, 0);
   }
 
-  async handle(message: ConsumedMessage): Promise<HandlerOutcome> {
+  /** The runner's handler (a bad record throws NonRetriableError: dead-lettered at once). */
+  readonly handle = async (message: ConsumedMessage, context: HandlerContext): Promise<Outcome> => {
     const order = parseRecord(message);
     const release = await this.inFlight.acquire();
     try {
-      const outcome = await this.loader.handle(order);
-      return outcome === 'unchanged' || outcome === 'stale' || outcome === 'audited' ? 'skipped' : 'success';
+      return SKIPPED.has(await this.loader.handle(order)) ? Outcome.skip : Outcome.done;
+    } catch (error) {
+      if (!(error instanceof RetriableError) || !context.lastAttempt) throw error;
+      await this.recordFailure(order, error);
+      return Outcome.retriesExhausted(error);
     } finally {
       release();
     }
-  }
+  };
 
-  /** The runner's onDeadLetter: retries exhausted → ledger `failed` (rejections were recorded already). */
-  async onDeadLetter(message: ConsumedMessage, error: unknown): Promise<void> {
-    if (!(error instanceof RetriableError)) return;
-    let order: NormalizedOrderMessage;
-    try {
-      order = parseRecord(message);
-    } catch {
-      return;
-    }
+  /** Retries exhausted → ledger `failed` (rejections were recorded already by the loader). */
+  private async recordFailure(order: NormalizedOrderMessage, error: RetriableError): Promise<void> {
     try {
       await this.loader.recordFailure(order, error);
     } catch (ledgerError) {

@@ -1,8 +1,9 @@
 import { loadConfigOrExit, transformerEnv } from '@app/config';
 import { loadMappingFile, MappingConfigError, type MappingRules } from '@app/mapping';
+import { runMain, serveUntilSignal } from '@app/observability';
 import { createTransformerApp } from './transformer.app';
 
-async function main(): Promise<void> {
+runMain('transformer', async () => {
   const config = loadConfigOrExit('transformer', transformerEnv);
   let rules: MappingRules;
   try {
@@ -12,17 +13,5 @@ async function main(): Promise<void> {
     process.stderr.write(`transformer: ${error.message}\n`);
     process.exit(1);
   }
-  const app = await createTransformerApp(config, rules);
-  const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
-  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
-    process.once(signal, () => setTimeout(() => process.exit(1), shutdownTimeoutMs).unref());
-  }
-  await app.listen(config.HTTP_PORT, config.HTTP_HOST);
-}
-
-main().catch((error: unknown) => {
-  process.stderr.write(
-    `transformer: failed to start: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-  );
-  process.exit(1);
+  await serveUntilSignal(await createTransformerApp(config, rules), config);
 });

@@ -1,6 +1,6 @@
 import { Registry } from 'prom-client';
 import { NonRetriableError, RetriableError } from '@app/contracts';
-import { type BatchingProducer, type ConsumedMessage, type OutgoingMessage } from '@app/kafka';
+import { Outcome, type BatchingProducer, type ConsumedMessage, type OutgoingMessage } from '@app/kafka';
 import { parseMappingRules } from '@app/mapping';
 import { createLogger, createMetrics, type Metrics } from '@app/observability';
 import { TradeTransformer } from './trade-transformer.service';
@@ -70,7 +70,7 @@ describe('TradeTransformer', () => {
   it('produces a mapped order keyed by bill number with the provenance headers, then succeeds', async () => {
     await expect(
       transformer.handle(message(trade(), { 'correlation-id': 'corr-1', 'replay-id': 'r-9' })),
-    ).resolves.toBe('success');
+    ).resolves.toBe(Outcome.done);
     expect(producer.sent).toHaveLength(1);
     const [{ topic, messages }] = producer.sent;
     expect(topic).toBe('normalized');
@@ -107,19 +107,21 @@ describe('TradeTransformer', () => {
   });
 
   it('produces a cancellation for status 5', async () => {
-    await expect(transformer.handle(message(trade({ trade_status: 5 })))).resolves.toBe('success');
+    await expect(transformer.handle(message(trade({ trade_status: 5 })))).resolves.toBe(Outcome.done);
     expect(JSON.parse(producer.sent[0].messages[0].value.toString()).kind).toBe('cancellation');
     expect(await counted('cancelled')).toBe(1);
   });
 
   it('skips a filtered trade without producing', async () => {
-    await expect(transformer.handle(message(trade({ trade_status: 30 })))).resolves.toBe('skipped');
+    await expect(transformer.handle(message(trade({ trade_status: 30 })))).resolves.toBe(Outcome.skip);
     expect(producer.sent).toEqual([]);
     expect(await counted('filtered')).toBe(1);
   });
 
-  it('throws a NonRetriableError carrying the reason for an invalid trade (the runner dead-letters it)', async () => {
-    const error = await transformer.handle(message('not json {')).catch((e: unknown) => e);
+  it('dead-letters an invalid trade with a NonRetriableError carrying the reason (the runner writes the DLQ)', async () => {
+    const outcome = await transformer.handle(message('not json {'));
+    expect(outcome).toMatchObject({ kind: 'dead_letter', reason: 'not_json' });
+    const error = outcome.kind === 'dead_letter' ? outcome.error : undefined;
     expect(error).toBeInstanceOf(NonRetriableError);
     expect((error as NonRetriableError).reason).toBe('not_json');
     expect((error as NonRetriableError).message).toMatch(/^the message is not JSON/);

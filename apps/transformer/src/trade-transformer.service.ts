@@ -10,7 +10,7 @@ import {
   type NormalizedOrderMessage,
   type TransformerOutcome,
 } from '@app/contracts';
-import { BatchingProducer, type ConsumedMessage, type HandlerOutcome } from '@app/kafka';
+import { BatchingProducer, Outcome, type ConsumedMessage } from '@app/kafka';
 import { mapRawMessage, type MappingRules } from '@app/mapping';
 import { LOGGER, METRICS, type Logger, type Metrics } from '@app/observability';
 import { MAPPING_RULES, TRANSFORMER_TOPICS, type TransformerTopics } from './transformer.tokens';
@@ -18,8 +18,9 @@ import { MAPPING_RULES, TRANSFORMER_TOPICS, type TransformerTopics } from './tra
 /**
  * One raw trade → at most one normalized message. `mapped` and `cancelled` are produced to the
  * normalized topic and awaited (acks = all) before the handler resolves, so the runner commits only
- * acknowledged work; `filtered` is counted and skipped; `invalid` is thrown as a NonRetriableError
- * whose reason and text the runner writes into the DLQ headers.
+ * acknowledged work (a failed produce throws a RetriableError: retried); `filtered` is counted and
+ * skipped; `invalid` is dead-lettered with a NonRetriableError whose reason and text the runner
+ * writes into the DLQ headers.
  */
 @Injectable()
 export class TradeTransformer {
@@ -34,17 +35,18 @@ export class TradeTransformer {
     for (const outcome of TransformerOutcomes) this.metrics.transformerOrders.inc({ outcome }, 0);
   }
 
-  async handle(message: ConsumedMessage): Promise<HandlerOutcome> {
+  /** The runner's handler of the raw and the replay topic. */
+  readonly handle = async (message: ConsumedMessage): Promise<Outcome> => {
     const result = mapRawMessage(message.value, this.rules);
     switch (result.outcome) {
       case 'mapped':
         await this.publish(message, result.order);
         this.count('mapped');
-        return 'success';
+        return Outcome.done;
       case 'cancelled':
         await this.publish(message, result.cancellation);
         this.count('cancelled');
-        return 'success';
+        return Outcome.done;
       case 'filtered':
         this.count('filtered');
         this.logger.debug(
@@ -57,12 +59,15 @@ export class TradeTransformer {
           },
           'trade filtered',
         );
-        return 'skipped';
+        return Outcome.skip;
       case 'invalid':
         this.count('invalid');
-        throw new NonRetriableError(result.detail, { reason: result.reason });
+        return Outcome.deadLetter(
+          result.reason,
+          new NonRetriableError(result.detail, { reason: result.reason }),
+        );
     }
-  }
+  };
 
   private async publish(input: ConsumedMessage, output: NormalizedOrderMessage): Promise<void> {
     const headers: Record<string, string> = {

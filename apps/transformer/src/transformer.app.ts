@@ -1,8 +1,8 @@
 import { type INestApplication } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import { connectKafkaConsumers, type KafkaConsumerDefinition } from '@app/kafka';
+import { startKafkaConsumers, type KafkaConsumerDefinition } from '@app/kafka';
 import { type MappingRules } from '@app/mapping';
-import { LOGGER, PinoNestLogger, type Logger } from '@app/observability';
+import { createServiceApp } from '@app/observability';
+import { TradeTransformer } from './trade-transformer.service';
 import { TransformerModule, transformerTopics } from './transformer.module';
 import { type TransformerConfig } from './transformer.tokens';
 
@@ -46,15 +46,14 @@ export async function createTransformerApp(
   config: TransformerConfig,
   rules: MappingRules,
 ): Promise<INestApplication> {
-  const app = await NestFactory.create(TransformerModule.forRoot(config, rules), { bufferLogs: true });
-  const logger = app.get<Logger>(LOGGER);
-  app.useLogger(new PinoNestLogger(logger));
-  app.enableShutdownHooks();
-  // init first: KafkaModule creates missing topics and connects the producer in onModuleInit, which
-  // startAllMicroservices() alone does not run; consumers must not start before either is done
+  const { app, logger } = await createServiceApp(TransformerModule.forRoot(config, rules));
   await app.init();
-  connectKafkaConsumers(app, transformerConsumers(config));
-  await app.startAllMicroservices();
+  // live and replay share the handler: a replayed trade is mapped exactly like a live one
+  const { handle } = app.get(TradeTransformer);
+  await startKafkaConsumers(
+    app,
+    transformerConsumers(config).map((consumer) => ({ ...consumer, handler: handle })),
+  );
   logger.info(
     {
       topics: transformerTopics(config),

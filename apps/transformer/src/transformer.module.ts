@@ -1,9 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { deadLetterTopic } from '@app/contracts';
-import { KafkaModule, kafkaConnectionFromEnv } from '@app/kafka';
+import { KafkaModule } from '@app/kafka';
 import { type MappingRules } from '@app/mapping';
-import { ObservabilityModule } from '@app/observability';
-import { createTradeConsumer } from './trade.consumer';
+import { serviceObservability } from '@app/observability';
 import { TradeTransformer } from './trade-transformer.service';
 import { ReplayAdminController } from './replay-admin.controller';
 import {
@@ -28,30 +27,16 @@ export class TransformerModule {
     return {
       module: TransformerModule,
       imports: [
-        ObservabilityModule.forRoot({
-          service: 'transformer',
-          version: config.BUILD_VERSION,
-          commit: config.BUILD_COMMIT,
-          logLevel: config.LOG_LEVEL,
-        }),
-        KafkaModule.forRoot({
-          connection: kafkaConnectionFromEnv(config),
-          bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
-            ? {
-                topics: [
-                  topics.raw,
-                  topics.replay,
-                  topics.normalized,
-                  deadLetterTopic(topics.raw),
-                  deadLetterTopic(topics.replay),
-                ],
-                partitions: config.KAFKA_TOPIC_PARTITIONS,
-                replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
-              }
-            : undefined,
-        }),
+        serviceObservability('transformer', config),
+        KafkaModule.fromEnv(config, [
+          topics.raw,
+          topics.replay,
+          topics.normalized,
+          deadLetterTopic(topics.raw),
+          deadLetterTopic(topics.replay),
+        ]),
       ],
-      controllers: [createTradeConsumer(topics), ReplayAdminController],
+      controllers: [ReplayAdminController],
       providers: [
         { provide: MAPPING_RULES, useValue: rules },
         { provide: TRANSFORMER_TOPICS, useValue: topics },

@@ -1,15 +1,19 @@
-import { type Consumer, type EachBatchPayload, type IHeaders, type Kafka, type KafkaMessage } from 'kafkajs';
+import { type Consumer, type EachBatchPayload, type Kafka, type KafkaMessage } from 'kafkajs';
 import { type Logger } from 'pino';
-import { deadLetterTopic, FatalError, Headers, RetriableError } from '@app/contracts';
+import { deadLetterTopic, FatalError, RetriableError } from '@app/contracts';
 import { type Metrics } from '@app/observability';
 import { backoffDelay, sleep, workerPool } from '@app/runtime';
 import {
+  Outcome,
   type ConsumedMessage,
   type ConsumerHealth,
   type ConsumerRunnerOptions,
+  type HandlerContext,
   type MessageHandler,
+  type OutcomeKind,
   type RetryPolicy,
 } from './consumer.types';
+import { deadLetterHeaders, decodeHeaders } from './kafka-headers';
 import { type BatchingProducer } from './producer';
 
 const DEFAULT_RETRY: RetryPolicy = { attempts: 8, initialMs: 200, maxMs: 30000 };
@@ -20,15 +24,6 @@ const BUSY_GRACE_MS = 250;
 
 /** Thrown inside a batch when the runner is stopping: the message stays uncommitted. */
 class StopRequested extends Error {}
-
-const decodeHeaders = (headers: IHeaders | undefined): Record<string, string> => {
-  const decoded: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers ?? {})) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) decoded[name] = first.toString();
-  }
-  return decoded;
-};
 
 const describeError = (error: unknown): { errorClass: string; message: string; reason: string } => {
   if (error instanceof Error) {
@@ -42,11 +37,98 @@ const describeError = (error: unknown): { errorClass: string; message: string; r
   return { errorClass: typeof error, message: String(error), reason: 'unexpected_error' };
 };
 
+type DeadLetterOutcome = Extract<Outcome, { kind: 'dead_letter' }>;
+
+/** The `outcome` label of `erpsync_messages_processed_total` for each final outcome. */
+const processedLabel: Record<Exclude<OutcomeKind, 'retry'>, string> = {
+  done: 'success',
+  skip: 'skipped',
+  dead_letter: 'dead_lettered',
+};
+
+/**
+ * The handler's outcome; a thrown error mapped by its class: RetriableError → retry, FatalError →
+ * rethrown (the consumer stops), anything else → dead_letter with the error's reason.
+ */
+async function outcomeOf(
+  handler: MessageHandler,
+  message: ConsumedMessage,
+  context: HandlerContext,
+): Promise<Outcome> {
+  try {
+    return await handler(message, context);
+  } catch (error) {
+    if (error instanceof FatalError) throw error;
+    if (error instanceof RetriableError) return Outcome.retry(error);
+    return Outcome.deadLetter(describeError(error).reason, error);
+  }
+}
+
+/** Which offsets of a batch are done, and the commit of the contiguous done prefix. */
+class BatchProgress {
+  readonly done = new Set<string>();
+  private committedUpTo = -1;
+  private lastCommitAt = Date.now();
+
+  constructor(
+    private readonly consumer: Consumer,
+    private readonly payload: Pick<EachBatchPayload, 'batch' | 'resolveOffset'>,
+  ) {}
+
+  /** Commits the done prefix; unless forced, at most once per COMMIT_INTERVAL_MS. */
+  async commit(force: boolean): Promise<void> {
+    const { batch, resolveOffset } = this.payload;
+    let upTo = this.committedUpTo;
+    for (const message of batch.messages) {
+      if (Number(message.offset) <= upTo) continue;
+      if (!this.done.has(message.offset)) break;
+      upTo = Number(message.offset);
+    }
+    if (upTo === this.committedUpTo) return;
+    if (!force && Date.now() - this.lastCommitAt < COMMIT_INTERVAL_MS) return;
+    resolveOffset(String(upTo));
+    await this.consumer.commitOffsets([
+      { topic: batch.topic, partition: batch.partition, offset: String(upTo + 1) },
+    ]);
+    this.committedUpTo = upTo;
+    this.lastCommitAt = Date.now();
+  }
+}
+
+/** Distinct keys in parallel (at most `concurrency`), the messages of one key in order. */
+async function handleByKey(
+  messages: KafkaMessage[],
+  concurrency: number,
+  handleOne: (message: KafkaMessage) => Promise<void>,
+  shouldContinue: () => boolean,
+): Promise<void> {
+  const byKey = new Map<string, KafkaMessage[]>();
+  for (const message of messages) {
+    const key = message.key?.toString('utf8') ?? '';
+    const list = byKey.get(key);
+    if (list) list.push(message);
+    else byKey.set(key, [message]);
+  }
+  const groups = [...byKey.values()];
+  await workerPool(
+    groups,
+    concurrency,
+    async (group) => {
+      for (const message of group) {
+        if (!shouldContinue()) return;
+        await handleOne(message);
+      }
+    },
+    { continueWhile: shouldContinue, stopOnFailure: 'worker' },
+  );
+}
+
 /**
  * Runs one consumer group: batch consumption, partitions in parallel with order kept inside a
  * partition (and, optionally, distinct keys in parallel with order kept per key), offsets committed
  * only after the handler's side effects are done, retriable failures retried with jittered backoff
  * (the partition waits; heartbeats continue), everything else dead-lettered with context headers.
+ * Handlers return an Outcome; the runner alone writes the DLQ and commits.
  */
 export class ConsumerRunner {
   private readonly consumer: Consumer;
@@ -134,35 +216,15 @@ export class ConsumerRunner {
   }
 
   private async handleBatch(payload: EachBatchPayload, handler: MessageHandler): Promise<void> {
-    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { batch, heartbeat, isRunning, isStale } = payload;
     if (this.fatal || this.stopping) return;
     this.activeBatches++;
-    const done = new Set<string>();
-    let committedUpTo = -1;
-    let lastCommitAt = Date.now();
+    const progress = new BatchProgress(this.consumer, payload);
     const shouldContinue = () => isRunning() && !isStale() && !this.stopping && !this.fatal;
-
-    const commitContiguous = async (force: boolean) => {
-      let upTo = committedUpTo;
-      for (const message of batch.messages) {
-        if (Number(message.offset) <= upTo) continue;
-        if (!done.has(message.offset)) break;
-        upTo = Number(message.offset);
-      }
-      if (upTo === committedUpTo) return;
-      if (!force && Date.now() - lastCommitAt < COMMIT_INTERVAL_MS) return;
-      resolveOffset(String(upTo));
-      await this.consumer.commitOffsets([
-        { topic: batch.topic, partition: batch.partition, offset: String(upTo + 1) },
-      ]);
-      committedUpTo = upTo;
-      lastCommitAt = Date.now();
-    };
-
     const handleOne = async (message: KafkaMessage) => {
       await this.waitForPriority(heartbeat, shouldContinue);
       await this.process(batch.topic, batch.partition, message, handler, heartbeat, shouldContinue);
-      done.add(message.offset);
+      progress.done.add(message.offset);
       // a batch slowed by an API quota can outlast the session timeout: keep the membership alive
       // (kafkajs sends at most one heartbeat per heartbeatInterval)
       await heartbeat();
@@ -174,56 +236,32 @@ export class ConsumerRunner {
         for (const message of batch.messages) {
           if (!shouldContinue()) break;
           await handleOne(message);
-          await commitContiguous(false);
+          await progress.commit(false);
         }
       } else {
-        const byKey = new Map<string, KafkaMessage[]>();
-        for (const message of batch.messages) {
-          const key = message.key?.toString('utf8') ?? '';
-          const list = byKey.get(key);
-          if (list) list.push(message);
-          else byKey.set(key, [message]);
-        }
-        const groups = [...byKey.values()];
-        await workerPool(
-          groups,
-          keyConcurrency,
-          async (group) => {
-            for (const message of group) {
-              if (!shouldContinue()) return;
-              await handleOne(message);
-            }
-          },
-          { continueWhile: shouldContinue, stopOnFailure: 'worker' },
-        );
+        await handleByKey(batch.messages, keyConcurrency, handleOne, shouldContinue);
       }
-      await commitContiguous(true);
+      await progress.commit(true);
       const last = batch.messages[batch.messages.length - 1];
-      if (last && done.has(last.offset)) {
+      if (last && progress.done.has(last.offset)) {
         this.metrics.consumerLag.set(
           { topic: batch.topic, partition: String(batch.partition) },
           Math.max(0, Number(batch.highWatermark) - Number(last.offset) - 1),
         );
       }
     } catch (error) {
-      if (error instanceof StopRequested) {
-        await commitContiguous(true).catch(() => undefined);
-        return;
-      }
-      if (error instanceof FatalError) {
-        await commitContiguous(true).catch(() => undefined);
-        this.enterFatal(error);
-        return;
-      }
-      // commit what is done; kafkajs retries the rest of the batch
-      await commitContiguous(true).catch(() => undefined);
-      throw error;
+      // commit what is done; on any other error kafkajs retries the rest of the batch
+      await progress.commit(true).catch(() => undefined);
+      if (error instanceof StopRequested) return;
+      if (error instanceof FatalError) this.enterFatal(error);
+      else throw error;
     } finally {
       this.activeBatches--;
       this.lastBatchEndedAt = Date.now();
     }
   }
 
+  /** One message to its final outcome: retries (with backoff) in place, then done, skip or the DLQ. */
   private async process(
     topic: string,
     partition: number,
@@ -243,50 +281,56 @@ export class ConsumerRunner {
       timestamp: message.timestamp,
     };
     for (let attempt = 1; ; attempt++) {
-      try {
-        const outcome = (await handler({ ...base, attempt })) ?? 'success';
-        this.metrics.messagesProcessed.inc({ topic, outcome });
-        this.observeDuration(topic, startedAt);
-        return;
-      } catch (error) {
-        if (error instanceof FatalError) throw error;
-        if (error instanceof RetriableError && attempt <= this.retry.attempts) {
-          this.metrics.retries.inc({ topic, reason: error.reason });
-          if (!shouldContinue()) throw new StopRequested();
-          const delay = this.backoff(attempt, error.retryAfterMs);
-          this.logger.warn(
-            {
-              consumer: this.options.name,
-              topic,
-              partition,
-              offset: message.offset,
-              attempt,
-              delayMs: delay,
-              reason: error.reason,
-              err: error,
-            },
-            'retriable failure; retrying after backoff',
-          );
-          await this.sleepWithHeartbeat(delay, heartbeat, shouldContinue);
-          continue;
-        }
-        await this.deadLetter(base, error, attempt);
-        this.metrics.messagesProcessed.inc({ topic, outcome: 'dead_lettered' });
-        this.observeDuration(topic, startedAt);
-        return;
+      const context: HandlerContext = { attempt, lastAttempt: attempt > this.retry.attempts };
+      let outcome = await outcomeOf(handler, { ...base, attempt }, context);
+      if (outcome.kind === 'retry' && context.lastAttempt) outcome = Outcome.retriesExhausted(outcome.error);
+      if (outcome.kind === 'retry') {
+        await this.backOff(base, attempt, outcome.error, heartbeat, shouldContinue);
+        continue;
       }
+      if (outcome.kind === 'dead_letter') await this.deadLetter(base, outcome, attempt);
+      this.metrics.messagesProcessed.inc({ topic, outcome: processedLabel[outcome.kind] });
+      this.observeDuration(topic, startedAt);
+      return;
     }
   }
 
+  private async backOff(
+    message: Omit<ConsumedMessage, 'attempt'>,
+    attempt: number,
+    error: RetriableError,
+    heartbeat: () => Promise<void>,
+    shouldContinue: () => boolean,
+  ): Promise<void> {
+    this.metrics.retries.inc({ topic: message.topic, reason: error.reason });
+    if (!shouldContinue()) throw new StopRequested();
+    const delay = this.backoff(attempt, error.retryAfterMs);
+    this.logger.warn(
+      {
+        consumer: this.options.name,
+        topic: message.topic,
+        partition: message.partition,
+        offset: message.offset,
+        attempt,
+        delayMs: delay,
+        reason: error.reason,
+        err: error,
+      },
+      'retriable failure; retrying after backoff',
+    );
+    await this.sleepWithHeartbeat(delay, heartbeat, shouldContinue);
+  }
+
+  /** The one writer of the DLQ: the record as consumed plus the context headers. */
   private async deadLetter(
     message: Omit<ConsumedMessage, 'attempt'>,
-    error: unknown,
+    outcome: DeadLetterOutcome,
     attempts: number,
   ): Promise<void> {
-    const { errorClass, message: text, reason } = describeError(error);
-    const finalReason = error instanceof RetriableError ? `retries_exhausted:${reason}` : reason;
-    if (this.options.onDeadLetter)
-      await this.options.onDeadLetter({ ...message, attempt: attempts }, error, attempts);
+    const { errorClass, message: text } =
+      outcome.error === undefined
+        ? { errorClass: 'DeadLetterOutcome', message: outcome.reason }
+        : describeError(outcome.error);
     const target = this.deadLetterTopicOf(message.topic);
     await this.producer.send(target, [
       {
@@ -294,21 +338,19 @@ export class ConsumerRunner {
         value: message.value ?? Buffer.alloc(0),
         headers: {
           ...message.headers,
-          [Headers.dlqOriginalTopic]: message.topic,
-          [Headers.dlqOriginalPartition]: String(message.partition),
-          [Headers.dlqOriginalOffset]: message.offset,
-          [Headers.dlqErrorClass]: errorClass,
-          [Headers.dlqErrorMessage]: text.slice(0, 2000),
-          [Headers.dlqErrorReason]: finalReason,
-          [Headers.dlqFailedAt]: new Date().toISOString(),
-          [Headers.dlqAttempts]: String(attempts),
+          ...deadLetterHeaders({
+            topic: message.topic,
+            partition: message.partition,
+            offset: message.offset,
+            errorClass,
+            errorMessage: text,
+            reason: outcome.reason,
+            attempts,
+          }),
         },
       },
     ]);
-    this.metrics.deadLetters.inc({
-      topic: message.topic,
-      reason: error instanceof RetriableError ? 'retries_exhausted' : reason,
-    });
+    this.metrics.deadLetters.inc({ topic: message.topic, reason: outcome.reason.split(':')[0] });
     this.logger.warn(
       {
         consumer: this.options.name,
@@ -317,7 +359,7 @@ export class ConsumerRunner {
         offset: message.offset,
         dlq: target,
         errorClass,
-        reason: finalReason,
+        reason: outcome.reason,
         error: text,
       },
       'message dead-lettered',

@@ -6,12 +6,14 @@ import {
   type DynamicModule,
   type OnApplicationShutdown,
   type OnModuleInit,
+  type Provider,
 } from '@nestjs/common';
 import { type Kafka } from 'kafkajs';
 import { type Logger } from 'pino';
+import { type EnvConfig, type kafkaEnv } from '@app/config';
 import { HealthRegistry, LOGGER, METRICS, type Metrics } from '@app/observability';
 import { type ConsumerRunner } from './consumer-runner';
-import { createKafka, type KafkaConnectionOptions } from './kafka.factory';
+import { createKafka, kafkaConnectionFromEnv, type KafkaConnectionOptions } from './kafka.factory';
 import { KafkaClusterProbe } from './kafka-health';
 import { BatchingProducer, type BatchingProducerOptions } from './producer';
 import { ensureTopics, type TopicBootstrapOptions } from './topic-bootstrap';
@@ -64,10 +66,7 @@ export class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
     return this.ensureInitialized();
   }
 
-  /**
-   * Topics exist and the producer is connected. Idempotent: consumers started before `app.init()`
-   * (e.g. `startAllMicroservices()` before `listen()`) wait for it too.
-   */
+  /** Topics exist and the producer is connected. Idempotent: `startKafkaConsumers` waits for it too. */
   ensureInitialized(): Promise<void> {
     this.initialized ??= this.initialize();
     return this.initialized;
@@ -103,31 +102,47 @@ export class KafkaLifecycle implements OnModuleInit, BeforeApplicationShutdown, 
   }
 }
 
+/** The providers of KafkaModule: the client, the batching producer, the consumer registry, the lifecycle. */
+const kafkaProviders = (options: KafkaModuleOptions): Provider[] => [
+  { provide: KAFKA_OPTIONS, useValue: options },
+  {
+    provide: KAFKA,
+    inject: [LOGGER],
+    useFactory: (logger: Logger) =>
+      createKafka({ ...options.connection, logger: logger.child({ component: 'kafkajs' }) }),
+  },
+  {
+    provide: BatchingProducer,
+    inject: [KAFKA, METRICS, LOGGER],
+    useFactory: (kafka: Kafka, metrics: Metrics, logger: Logger) =>
+      new BatchingProducer(kafka, metrics, logger, options.producer),
+  },
+  ConsumerRegistry,
+  KafkaLifecycle,
+];
+
 /** Kafka for one service: the client, a connected batching producer, topic bootstrap, readiness. */
 @Module({})
 export class KafkaModule {
   static forRoot(options: KafkaModuleOptions): DynamicModule {
-    return {
-      module: KafkaModule,
-      global: true,
-      providers: [
-        { provide: KAFKA_OPTIONS, useValue: options },
-        {
-          provide: KAFKA,
-          inject: [LOGGER],
-          useFactory: (logger: Logger) =>
-            createKafka({ ...options.connection, logger: logger.child({ component: 'kafkajs' }) }),
-        },
-        {
-          provide: BatchingProducer,
-          inject: [KAFKA, METRICS, LOGGER],
-          useFactory: (kafka: Kafka, metrics: Metrics, logger: Logger) =>
-            new BatchingProducer(kafka, metrics, logger, options.producer),
-        },
-        ConsumerRegistry,
-        KafkaLifecycle,
-      ],
-      exports: [KAFKA, BatchingProducer, ConsumerRegistry, KafkaLifecycle],
-    };
+    const exported = [KAFKA, BatchingProducer, ConsumerRegistry, KafkaLifecycle];
+    return { module: KafkaModule, global: true, providers: kafkaProviders(options), exports: exported };
+  }
+
+  /**
+   * From a service's validated `KAFKA_*` variables; `topics` are created when missing unless
+   * KAFKA_BOOTSTRAP_TOPICS is false.
+   */
+  static fromEnv(config: EnvConfig<typeof kafkaEnv>, topics: string[]): DynamicModule {
+    return KafkaModule.forRoot({
+      connection: kafkaConnectionFromEnv(config),
+      bootstrap: config.KAFKA_BOOTSTRAP_TOPICS
+        ? {
+            topics,
+            partitions: config.KAFKA_TOPIC_PARTITIONS,
+            replicationFactor: config.KAFKA_TOPIC_REPLICATION_FACTOR,
+          }
+        : undefined,
+    });
   }
 }

@@ -7,3 +7,4 @@ export * from './ledger/ledger.repository';
 export * from './ledger/ledger.queries';
 export * from './master-data/master-data.types';
 export * from './master-data/master-data.repository';
+export * from './persistence-env';

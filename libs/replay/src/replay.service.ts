@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { type IHeaders, type Kafka } from 'kafkajs';
 import { deadLetterTopic, Headers, Topics } from '@app/contracts';
-import { type BatchingProducer, type OutgoingMessage } from '@app/kafka';
+import { decodeHeaders, headerText, type BatchingProducer, type OutgoingMessage } from '@app/kafka';
 import { rangesForTimes, readRanges } from './topic-range-reader';
 
 export const ReplaySources = ['raw', 'raw-dlq', 'normalized-dlq'] as const;
@@ -31,12 +31,6 @@ export interface ReplayProgress {
 }
 
 const DLQ_HEADER_PREFIX = 'dlq-';
-
-const headerText = (headers: IHeaders | undefined, name: string): string | undefined => {
-  const value = headers?.[name];
-  const first = Array.isArray(value) ? value[0] : value;
-  return first?.toString();
-};
 
 /**
  * Re-sends records of a topic (a time range and/or a list of trade numbers) to where they are processed
@@ -124,12 +118,9 @@ export class ReplayService {
     headers: IHeaders | undefined,
     replayId: string,
   ): OutgoingMessage {
-    const kept: Record<string, string> = {};
-    for (const name of Object.keys(headers ?? {})) {
-      if (name.startsWith(DLQ_HEADER_PREFIX)) continue;
-      const text = headerText(headers, name);
-      if (text !== undefined) kept[name] = text;
-    }
+    const kept = Object.fromEntries(
+      Object.entries(decodeHeaders(headers)).filter(([name]) => !name.startsWith(DLQ_HEADER_PREFIX)),
+    );
     return { key, value: value ?? Buffer.alloc(0), headers: { ...kept, [Headers.replayId]: replayId } };
   }
 }

@@ -1,5 +1,5 @@
-import { Kafka, logLevel, Partitioners, type Admin, type IHeaders, type Message } from 'kafkajs';
-import { consumerGroupLag } from '@app/kafka';
+import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
+import { consumerGroupLag, decodeHeaders } from '@app/kafka';
 import { testBrokers } from './environment';
 import { uniqueName, waitFor } from './wait';
 
@@ -14,14 +14,6 @@ export interface ReadRecord {
   value: string | null;
   headers: Record<string, string>;
 }
-
-const decodeHeaders = (headers: IHeaders | undefined): Record<string, string> =>
-  Object.fromEntries(
-    Object.entries(headers ?? {}).map(([name, value]) => [
-      name,
-      Array.isArray(value) ? String(value[0]) : String(value ?? ''),
-    ]),
-  );
 
 /** Creates fresh topics (random names unless given) and returns their names. */
 export async function createTopics(admin: Admin, names: string[], numPartitions = 3): Promise<string[]> {

@@ -1,22 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
+import { groupLag, produce, waitFor } from '@app/testing';
 import { type ConsumedMessage } from '@app/kafka';
-import { startConsumerApp } from './consumer-harness';
+import { freshTopic, startConsumerApp, useBroker } from './consumer-harness';
 
 describe('consumer runner: produce → consume → commit', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const { kafka, admin } = useBroker();
 
   it('handles every message once, in order per partition, and commits to the end of each partition', async () => {
-    const [topic] = await createTopics(admin, [randomTopic('commit')], 3);
-    const groupId = uniqueName('erpsync.test');
+    const { topic, groupId } = await freshTopic(admin, 'commit', 3);
     const seen: ConsumedMessage[] = [];
     const service = await startConsumerApp({ topic, groupId, handler: async (m) => void seen.push(m) });
     try {

@@ -1,21 +1,21 @@
-import { Controller, Inject, Module, type INestApplication } from '@nestjs/common';
-import { Payload } from '@nestjs/microservices';
+import { Module, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import { type Admin, type Kafka } from 'kafkajs';
 import { ObservabilityModule } from '@app/observability';
 import {
-  ConsumeTopic,
-  connectKafkaConsumers,
   KafkaModule,
+  Outcome,
+  startKafkaConsumers,
   type ConsumedMessage,
-  type HandlerOutcome,
+  type HandlerContext,
   type KafkaConsumerDefinition,
 } from '@app/kafka';
-import { listeningUrl, testBrokers } from '@app/testing';
+import { createTopics, listeningUrl, randomTopic, testBrokers, testKafka, uniqueName } from '@app/testing';
 
-export type TestHandler = (message: ConsumedMessage) => Promise<HandlerOutcome | void>;
-export const HANDLER = Symbol('HANDLER');
+/** A test's handler: resolving without an outcome means `done`. */
+export type TestHandler = (message: ConsumedMessage, context: HandlerContext) => Promise<Outcome | void>;
 
-/** A real Nest hybrid app (HTTP + the Kafka transport) whose single handler the test controls. */
+/** A real Nest app (HTTP + one consumer started by startKafkaConsumers) whose handler the test controls. */
 export async function startConsumerApp(options: {
   topic: string;
   groupId: string;
@@ -23,16 +23,6 @@ export async function startConsumerApp(options: {
   consumer?: Partial<KafkaConsumerDefinition>;
   brokers?: string[];
 }): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
-  @Controller()
-  class TestConsumer {
-    constructor(@Inject(HANDLER) private readonly handle: TestHandler) {}
-
-    @ConsumeTopic(options.topic)
-    consume(@Payload() message: ConsumedMessage): Promise<HandlerOutcome | void> {
-      return this.handle(message);
-    }
-  }
-
   @Module({
     imports: [
       ObservabilityModule.forRoot({
@@ -45,13 +35,12 @@ export async function startConsumerApp(options: {
         connection: { brokers: options.brokers ?? testBrokers(), clientId: 'kafka-test' },
       }),
     ],
-    controllers: [TestConsumer],
-    providers: [{ provide: HANDLER, useValue: options.handler }],
   })
   class TestAppModule {}
 
   const app = await NestFactory.create(TestAppModule, { logger: false });
-  connectKafkaConsumers(app, [
+  await app.init();
+  await startKafkaConsumers(app, [
     {
       name: 'test',
       groupId: options.groupId,
@@ -59,9 +48,41 @@ export async function startConsumerApp(options: {
       partitionConcurrency: 3,
       retry: { attempts: 3, initialMs: 20, maxMs: 100 },
       ...options.consumer,
+      handler: async (message, context) => (await options.handler(message, context)) ?? Outcome.done,
     },
   ]);
-  await app.startAllMicroservices();
   await app.listen(0, '127.0.0.1');
   return { app, url: listeningUrl(app), close: () => app.close() };
+}
+
+/** A Kafka client and an admin connected for the tests of the calling `describe` block. */
+export function useBroker(): { kafka: Kafka; admin: Admin } {
+  const kafka = testKafka();
+  const admin = kafka.admin();
+  beforeAll(() => admin.connect());
+  afterAll(() => admin.disconnect());
+  return { kafka, admin };
+}
+
+/** A fresh topic with `partitions` partitions (and its `.dlq` when asked) and a fresh consumer group id. */
+export async function freshTopic(
+  admin: Admin,
+  prefix: string,
+  partitions: number,
+  options: { withDlq?: boolean } = {},
+): Promise<{ topic: string; dlq: string; groupId: string }> {
+  const topic = randomTopic(prefix);
+  const dlq = `${topic}.dlq`;
+  await createTopics(admin, options.withDlq ? [topic, dlq] : [topic], partitions);
+  return { topic, dlq, groupId: uniqueName('erpsync.test') };
+}
+
+/** The value of one counter series on the app's /metrics (labels in the order prom-client writes them). */
+export async function counter(url: string, name: string, labels: Record<string, string>): Promise<number> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const series = `${name}{${Object.entries(labels)
+    .map(([label, value]) => `${label}="${value}"`)
+    .join(',')}}`;
+  const line = text.split('\n').find((candidate) => candidate.startsWith(`${series} `));
+  return line === undefined ? 0 : Number(line.slice(series.length + 1));
 }

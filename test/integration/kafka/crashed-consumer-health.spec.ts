@@ -1,22 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { FatalError } from '@app/contracts';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
-import { startConsumerApp } from './consumer-harness';
+import { groupLag, produce, waitFor } from '@app/testing';
+import { freshTopic, startConsumerApp, useBroker } from './consumer-harness';
 
 describe('consumer runner: a fatal error stops the consumer and readiness turns red', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const { kafka, admin } = useBroker();
 
   it('answers /health/ready 200 while consuming and 503 naming the cause after a FatalError, without committing it', async () => {
-    const [topic] = await createTopics(admin, [randomTopic('fatal')], 1);
-    const groupId = uniqueName('erpsync.test');
+    const { topic, groupId } = await freshTopic(admin, 'fatal', 1);
     let calls = 0;
     const service = await startConsumerApp({
       topic,

@@ -1,32 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { NonRetriableError, RetriableError } from '@app/contracts';
-import {
-  createTopics,
-  groupLag,
-  produce,
-  randomTopic,
-  readAll,
-  testKafka,
-  uniqueName,
-  waitFor,
-} from '@app/testing';
-import { startConsumerApp } from './consumer-harness';
+import { groupLag, produce, readAll, waitFor } from '@app/testing';
+import { freshTopic, startConsumerApp, useBroker } from './consumer-harness';
 
 describe('consumer runner: failures that cannot succeed go to the DLQ with context headers', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const { kafka, admin } = useBroker();
 
   it('dead-letters a non-retriable failure at once and an exhausted retriable one, and the partition moves on', async () => {
-    const topic = randomTopic('dlq');
-    await createTopics(admin, [topic, `${topic}.dlq`], 1);
-    const groupId = uniqueName('erpsync.test');
+    const { topic, groupId } = await freshTopic(admin, 'dlq', 1, { withDlq: true });
     const handled: string[] = [];
     const attempts = new Map<string, number>();
     const service = await startConsumerApp({

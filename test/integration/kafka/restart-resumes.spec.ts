@@ -1,21 +1,11 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
-import { startConsumerApp } from './consumer-harness';
+import { groupLag, produce, waitFor } from '@app/testing';
+import { freshTopic, startConsumerApp, useBroker } from './consumer-harness';
 
 describe('consumer runner: a restarted consumer resumes after the last committed offset', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const { kafka, admin } = useBroker();
 
   it('loses nothing and re-delivers nothing that was committed', async () => {
-    const [topic] = await createTopics(admin, [randomTopic('restart')], 2);
-    const groupId = uniqueName('erpsync.test');
+    const { topic, groupId } = await freshTopic(admin, 'restart', 2);
     const first: string[] = [];
     const before = await startConsumerApp({
       topic,

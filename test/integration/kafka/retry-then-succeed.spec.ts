@@ -1,26 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { RetriableError } from '@app/contracts';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
-import { startConsumerApp } from './consumer-harness';
+import { groupLag, produce, waitFor } from '@app/testing';
+import { freshTopic, startConsumerApp, useBroker } from './consumer-harness';
 
 describe('consumer runner: a retriable failure is re-delivered and then succeeds', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const { kafka, admin } = useBroker();
 
   it('retries with backoff, keeps partition order, and nothing reaches the DLQ', async () => {
-    const [topic, dlq] = await createTopics(
-      admin,
-      [randomTopic('retry'), ''].map((t, i, all) => (i === 1 ? `${all[0]}.dlq` : t)),
-      1,
-    );
-    const groupId = uniqueName('erpsync.test');
+    const { topic, dlq, groupId } = await freshTopic(admin, 'retry', 1, { withDlq: true });
     const attemptsByValue = new Map<string, number[]>();
     const order: string[] = [];
     const service = await startConsumerApp({
