@@ -40,7 +40,7 @@ export class OrderLoader {
     }
   }
 
-  /** Retries exhausted (the runner's onDeadLetter): the ledger says `failed`; a pending intent stays pending. */
+  /** Retries exhausted (the handler's last attempt): the ledger says `failed`; a pending intent stays pending. */
   async recordFailure(message: NormalizedOrderMessage, error: unknown): Promise<void> {
     const failure =
       error instanceof RetriableError
