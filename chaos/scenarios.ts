@@ -1,8 +1,7 @@
 import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
 
 import { join } from 'node:path';
-import { repoRoot } from '../apps/cli/src/stack/local-infra';
-import { sumOf } from '../apps/cli/src/stack/prometheus-text';
+import { repoRoot, sumOf } from '@app/stack';
 import { saveCallsOf } from '../apps/xingchen-sandbox/src/client-env';
 import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';

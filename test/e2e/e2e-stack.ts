@@ -7,14 +7,14 @@ import { type ReconciliationReport } from '@app/reconciliation';
 import { testBrokers, testDatabaseUrl, testKafka, uniqueName, waitFor } from '@app/testing';
 import { buildClients } from '../../apps/cli/src/clients';
 import { reconcileThroughApis } from '../../apps/cli/src/reconcile-sources';
-import { startLocalKafka } from '../../apps/cli/src/stack/local-infra';
 import {
+  startLocalKafka,
   freePorts,
   PipelineStack,
   xingchenCredentials,
   sandboxTradeTimeMs,
   type StackOptions,
-} from '../../apps/cli/src/stack/pipeline-stack';
+} from '@app/stack';
 import { formatWdtTime, parseWdtTime, tryParseWdtTime } from '@app/contracts';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 

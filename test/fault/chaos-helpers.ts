@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMappingFile } from '@app/mapping';
 import { type XingchenApiFamily } from '@app/xingchen-client';
-import { repoRoot } from '../../apps/cli/src/stack/local-infra';
+import { repoRoot } from '@app/stack';
 import { runScenario, type ScenarioResult } from '../../chaos/lib/harness';
 import { type ChaosInfra } from '../../chaos/lib/infra';
 import { scenarios } from '../../chaos/scenarios';

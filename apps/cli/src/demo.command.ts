@@ -9,8 +9,14 @@ import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
-import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
-import { PipelineStack, sandboxTradeTimeMs, xingchenCredentials } from './stack/pipeline-stack';
+import {
+  repoRoot,
+  startLocalKafka,
+  stopLocalKafka,
+  PipelineStack,
+  sandboxTradeTimeMs,
+  xingchenCredentials,
+} from '@app/stack';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
 export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--xingchen-api v1|v2] [--timeout SECONDS]`;
