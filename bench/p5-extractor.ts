@@ -12,7 +12,7 @@ import { extractorEnv, loadEnv, processEnv } from '@app/config';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
 import { formatWdtTime } from '@app/contracts';
-import { createExtractorApp } from '../apps/extractor/src/extractor.app';
+import { createExtractorApp } from '../apps/extractor/src';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
 

@@ -2,7 +2,7 @@ import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
 
 import { join } from 'node:path';
 import { repoRoot, sumOf } from '@app/stack';
-import { saveCallsOf } from '../apps/xingchen-sandbox/src/client-env';
+import { saveCallsOf } from '../apps/xingchen-sandbox/src';
 import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';
 import { checkpointGaps, readCheckpoint, readTopic } from './lib/probes';

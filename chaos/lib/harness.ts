@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import { type MappingRules } from '@app/mapping';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
-import { checkSandboxes, type CheckResult } from '../../apps/cli/src/check.command';
+import { checkSandboxes, type CheckResult } from '../../apps/cli/src';
 import {
   repoRoot,
   freePorts,

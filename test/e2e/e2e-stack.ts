@@ -5,8 +5,7 @@ import { type Kafka } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
 import { type ReconciliationReport } from '@app/reconciliation';
 import { testBrokers, testDatabaseUrl, testKafka, uniqueName, waitFor } from '@app/testing';
-import { buildClients } from '../../apps/cli/src/clients';
-import { reconcileThroughApis } from '../../apps/cli/src/reconcile-sources';
+import { buildClients, reconcileThroughApis } from '../../apps/cli/src';
 import {
   startLocalKafka,
   freePorts,

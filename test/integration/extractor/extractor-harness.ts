@@ -15,10 +15,13 @@ import {
   type ReadRecord,
 } from '@app/testing';
 
-import { createExtractorApp } from '../../../apps/extractor/src/extractor.app';
-import { type ExtractorConfig } from '../../../apps/extractor/src/extractor.tokens';
-import { PollLoop, POLL_INTERVAL_NAME } from '../../../apps/extractor/src/poll-loop.service';
-import { ExtractorService } from '../../../apps/extractor/src/extractor.service';
+import {
+  createExtractorApp,
+  type ExtractorConfig,
+  PollLoop,
+  POLL_INTERVAL_NAME,
+  ExtractorService,
+} from '../../../apps/extractor/src';
 import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 
 export { PollLoop, POLL_INTERVAL_NAME, ExtractorService, SchedulerRegistry };

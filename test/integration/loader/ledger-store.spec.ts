@@ -2,8 +2,7 @@ import { type DataSource } from 'typeorm';
 import { RetriableError } from '@app/contracts';
 import { createDataSource } from '@app/persistence';
 import { testDatabaseUrl } from '@app/testing';
-import { PostgresLedgerStore } from '../../../apps/loader/src/ledger.repository';
-import { type AttemptRecord, type LedgerRow } from '../../../apps/loader/src/loader.ports';
+import { PostgresLedgerStore, type AttemptRecord, type LedgerRow } from '../../../apps/loader/src';
 import { attemptsOf, billNumber, ledgerRows } from './loader-harness';
 
 const row = (billNo: string, changes: Partial<LedgerRow> = {}): LedgerRow => ({

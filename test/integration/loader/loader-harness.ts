@@ -18,14 +18,14 @@ import {
   uniqueName,
   waitFor,
 } from '@app/testing';
-import { createLoaderApp } from '../../../apps/loader/src/loader.app';
+import { createLoaderApp } from '../../../apps/loader/src';
 import {
   createXingchenSandbox,
   saveCallsOf,
   xingchenClientEnvFor,
   type SandboxFaults,
   type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+} from '../../../apps/xingchen-sandbox/src';
 
 /** Loader scenarios that talk to Xingchen run in both API families. */
 export const families = ['v1', 'v2'] as const;

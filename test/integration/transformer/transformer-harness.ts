@@ -7,7 +7,7 @@ import { loadEnv, transformerEnv } from '@app/config';
 import { deadLetterTopic } from '@app/contracts';
 import { loadMappingFile } from '@app/mapping';
 import { createTopics, randomTopic, testBrokers, uniqueName } from '@app/testing';
-import { createTransformerApp } from '../../../apps/transformer/src/transformer.app';
+import { createTransformerApp } from '../../../apps/transformer/src';
 
 export interface TransformerTestTopics {
   raw: string;

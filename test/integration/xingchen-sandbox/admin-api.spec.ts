@@ -1,10 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createXingchenSandbox,
-  type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { createXingchenSandbox, type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import { admin, startSandbox, v2Call, v2Token, validV1Order, V1Session } from './sandbox-harness';
 
 /** The /__sandbox/* interface tests and demos drive the sandbox with. */
