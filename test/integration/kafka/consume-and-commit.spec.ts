@@ -1,21 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
+import { createTopics, groupLag, produce, randomTopic, suiteBroker, uniqueName, waitFor } from '@app/testing';
 import { type ConsumedMessage } from '@app/kafka';
 import { startConsumerApp } from './consumer-harness';
 
 describe('consumer runner: produce → consume → commit', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('handles every message once, in order per partition, and commits to the end of each partition', async () => {
-    const [topic] = await createTopics(admin, [randomTopic('commit')], 3);
+    const [topic] = await createTopics(broker.admin, [randomTopic('commit')], 3);
     const groupId = uniqueName('erpsync.test');
     const seen: ConsumedMessage[] = [];
     const service = await startConsumerApp({ topic, groupId, handler: async (m) => void seen.push(m) });
@@ -25,10 +16,10 @@ describe('consumer runner: produce → consume → commit', () => {
         value: String(i),
         headers: { 'correlation-id': `c${i}` },
       }));
-      await produce(kafka, topic, messages);
+      await produce(broker.kafka, topic, messages);
 
       await waitFor(() => seen.length >= 60, { description: '60 messages handled' });
-      await waitFor(async () => (await groupLag(admin, groupId, topic)) === 0, {
+      await waitFor(async () => (await groupLag(broker.admin, groupId, topic)) === 0, {
         description: 'group lag 0',
       });
 
@@ -41,7 +32,7 @@ describe('consumer runner: produce → consume → commit', () => {
         expect(offsets).toEqual([...offsets].sort((a, b) => a - b));
       }
       // the group id in Kafka is exactly the configured one (no "-server" suffix)
-      const { groups } = await admin.describeGroups([groupId]);
+      const { groups } = await broker.admin.describeGroups([groupId]);
       expect(groups[0].groupId).toBe(groupId);
       expect(groups[0].state).toBe('Stable');
     } finally {

@@ -1,21 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { FatalError } from '@app/contracts';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
+import { createTopics, groupLag, produce, randomTopic, suiteBroker, uniqueName, waitFor } from '@app/testing';
 import { startConsumerApp } from './consumer-harness';
 
 describe('consumer runner: a fatal error stops the consumer and readiness turns red', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('answers /health/ready 200 while consuming and 503 naming the cause after a FatalError, without committing it', async () => {
-    const [topic] = await createTopics(admin, [randomTopic('fatal')], 1);
+    const [topic] = await createTopics(broker.admin, [randomTopic('fatal')], 1);
     const groupId = uniqueName('erpsync.test');
     let calls = 0;
     const service = await startConsumerApp({
@@ -32,14 +23,14 @@ describe('consumer runner: a fatal error stops the consumer and readiness turns 
       },
     });
     try {
-      await produce(kafka, topic, [{ key: 'a', value: 'fine' }]);
-      await waitFor(async () => (await groupLag(admin, groupId, topic)) === 0, {
+      await produce(broker.kafka, topic, [{ key: 'a', value: 'fine' }]);
+      await waitFor(async () => (await groupLag(broker.admin, groupId, topic)) === 0, {
         description: 'first message committed',
       });
       const live = await fetch(`${service.url}/health/ready`);
       expect(live.status).toBe(200);
 
-      await produce(kafka, topic, [
+      await produce(broker.kafka, topic, [
         { key: 'a', value: 'bad-secret' },
         { key: 'a', value: 'after' },
       ]);
@@ -58,7 +49,7 @@ describe('consumer runner: a fatal error stops the consumer and readiness turns 
       });
       expect((await fetch(`${service.url}/health/live`)).status).toBe(200);
       expect(calls).toBe(2); // no loop: the fatal message was tried once and nothing after it
-      expect(await groupLag(admin, groupId, topic)).toBe(2);
+      expect(await groupLag(broker.admin, groupId, topic)).toBe(2);
     } finally {
       await service.close();
     }

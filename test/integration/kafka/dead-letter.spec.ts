@@ -1,4 +1,3 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { NonRetriableError, RetriableError } from '@app/contracts';
 import {
   createTopics,
@@ -6,26 +5,18 @@ import {
   produce,
   randomTopic,
   readAll,
-  testKafka,
+  suiteBroker,
   uniqueName,
   waitFor,
 } from '@app/testing';
 import { startConsumerApp } from './consumer-harness';
 
 describe('consumer runner: failures that cannot succeed go to the DLQ with context headers', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('dead-letters a non-retriable failure at once and an exhausted retriable one, and the partition moves on', async () => {
     const topic = randomTopic('dlq');
-    await createTopics(admin, [topic, `${topic}.dlq`], 1);
+    await createTopics(broker.admin, [topic, `${topic}.dlq`], 1);
     const groupId = uniqueName('erpsync.test');
     const handled: string[] = [];
     const attempts = new Map<string, number>();
@@ -47,7 +38,7 @@ describe('consumer runner: failures that cannot succeed go to the DLQ with conte
     });
     try {
       await produce(
-        kafka,
+        broker.kafka,
         topic,
         ['ok-1', 'poison', 'ok-2', 'down', 'ok-3'].map((value) => ({
           key: 'k',
@@ -55,14 +46,17 @@ describe('consumer runner: failures that cannot succeed go to the DLQ with conte
           headers: { 'correlation-id': `cid-${value}` },
         })),
       );
-      await waitFor(async () => handled.length === 3 && (await groupLag(admin, groupId, topic)) === 0, {
-        description: 'partition moved past the failures',
-      });
+      await waitFor(
+        async () => handled.length === 3 && (await groupLag(broker.admin, groupId, topic)) === 0,
+        {
+          description: 'partition moved past the failures',
+        },
+      );
       expect(handled).toEqual(['ok-1', 'ok-2', 'ok-3']);
       expect(attempts.get('poison')).toBe(1);
       expect(attempts.get('down')).toBe(4); // first try + 3 retries
 
-      const dead = await readAll(kafka, `${topic}.dlq`);
+      const dead = await readAll(broker.kafka, `${topic}.dlq`);
       expect(dead.map((r) => r.value)).toEqual(['poison', 'down']);
       const [poison, down] = dead;
       expect(poison.key).toBe('k');

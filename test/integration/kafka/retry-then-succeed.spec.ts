@@ -1,22 +1,13 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { RetriableError } from '@app/contracts';
-import { createTopics, groupLag, produce, randomTopic, testKafka, uniqueName, waitFor } from '@app/testing';
+import { createTopics, groupLag, produce, randomTopic, suiteBroker, uniqueName, waitFor } from '@app/testing';
 import { startConsumerApp } from './consumer-harness';
 
 describe('consumer runner: a retriable failure is re-delivered and then succeeds', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('retries with backoff, keeps partition order, and nothing reaches the DLQ', async () => {
     const [topic, dlq] = await createTopics(
-      admin,
+      broker.admin,
       [randomTopic('retry'), ''].map((t, i, all) => (i === 1 ? `${all[0]}.dlq` : t)),
       1,
     );
@@ -36,16 +27,16 @@ describe('consumer runner: a retriable failure is re-delivered and then succeeds
     });
     try {
       await produce(
-        kafka,
+        broker.kafka,
         topic,
         ['first', 'flaky', 'last'].map((value) => ({ key: 'same', value })),
       );
-      await waitFor(async () => order.length === 3 && (await groupLag(admin, groupId, topic)) === 0, {
+      await waitFor(async () => order.length === 3 && (await groupLag(broker.admin, groupId, topic)) === 0, {
         description: 'all handled and committed',
       });
       expect(order).toEqual(['first', 'flaky', 'last']);
       expect(attemptsByValue.get('flaky')).toEqual([1, 2, 3]);
-      const dlqOffsets = await admin.fetchTopicOffsets(dlq);
+      const dlqOffsets = await broker.admin.fetchTopicOffsets(dlq);
       expect(dlqOffsets.map((p) => p.high)).toEqual(['0']);
     } finally {
       await service.close();

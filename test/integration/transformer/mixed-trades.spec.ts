@@ -1,21 +1,12 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { isOrder, parseNormalizedOrderMessage } from '@app/contracts';
-import { groupLag, produce, readAll, testKafka, waitFor, waitForRecords } from '@app/testing';
+import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords } from '@app/testing';
 import { startTransformer, transformerCounts, transformerTopics, wdtTrade } from './transformer-harness';
 
 describe('transformer: a mix of eligible, filtered and invalid raw trades through the real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('produces exactly the expected normalized messages, dead-letters the invalid ones with reasons, and commits to the end', async () => {
-    const topics = await transformerTopics(admin, 1); // one partition: each bad message is followed by a good one
+    const topics = await transformerTopics(broker.admin, 1); // one partition: each bad message is followed by a good one
     const withoutGoods = wdtTrade({ trade_no: 'JY-IT-0003' });
     delete withoutGoods.goods_list;
     const raw: Array<{ key: string; value: string }> = [
@@ -111,16 +102,16 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
     const service = await startTransformer(topics);
     try {
       await produce(
-        kafka,
+        broker.kafka,
         topics.raw,
         raw.map((m, index) => ({ ...m, headers: { 'correlation-id': `cid-${index}` } })),
       );
-      await waitFor(async () => (await groupLag(admin, topics.group, topics.raw)) === 0, {
+      await waitFor(async () => (await groupLag(broker.admin, topics.group, topics.raw)) === 0, {
         timeoutMs: 60000,
         description: 'the transformer committed every raw offset',
       });
 
-      const normalized = (await waitForRecords(kafka, topics.normalized, 4)).sort((a, b) =>
+      const normalized = (await waitForRecords(broker.kafka, topics.normalized, 4)).sort((a, b) =>
         a.key!.localeCompare(b.key!),
       );
       expect(normalized.map((r) => r.key)).toEqual(['JY-IT-0001', 'JY-IT-0002', 'JY-IT-0006', 'JY-IT-0009']);
@@ -194,7 +185,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       });
       expect([fourth.billDate, fourth.customerNumber]).toEqual(['2024-06-30', 'CUST-PDD01']);
 
-      const dead = (await readAll(kafka, topics.rawDlq)).sort(
+      const dead = (await readAll(broker.kafka, topics.rawDlq)).sort(
         (a, b) => Number(a.headers['dlq-original-offset']) - Number(b.headers['dlq-original-offset']),
       );
       expect(
@@ -227,7 +218,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
         invalid: 4,
       });
       // nothing more arrives: the filtered trades produced nothing
-      expect((await readAll(kafka, topics.normalized)).length).toBe(4);
+      expect((await readAll(broker.kafka, topics.normalized)).length).toBe(4);
     } finally {
       await service.close();
     }
