@@ -1,14 +1,9 @@
-import { groupLag, readAll } from '@app/testing';
 import {
   billNumber,
   families,
   familyEnv,
-  loaderCounts,
   loaderScenario,
-  loaderTopics,
   normalizedOrder,
-  produceOrders,
-  startLoader,
   waitUntilNotReady,
 } from './loader-harness';
 
@@ -17,14 +12,13 @@ describe.each(families)('loader (%s): a base URL whose paths the gateway does no
   const s = loaderScenario();
 
   it('stops at the first 5001 with readiness red naming XINGCHEN_API and XINGCHEN_BASE_URL; nothing dead-lettered', async () => {
-    const topics = await loaderTopics(s.admin);
+    const topics = await s.newTopics();
     const bills = Array.from({ length: 4 }, () => billNumber('JY-NOAPI'));
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
+    await s.produce(
+      topics,
       bills.map((billNo) => normalizedOrder({ billNo })),
     );
-    s.loader = await startLoader(topics, s.sandbox, {
+    s.loader = await s.start(topics, {
       ...familyEnv(family),
       XINGCHEN_BASE_URL: `${s.sandbox.url}/nothing-here`,
     });
@@ -34,9 +28,9 @@ describe.each(families)('loader (%s): a base URL whose paths the gateway does no
 
     // one request (the family's first authentication call), answered 519 5001; no retry loop
     expect(s.sandbox.stats().calls).toEqual({ unknown: { gw_5001: 1 } });
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(bills.length);
-    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(await s.deadLetters(topics)).toEqual([]);
+    expect(await s.lag(topics)).toBe(bills.length);
+    expect(await s.counts()).toEqual({});
     expect(s.sandbox.orders()).toEqual([]);
   });
 });

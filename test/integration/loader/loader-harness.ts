@@ -10,7 +10,10 @@ import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-clien
 import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
 import {
   createTopics,
+  groupLag,
   produce,
+  readAll,
+  type ReadRecord,
   randomTopic,
   testBrokers,
   testDatabaseUrl,
@@ -250,11 +253,40 @@ export interface LoaderScenario {
   admin: Admin;
   sandbox: XingchenSandbox;
   loader?: RunningLoader;
+  /** Fresh normalized and DLQ topics and a consumer group for one test. */
+  newTopics(partitions?: number): Promise<LoaderTestTopics>;
+  /** The loader on `topics` against the scenario's sandbox (also kept as `loader`, closed after the suite). */
+  start(topics: LoaderTestTopics, env?: Record<string, string>): Promise<RunningLoader>;
+  produce(topics: LoaderTestTopics, messages: Array<NormalizedSalesOrder | OrderCancellation>): Promise<void>;
+  /** The started loader's `erpsync_loader_orders_total` by outcome (see loaderCounts). */
+  counts(): Promise<Record<string, number>>;
+  /** The loader group's lag on the normalized topic. */
+  lag(topics: LoaderTestTopics): Promise<number>;
+  deadLetters(topics: LoaderTestTopics): Promise<ReadRecord[]>;
+  /** The sandbox's `sal_order_save` calls by outcome, both families together. */
+  saveCalls(): Record<string, number>;
+  /** The sandbox's calls of one route of `family` by outcome (see callsOf). */
+  callsOf(family: Family, route: string): Record<string, number>;
+  storedLines(billNo: string): unknown[][][];
 }
 
 /** Registers the scenario's set-up and tear-down; the fields are filled before the first test runs. */
 export function loaderScenario(faults: Partial<SandboxFaults> = {}): LoaderScenario {
-  const scenario = {} as LoaderScenario;
+  const scenario: LoaderScenario = {
+    ...({} as Pick<LoaderScenario, 'kafka' | 'admin' | 'sandbox'>),
+    newTopics: (partitions) => loaderTopics(scenario.admin, partitions),
+    start: async (topics, env) => (scenario.loader = await startLoader(topics, scenario.sandbox, env)),
+    produce: (topics, messages) => produceOrders(scenario.kafka, topics.normalized, messages),
+    counts: () => {
+      if (!scenario.loader) throw new Error('no loader started');
+      return loaderCounts(scenario.loader.url);
+    },
+    lag: (topics) => groupLag(scenario.admin, topics.group, topics.normalized),
+    deadLetters: (topics) => readAll(scenario.kafka, topics.dlq),
+    saveCalls: () => saveCalls(scenario.sandbox),
+    callsOf: (family, route) => callsOf(scenario.sandbox, family, route),
+    storedLines: (billNo) => storedLines(scenario.sandbox, billNo),
+  };
   beforeAll(async () => {
     scenario.kafka = testKafka();
     scenario.admin = scenario.kafka.admin();

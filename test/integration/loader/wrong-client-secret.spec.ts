@@ -1,14 +1,9 @@
-import { groupLag, readAll } from '@app/testing';
 import {
   billNumber,
   families,
   familyEnv,
-  loaderCounts,
   loaderScenario,
-  loaderTopics,
   normalizedOrder,
-  produceOrders,
-  startLoader,
   waitUntilNotReady,
 } from './loader-harness';
 
@@ -30,14 +25,13 @@ describe.each(families)('loader (%s): a wrong client secret gives one clear erro
   const s = loaderScenario();
 
   it('stops consuming, turns readiness red naming the cause, and sends nothing to the DLQ', async () => {
-    const topics = await loaderTopics(s.admin);
+    const topics = await s.newTopics();
     const bills = Array.from({ length: 6 }, () => billNumber('JY-SECRET'));
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
+    await s.produce(
+      topics,
       bills.map((billNo) => normalizedOrder({ billNo })),
     );
-    s.loader = await startLoader(topics, s.sandbox, {
+    s.loader = await s.start(topics, {
       ...familyEnv(family),
       XINGCHEN_CLIENT_SECRET: 'not-the-secret',
     });
@@ -46,9 +40,9 @@ describe.each(families)('loader (%s): a wrong client secret gives one clear erro
 
     // exactly one authentication request, refused; no business call was ever made
     expect(s.sandbox.stats().calls).toEqual(expected[family].calls);
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(6);
-    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(await s.deadLetters(topics)).toEqual([]);
+    expect(await s.lag(topics)).toBe(6);
+    expect(await s.counts()).toEqual({});
     expect(s.sandbox.orders()).toEqual([]);
   });
 });
