@@ -20,9 +20,12 @@ export async function waitFor<T>(
         `timed out after ${timeoutMs} ms waiting for ${options.description ?? 'condition'}${why}`,
       );
     }
-    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+    await sleep(intervalMs);
   }
 }
 
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A pause for code that must let time pass (a poll interval, a test that measures a rate): never to wait for an event. */
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,5 +1,5 @@
-import { groupLag, produce, suiteBroker, waitFor, waitForRecords } from '@app/testing';
-import { startTransformer, transformerTopics, wdtTrade } from './transformer-harness';
+import { groupLag, produce, suiteBroker, waitFor, waitForRecords, aTrade } from '@app/testing';
+import { startTransformer, transformerTopics } from './transformer-harness';
 
 const TOKEN = 'replay-secret-for-tests';
 
@@ -14,7 +14,7 @@ describe('transformer: the authenticated replay endpoint', () => {
       await produce(
         broker.kafka,
         topics.raw,
-        trades.map((no) => ({ key: no, value: JSON.stringify(wdtTrade({ trade_no: no })) })),
+        trades.map((no) => ({ key: no, value: JSON.stringify(aTrade({ trade_no: no })) })),
       );
       await waitFor(async () => (await groupLag(broker.admin, topics.group, topics.raw)) === 0, {
         description: 'live consumed',

@@ -1,21 +1,21 @@
 import { isOrder, parseNormalizedOrderMessage } from '@app/contracts';
-import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords } from '@app/testing';
-import { startTransformer, transformerCounts, transformerTopics, wdtTrade } from './transformer-harness';
+import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords, aTrade } from '@app/testing';
+import { startTransformer, transformerCounts, transformerTopics } from './transformer-harness';
 
 describe('transformer: a mix of eligible, filtered and invalid raw trades through the real broker', () => {
   const broker = suiteBroker();
 
   it('produces exactly the expected normalized messages, dead-letters the invalid ones with reasons, and commits to the end', async () => {
     const topics = await transformerTopics(broker.admin, 1); // one partition: each bad message is followed by a good one
-    const withoutGoods = wdtTrade({ trade_no: 'JY-IT-0003' });
+    const withoutGoods = aTrade({ trade_no: 'JY-IT-0003' });
     delete withoutGoods.goods_list;
     const raw: Array<{ key: string; value: string }> = [
-      { key: 'JY-IT-0001', value: JSON.stringify(wdtTrade()) },
+      { key: 'JY-IT-0001', value: JSON.stringify(aTrade()) },
       { key: 'garbage', value: 'this is not JSON {' },
       {
         key: 'JY-IT-0002',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0002',
             shop_no: 'JD001',
             warehouse_no: 'WH-GZ01',
@@ -43,11 +43,11 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
         ),
       },
       { key: 'JY-IT-0003', value: JSON.stringify(withoutGoods) },
-      { key: 'JY-IT-0004', value: JSON.stringify(wdtTrade({ trade_no: 'JY-IT-0004', trade_status: 30 })) },
+      { key: 'JY-IT-0004', value: JSON.stringify(aTrade({ trade_no: 'JY-IT-0004', trade_status: 30 })) },
       {
         key: 'JY-IT-0005',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0005',
             goods_list: [
               {
@@ -65,14 +65,14 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       {
         key: 'JY-IT-0006',
         value: JSON.stringify(
-          wdtTrade({ trade_no: 'JY-IT-0006', trade_status: 5, modified: '2024-06-19 09:00:00' }),
+          aTrade({ trade_no: 'JY-IT-0006', trade_status: 5, modified: '2024-06-19 09:00:00' }),
         ),
       },
-      { key: 'JY-IT-0007', value: JSON.stringify(wdtTrade({ trade_no: 'JY-IT-0007', shop_no: 'KS001' })) },
+      { key: 'JY-IT-0007', value: JSON.stringify(aTrade({ trade_no: 'JY-IT-0007', shop_no: 'KS001' })) },
       {
         key: 'JY-IT-0008',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0008',
             goods_list: [
               {
@@ -90,7 +90,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       {
         key: 'JY-IT-0009',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0009',
             shop_no: 'PDD01',
             trade_time: '2024-06-30 23:59:59',

@@ -1,5 +1,5 @@
-import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords } from '@app/testing';
-import { startTransformer, transformerTopics, wdtTrade } from './transformer-harness';
+import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords, aTrade } from '@app/testing';
+import { startTransformer, transformerTopics } from './transformer-harness';
 
 describe('transformer: the replay topic', () => {
   const broker = suiteBroker();
@@ -24,12 +24,12 @@ describe('transformer: the replay topic', () => {
         produce(
           broker.kafka,
           topics.raw,
-          live.map((no) => ({ key: no, value: JSON.stringify(wdtTrade({ trade_no: no })) })),
+          live.map((no) => ({ key: no, value: JSON.stringify(aTrade({ trade_no: no })) })),
         ),
         produce(broker.kafka, topics.replay, [
           ...replayed.map((no) => ({
             key: no,
-            value: JSON.stringify(wdtTrade({ trade_no: no })),
+            value: JSON.stringify(aTrade({ trade_no: no })),
             headers: { 'replay-id': 'replay-42' },
           })),
           { key: 'bad', value: '{"trade_no":', headers: { 'replay-id': 'replay-42' } },

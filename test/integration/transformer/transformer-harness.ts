@@ -79,34 +79,3 @@ export async function transformerCounts(url: string): Promise<Record<string, num
   }
   return counts;
 }
-
-/** A raw WDT trade as the extractor publishes it (a `wdt.trade.query` trade). */
-export function wdtTrade(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    trade_id: '200001',
-    trade_no: 'JY-IT-0001',
-    shop_no: 'TM001',
-    shop_name: '天猫旗舰店',
-    warehouse_no: 'WH-SH01',
-    trade_status: 55,
-    trade_time: '2024-06-18 10:00:00',
-    pay_time: '2024-06-18 10:00:30',
-    created: '2024-06-18 10:00:01',
-    modified: '2024-06-18 10:05:00',
-    logistics_no: '',
-    tax_rate: '0.1300',
-    goods_list: [
-      {
-        rec_id: '1',
-        spec_no: 'SKU-001',
-        goods_name: '保温杯',
-        num: '2.0000',
-        share_amount: '119.8000',
-        gift_type: 0,
-        refund_status: 0,
-        tax_rate: '0.1300',
-      },
-    ],
-    ...overrides,
-  };
-}
