@@ -3,3 +3,4 @@ export * from './environment';
 export * from './kafka-helpers';
 export * from './nest-helpers';
 export * from './trades';
+export * from './lifecycle';

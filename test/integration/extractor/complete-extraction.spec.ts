@@ -1,5 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor } from '@app/testing';
+import { waitFor, closeAfterAll, listening } from '@app/testing';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import {
   createWdtSandbox,
@@ -26,33 +26,34 @@ describe('the extractor publishes every WDT trade', () => {
   const events: PageServedEvent[] = [];
   let moved: { before: SandboxTrade; after: SandboxTrade } | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('N trades in, exactly the N trades (distinct trade_no + modified) out, checkpoint at the end', async () => {
     const now = Date.now();
     const hour = 3600_000;
-    sandbox = createWdtSandbox({
-      generator: { seed: 21, count: 150, endMs: now - 30_000, historySeconds: 6 * 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
-      onPageServed: (event) => {
-        events.push(event);
-        // the first window with a second page: its first trade is modified "now", while paging
-        if (!moved && event.pageNo === 0 && event.totalCount > event.pageSize) {
-          const [before] = sandbox.store.query({ tradeNo: event.tradeNos[0] }, sandbox.now());
-          const after = {
-            ...structuredClone(before),
-            modified: formatWdtTime(Date.now()),
-            trade_status: 95,
-          };
-          sandbox.store.upsert([after]);
-          moved = { before: before, after };
-        }
-      },
-    });
-    await sandbox.listen(0);
+    sandbox = await listening(
+      createWdtSandbox({
+        generator: { seed: 21, count: 150, endMs: now - 30_000, historySeconds: 6 * 3600, settled: true },
+        faults: { rateLimitPerMinute: 100000 },
+        onPageServed: (event) => {
+          events.push(event);
+          // the first window with a second page: its first trade is modified "now", while paging
+          if (!moved && event.pageNo === 0 && event.totalCount > event.pageSize) {
+            const [before] = sandbox.store.query({ tradeNo: event.tradeNos[0] }, sandbox.now());
+            const after = {
+              ...structuredClone(before),
+              modified: formatWdtTime(Date.now()),
+              trade_status: 95,
+            };
+            sandbox.store.upsert([after]);
+            moved = { before: before, after };
+          }
+        },
+      }),
+    );
     const initial = sandbox.store.visible(sandbox.now());
     expect(initial).toHaveLength(150);
     // the generated day has trades on both window-boundary seconds

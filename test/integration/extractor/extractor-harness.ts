@@ -12,6 +12,7 @@ import {
   testDatabaseUrl,
   testKafka,
   uniqueName,
+  waitFor,
   type ReadRecord,
 } from '@app/testing';
 
@@ -104,6 +105,15 @@ export async function readCheckpoint(
   } finally {
     await client.end();
   }
+}
+
+/** Waits until the checkpoint has reached `modified` (a WDT time; the texts compare as times). */
+export async function waitForCheckpoint(
+  checkpointName: string,
+  modified: string,
+  options: { timeoutMs: number; description: string },
+): Promise<void> {
+  await waitFor(async () => ((await readCheckpoint(checkpointName))?.checkpoint ?? '') >= modified, options);
 }
 
 export interface PublishedTrade {

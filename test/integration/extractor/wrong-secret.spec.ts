@@ -1,6 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
 import { formatWdtTime } from '@app/contracts';
-import { waitFor } from '@app/testing';
+import { waitFor, closeAfterAll, listening } from '@app/testing';
 import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   extractorConfig,
@@ -19,18 +19,19 @@ describe.each([
   let sandbox: WdtSandbox;
   let app: INestApplication | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('names the cause, stops polling and does not spin', async () => {
     const now = Date.now();
-    sandbox = createWdtSandbox({
-      generator: { seed: 1, count: 20, endMs: now - 30_000, historySeconds: 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
-    });
-    await sandbox.listen(0);
+    sandbox = await listening(
+      createWdtSandbox({
+        generator: { seed: 1, count: 20, endMs: now - 30_000, historySeconds: 3600, settled: true },
+        faults: { rateLimitPerMinute: 100000 },
+      }),
+    );
     const names = await scenario();
     const config = extractorConfig(sandbox, names, {
       WDT_ROUTE: route,
