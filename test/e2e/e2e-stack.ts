@@ -224,3 +224,6 @@ export function recentFixtureCopy(file: string, dir: string): string {
   writeFileSync(copy, JSON.stringify(fixture));
   return copy;
 }
+
+/** The reconciliation counts of a stack that lost, doubled, kept stale or changed no order. */
+export const NO_DRIFT = { missing: 0, duplicated: 0, stale: 0, mismatched: 0 } as const;
