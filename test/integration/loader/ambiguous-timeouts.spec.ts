@@ -3,7 +3,6 @@ import {
   attemptsOf,
   billNumber,
   families,
-  familyEnv,
   ledgerRows,
   loaderScenario,
   normalizedOrder,
@@ -16,7 +15,7 @@ import {
 describe.each(families)(
   'loader (%s): saves applied but never answered, every message delivered twice',
   (family) => {
-    const s = loaderScenario({ timeoutAfterApplyRate: 0.3 });
+    const s = loaderScenario(family, { timeoutAfterApplyRate: 0.3 });
 
     it('ends with exactly one order per bill and the right content', async () => {
       const topics = await s.newTopics();
@@ -41,7 +40,6 @@ describe.each(families)(
       const deliveries = [...v1.flatMap((o) => [o, o]), ...v2.flatMap((o) => [o, o])];
       await s.produce(topics, deliveries);
       s.loader = await s.start(topics, {
-        ...familyEnv(family),
         XINGCHEN_REQUEST_TIMEOUT_SECONDS: '0.4',
         CONSUMER_RETRY_ATTEMPTS: '30',
       });

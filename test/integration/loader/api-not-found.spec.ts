@@ -1,25 +1,13 @@
-import {
-  billNumber,
-  families,
-  familyEnv,
-  loaderScenario,
-  normalizedOrder,
-  waitUntilNotReady,
-} from './loader-harness';
+import { families, loaderScenario, waitUntilNotReady } from './loader-harness';
 
 /** XINGCHEN_BASE_URL points at a gateway path that serves neither family: 519 5001 is a configuration error. */
 describe.each(families)('loader (%s): a base URL whose paths the gateway does not serve', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('stops at the first 5001 with readiness red naming XINGCHEN_API and XINGCHEN_BASE_URL; nothing dead-lettered', async () => {
     const topics = await s.newTopics();
-    const bills = Array.from({ length: 4 }, () => billNumber('JY-NOAPI'));
-    await s.produce(
-      topics,
-      bills.map((billNo) => normalizedOrder({ billNo })),
-    );
+    const bills = await s.produceNew(topics, 4, 'JY-NOAPI');
     s.loader = await s.start(topics, {
-      ...familyEnv(family),
       XINGCHEN_BASE_URL: `${s.sandbox.url}/nothing-here`,
     });
 

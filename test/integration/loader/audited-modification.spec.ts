@@ -1,17 +1,10 @@
 import { waitFor } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  ledgerRows,
-  loaderScenario,
-  normalizedOrder,
-} from './loader-harness';
+import { billNumber, families, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe.each(families)(
   'loader (%s): a newer version of an order audited in Xingchen is not applied',
   (family) => {
-    const s = loaderScenario();
+    const s = loaderScenario(family);
 
     it('records audited_in_xingchen without a save or a DLQ record; the order keeps its content; the partition moves on', async () => {
       const topics = await s.newTopics(1);
@@ -27,7 +20,7 @@ describe.each(families)(
         modified: '2024-06-18T11:00:00+08:00',
         lines: [{ sku: 'SKU-004', qty: '7' }],
       });
-      s.loader = await s.start(topics, familyEnv(family));
+      s.loader = await s.start(topics);
       await s.produce(topics, [v1]);
       await waitFor(() => s.sandbox.orders().find((o) => o.billno === billNo), {
         timeoutMs: 60_000,

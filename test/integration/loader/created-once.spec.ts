@@ -3,7 +3,6 @@ import {
   attemptsOf,
   billNumber,
   families,
-  familyEnv,
   type Family,
   ledgerRows,
   loaderScenario,
@@ -55,7 +54,7 @@ const bodyIn = (family: Family, billNo: string, customer: string, lines: Line[])
       };
 
 describe.each(families)('loader (%s): new orders are created once, one Xingchen call each', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('creates each bill once with ids resolved from numbers, and records it in the ledger', async () => {
     const topics = await s.newTopics();
@@ -78,7 +77,7 @@ describe.each(families)('loader (%s): new orders are created once, one Xingchen 
       }),
     );
     await s.produce(topics, orders);
-    s.loader = await s.start(topics, familyEnv(family));
+    s.loader = await s.start(topics);
 
     await waitFor(() => s.sandbox.orders().length === 12, {
       timeoutMs: 60_000,

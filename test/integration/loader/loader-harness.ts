@@ -258,6 +258,8 @@ export interface LoaderScenario {
   /** The loader on `topics` against the scenario's sandbox (also kept as `loader`, closed after the suite). */
   start(topics: LoaderTestTopics, env?: Record<string, string>): Promise<RunningLoader>;
   produce(topics: LoaderTestTopics, messages: Array<NormalizedSalesOrder | OrderCancellation>): Promise<void>;
+  /** Produces `count` plain orders with new bill numbers starting with `prefix`; their bill numbers. */
+  produceNew(topics: LoaderTestTopics, count: number, prefix: string): Promise<string[]>;
   /** The started loader's `erpsync_loader_orders_total` by outcome (see loaderCounts). */
   counts(): Promise<Record<string, number>>;
   /** The loader group's lag on the normalized topic. */
@@ -270,13 +272,27 @@ export interface LoaderScenario {
   storedLines(billNo: string): unknown[][][];
 }
 
-/** Registers the scenario's set-up and tear-down; the fields are filled before the first test runs. */
-export function loaderScenario(faults: Partial<SandboxFaults> = {}): LoaderScenario {
+/**
+ * Registers the scenario's set-up and tear-down; the fields are filled before the first test runs.
+ * With a `family`, `start` makes the loader speak it (XINGCHEN_API) unless the test's env says otherwise.
+ */
+export function loaderScenario(family?: Family, faults: Partial<SandboxFaults> = {}): LoaderScenario {
   const scenario: LoaderScenario = {
     ...({} as Pick<LoaderScenario, 'kafka' | 'admin' | 'sandbox'>),
     newTopics: (partitions) => loaderTopics(scenario.admin, partitions),
-    start: async (topics, env) => (scenario.loader = await startLoader(topics, scenario.sandbox, env)),
+    start: async (topics, env = {}) => {
+      const withFamily = family ? { ...familyEnv(family), ...env } : env;
+      return (scenario.loader = await startLoader(topics, scenario.sandbox, withFamily));
+    },
     produce: (topics, messages) => produceOrders(scenario.kafka, topics.normalized, messages),
+    produceNew: async (topics, count, prefix) => {
+      const bills = Array.from({ length: count }, () => billNumber(prefix));
+      await scenario.produce(
+        topics,
+        bills.map((billNo) => normalizedOrder({ billNo })),
+      );
+      return bills;
+    },
     counts: () => {
       if (!scenario.loader) throw new Error('no loader started');
       return loaderCounts(scenario.loader.url);
@@ -318,4 +334,49 @@ export async function waitUntilNotReady(loader: RunningLoader, words: string[]):
     },
     { timeoutMs: 60_000, description: `readiness 503 naming ${words.join(', ')}` },
   );
+}
+
+/**
+ * Orders on both sides of a mid-stream credential event: `before` created, then `between()` (which
+ * checks the authentication so far and expires or rotates something), then `after` created, lag 0.
+ */
+export async function ordersAcross(
+  s: LoaderScenario,
+  family: Family,
+  prefix: string,
+  between: () => void,
+): Promise<{ topics: LoaderTestTopics; bills: string[] }> {
+  const topics = await s.newTopics();
+  const before = Array.from({ length: 10 }, () => billNumber(`${prefix}-A`));
+  const after = Array.from({ length: 20 }, () => billNumber(`${prefix}-B`));
+  s.loader = await s.start(topics, familyEnv(family));
+  await s.produce(
+    topics,
+    before.map((billNo) => normalizedOrder({ billNo })),
+  );
+  await waitFor(async () => (await s.counts()).created === before.length, {
+    timeoutMs: 60_000,
+    description: 'first orders created',
+  });
+  between();
+  await s.produce(
+    topics,
+    after.map((billNo) => normalizedOrder({ billNo })),
+  );
+  await waitFor(async () => (await s.counts()).created === before.length + after.length, {
+    timeoutMs: 60_000,
+    description: 'every order created',
+  });
+  await waitFor(async () => (await s.lag(topics)) === 0, {
+    description: 'lag 0',
+  });
+  return { topics, bills: [...before, ...after] };
+}
+
+/** Every bill created exactly once in Xingchen, one save each, nothing dead-lettered. */
+export async function expectEachCreatedOnce(s: LoaderScenario, topics: LoaderTestTopics, bills: string[]) {
+  for (const billNo of bills) expect(s.sandbox.orders().filter((o) => o.billno === billNo)).toHaveLength(1);
+  expect(s.saveCalls().ok).toBe(bills.length);
+  expect(await s.deadLetters(topics)).toEqual([]);
+  expect(await s.counts()).toEqual({ created: bills.length });
 }

@@ -1,15 +1,8 @@
 import { waitFor } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  ledgerRows,
-  loaderScenario,
-  normalizedOrder,
-} from './loader-harness';
+import { billNumber, families, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe.each(families)('loader (%s): a changed order is modified by id', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('modifies the same Xingchen order (same id, one create, one modify) with the new content', async () => {
     const topics = await s.newTopics();
@@ -27,7 +20,7 @@ describe.each(families)('loader (%s): a changed order is modified by id', (famil
         { sku: 'SKU-010', qty: '1', price: '45.5000' },
       ],
     });
-    s.loader = await s.start(topics, familyEnv(family));
+    s.loader = await s.start(topics);
     await s.produce(topics, [v1]);
     await waitFor(() => s.sandbox.orders().some((o) => o.billno === billNo), {
       timeoutMs: 60_000,

@@ -1,16 +1,9 @@
 import { Headers } from '@app/contracts';
 import { waitFor, waitForRecords } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  ledgerRows,
-  loaderScenario,
-  normalizedOrder,
-} from './loader-harness';
+import { billNumber, families, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe.each(families)('loader (%s): an unknown SKU is rejected with a reason naming it', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('dead-letters the order without a save, records rejected, and keeps the partition moving', async () => {
     const topics = await s.newTopics(1);
@@ -24,7 +17,7 @@ describe.each(families)('loader (%s): an unknown SKU is rejected with a reason n
       ],
     });
     await s.produce(topics, [bad, normalizedOrder({ billNo: next })]);
-    s.loader = await s.start(topics, familyEnv(family));
+    s.loader = await s.start(topics);
 
     const [record] = await waitForRecords(s.kafka, topics.dlq, 1);
     expect(record.key).toBe(billNo);

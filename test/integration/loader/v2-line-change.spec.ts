@@ -2,7 +2,6 @@ import { waitFor } from '@app/testing';
 import {
   billNumber,
   families,
-  familyEnv,
   ledgerRows,
   loaderScenario,
   normalizedOrder,
@@ -11,7 +10,7 @@ import {
 
 /** 2 lines, then 3, then 1: each modify leaves exactly the new lines on the same bill. */
 describe.each(families)('loader (%s): the lines of an order change between versions', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('replaces the stored lines each time, on the same bill, without a duplicate', async () => {
     const topics = await s.newTopics(1);
@@ -32,7 +31,7 @@ describe.each(families)('loader (%s): the lines of an order change between versi
       normalizedOrder({ billNo, modified: `2024-06-18T1${i}:00:00+08:00`, lines }),
     );
     const unit = (sku: string) => s.sandbox.state.materials.get(sku)!.baseUnit.id;
-    s.loader = await s.start(topics, familyEnv(family));
+    s.loader = await s.start(topics);
 
     let id: string | undefined;
     for (const [i, order] of orders.entries()) {

@@ -1,11 +1,4 @@
-import {
-  billNumber,
-  families,
-  familyEnv,
-  loaderScenario,
-  normalizedOrder,
-  waitUntilNotReady,
-} from './loader-harness';
+import { families, loaderScenario, waitUntilNotReady } from './loader-harness';
 
 /** What each family's first authentication call answers to a wrong client secret. */
 const expected = {
@@ -22,17 +15,12 @@ const expected = {
 } as const;
 
 describe.each(families)('loader (%s): a wrong client secret gives one clear error, not a loop', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('stops consuming, turns readiness red naming the cause, and sends nothing to the DLQ', async () => {
     const topics = await s.newTopics();
-    const bills = Array.from({ length: 6 }, () => billNumber('JY-SECRET'));
-    await s.produce(
-      topics,
-      bills.map((billNo) => normalizedOrder({ billNo })),
-    );
+    await s.produceNew(topics, 6, 'JY-SECRET');
     s.loader = await s.start(topics, {
-      ...familyEnv(family),
       XINGCHEN_CLIENT_SECRET: 'not-the-secret',
     });
 
