@@ -1,7 +1,6 @@
 import { type INestApplication } from '@nestjs/common';
-import { listening } from '@app/testing';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   ExtractorService,
   extractorConfig,
@@ -10,6 +9,7 @@ import {
   scenario,
   startExtractor,
   waitForCheckpoint,
+  historySandbox,
 } from './extractor-harness';
 
 /** A backfill re-publishes a past range and leaves the live checkpoint where it is. */
@@ -24,12 +24,7 @@ describe('the extractor backfill', () => {
 
   it('re-reads [from, to] without moving the live checkpoint', async () => {
     const now = Date.now();
-    sandbox = await listening(
-      createWdtSandbox({
-        generator: { seed: 12, count: 50, endMs: now - 30_000, historySeconds: 3 * 3600, settled: true },
-        faults: { rateLimitPerMinute: 100000 },
-      }),
-    );
+    sandbox = await historySandbox(now, { seed: 12, count: 50, historySeconds: 3 * 3600 });
     const names = await scenario();
     const config = extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000) });
     const all = sandbox.store.visible(sandbox.now());

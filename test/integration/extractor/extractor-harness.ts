@@ -5,6 +5,7 @@ import { extractorEnv, loadEnv } from '@app/config';
 import { deadLetterTopic, formatWdtTime } from '@app/contracts';
 import {
   createTopics,
+  listening,
   listeningUrl,
   randomTopic,
   readAll,
@@ -23,7 +24,7 @@ import {
   POLL_INTERVAL_NAME,
   ExtractorService,
 } from '../../../apps/extractor/src';
-import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { createWdtSandbox, type WdtSandbox, type WdtSandboxOptions } from '../../../apps/wdt-sandbox/src';
 
 export { PollLoop, POLL_INTERVAL_NAME, ExtractorService, SchedulerRegistry };
 
@@ -114,6 +115,24 @@ export async function waitForCheckpoint(
   options: { timeoutMs: number; description: string },
 ): Promise<void> {
   await waitFor(async () => ((await readCheckpoint(checkpointName))?.checkpoint ?? '') >= modified, options);
+}
+
+/**
+ * A listening WDT sandbox whose generated history of settled trades ends 30 s before `now` (inside
+ * the safety lag's reach), with a quota that never gets in the way unless `faults` says otherwise.
+ */
+export function historySandbox(
+  now: number,
+  history: { seed: number; count: number; historySeconds: number },
+  options: Omit<WdtSandboxOptions, 'generator'> = {},
+): Promise<WdtSandbox> {
+  return listening(
+    createWdtSandbox({
+      ...options,
+      generator: { ...history, endMs: now - 30_000, settled: true },
+      faults: { rateLimitPerMinute: 100000, ...options.faults },
+    }),
+  );
 }
 
 export interface PublishedTrade {

@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor, closeAfterAll, listening } from '@app/testing';
+import { waitFor, closeAfterAll } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   extractorConfig,
   pairs,
@@ -10,6 +10,7 @@ import {
   scenario,
   startExtractor,
   waitForCheckpoint,
+  historySandbox,
 } from './extractor-harness';
 
 /** A burst of 1012 answers only slows the extractor down: it waits, stays ready, then completes. */
@@ -24,11 +25,10 @@ describe('the extractor under a 1012 burst', () => {
 
   it('backs off on 1012, stays ready, and loses nothing', async () => {
     const now = Date.now();
-    sandbox = await listening(
-      createWdtSandbox({
-        generator: { seed: 9, count: 40, endMs: now - 30_000, historySeconds: 2 * 3600, settled: true },
-        faults: { rateLimitPerMinute: 100000, errorRate: 1 },
-      }),
+    sandbox = await historySandbox(
+      now,
+      { seed: 9, count: 40, historySeconds: 2 * 3600 },
+      { faults: { errorRate: 1 } },
     );
     const names = await scenario();
     const config = extractorConfig(sandbox, names, {

@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor, listening } from '@app/testing';
+import { waitFor } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
-import { createWdtSandbox, type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   extractorConfig,
   pairs,
@@ -10,6 +10,7 @@ import {
   scenario,
   startExtractor,
   waitForCheckpoint,
+  historySandbox,
 } from './extractor-harness';
 
 /** A restarted extractor resumes from its checkpoint; of two replicas only the lease holder polls. */
@@ -25,12 +26,10 @@ describe('the extractor after a restart', () => {
 
   it('resumes from the checkpoint, and a second replica stays on standby', async () => {
     const now = Date.now();
-    sandbox = await listening(
-      createWdtSandbox({
-        generator: { seed: 5, count: 60, endMs: now - 30_000, historySeconds: 3 * 3600, settled: true },
-        faults: { rateLimitPerMinute: 100000 },
-        onPageServed: (event) => void events.push(event),
-      }),
+    sandbox = await historySandbox(
+      now,
+      { seed: 5, count: 60, historySeconds: 3 * 3600 },
+      { onPageServed: (event) => void events.push(event) },
     );
     const names = await scenario();
     const config = extractorConfig(sandbox, names, {

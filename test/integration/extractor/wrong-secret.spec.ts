@@ -1,7 +1,7 @@
 import { type INestApplication } from '@nestjs/common';
 import { formatWdtTime } from '@app/contracts';
-import { waitFor, closeAfterAll, listening } from '@app/testing';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { waitFor, closeAfterAll } from '@app/testing';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
   extractorConfig,
   POLL_INTERVAL_NAME,
@@ -9,6 +9,7 @@ import {
   scenario,
   SchedulerRegistry,
   startExtractor,
+  historySandbox,
 } from './extractor-harness';
 
 /** Wrong credentials: a clear error on /health/ready, polling stopped, no retry loop. */
@@ -26,12 +27,7 @@ describe.each([
 
   it('names the cause, stops polling and does not spin', async () => {
     const now = Date.now();
-    sandbox = await listening(
-      createWdtSandbox({
-        generator: { seed: 1, count: 20, endMs: now - 30_000, historySeconds: 3600, settled: true },
-        faults: { rateLimitPerMinute: 100000 },
-      }),
-    );
+    sandbox = await historySandbox(now, { seed: 1, count: 20, historySeconds: 3600 });
     const names = await scenario();
     const config = extractorConfig(sandbox, names, {
       WDT_ROUTE: route,
