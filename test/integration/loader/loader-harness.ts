@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { type INestApplication } from '@nestjs/common';
 import { type Admin, type Kafka } from 'kafkajs';
 import { Client } from 'pg';
 import { loadEnv, loaderEnv, xingchenClientEnv } from '@app/config';
@@ -20,6 +17,8 @@ import {
   testKafka,
   uniqueName,
   waitFor,
+  listenLocally,
+  type RunningApp,
 } from '@app/testing';
 import { createLoaderApp } from '../../../apps/loader/src';
 import {
@@ -68,11 +67,7 @@ export async function startSandbox(faults: Partial<SandboxFaults> = {}): Promise
   return sandbox;
 }
 
-export interface RunningLoader {
-  app: INestApplication;
-  url: string;
-  close: () => Promise<void>;
-}
+export type RunningLoader = RunningApp;
 
 /** The loader in-process (same factory as main.ts) against the sandbox, HTTP on a random port. */
 export async function startLoader(
@@ -98,10 +93,7 @@ export async function startLoader(
     XINGCHEN_REQUEST_TIMEOUT_SECONDS: '2',
     ...env,
   });
-  const app = await createLoaderApp(config);
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return listenLocally(await createLoaderApp(config));
 }
 
 /** `erpsync_loader_orders_total` by outcome (non-zero only), scraped from /metrics. */

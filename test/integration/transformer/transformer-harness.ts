@@ -1,12 +1,16 @@
-import { type INestApplication } from '@nestjs/common';
 import { type Admin } from 'kafkajs';
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadEnv, transformerEnv } from '@app/config';
 import { deadLetterTopic } from '@app/contracts';
 import { loadMappingFile } from '@app/mapping';
-import { createTopics, randomTopic, testBrokers, uniqueName } from '@app/testing';
+import {
+  createTopics,
+  randomTopic,
+  testBrokers,
+  uniqueName,
+  listenLocally,
+  type RunningApp,
+} from '@app/testing';
 import { createTransformerApp } from '../../../apps/transformer/src';
 
 export interface TransformerTestTopics {
@@ -46,7 +50,7 @@ export async function transformerTopics(admin: Admin, rawPartitions = 1): Promis
 export async function startTransformer(
   topics: TransformerTestTopics,
   env: Record<string, string> = {},
-): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
+): Promise<RunningApp> {
   const mappingFile = join(__dirname, '..', '..', '..', 'config', 'mapping.demo.yaml');
   const config = loadEnv(transformerEnv, {
     MAPPING_FILE: mappingFile,
@@ -64,10 +68,7 @@ export async function startTransformer(
     CONSUMER_SESSION_TIMEOUT_MS: '10000',
     ...env,
   });
-  const app = await createTransformerApp(config, loadMappingFile(config.MAPPING_FILE));
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return listenLocally(await createTransformerApp(config, loadMappingFile(config.MAPPING_FILE)));
 }
 
 /** `erpsync_transformer_orders_total` by outcome, scraped from /metrics. */
