@@ -2,14 +2,13 @@ import { type INestApplication } from '@nestjs/common';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
+  configuredScenario,
   ExtractorService,
-  extractorConfig,
+  historySandbox,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
   waitForCheckpoint,
-  historySandbox,
 } from './extractor-harness';
 
 /** A backfill re-publishes a past range and leaves the live checkpoint where it is. */
@@ -25,8 +24,9 @@ describe('the extractor backfill', () => {
   it('re-reads [from, to] without moving the live checkpoint', async () => {
     const now = Date.now();
     sandbox = await historySandbox(now, { seed: 12, count: 50, historySeconds: 3 * 3600 });
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000) });
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000),
+    });
     const all = sandbox.store.visible(sandbox.now());
     const live = await startExtractor(config);
     apps.push(live.app);

@@ -7,14 +7,7 @@ import {
   type SandboxTrade,
   type WdtSandbox,
 } from '../../../apps/wdt-sandbox/src';
-import {
-  extractorConfig,
-  pairs,
-  published,
-  readCheckpoint,
-  scenario,
-  startExtractor,
-} from './extractor-harness';
+import { configuredScenario, pairs, published, readCheckpoint, startExtractor } from './extractor-harness';
 
 /**
  * N generated trades reach the raw topic exactly: every trade_no, every final (trade_no, modified),
@@ -60,10 +53,11 @@ describe('the extractor publishes every WDT trade', () => {
     expect(initial.some((t) => t.modified.endsWith(':59:59'))).toBe(true);
     expect(initial.some((t) => t.modified.endsWith(':00:00'))).toBe(true);
 
-    const names = await scenario();
     // hour-aligned windows [hh:00:00, hh:59:59], no overlap: a boundary error would lose trades
     const start = Math.floor((now - 8 * hour) / hour) * hour;
-    const config = extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(start - 1000) });
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(start - 1000),
+    });
     ({ app } = await startExtractor(config));
 
     await waitFor(

@@ -43,6 +43,15 @@ export async function scenario(): Promise<{ raw: string; dlq: string; checkpoint
   return { raw, dlq: deadLetterTopic(raw), checkpointName: uniqueName('wdt.trade.test') };
 }
 
+/** A fresh scenario (see scenario) and the extractor's configuration for it against `sandbox`. */
+export async function configuredScenario(
+  sandbox: WdtSandbox,
+  env: Record<string, string> = {},
+): Promise<{ names: { raw: string; dlq: string; checkpointName: string }; config: ExtractorConfig }> {
+  const names = await scenario();
+  return { names, config: extractorConfig(sandbox, names, env) };
+}
+
 /** The extractor's configuration against an in-process sandbox, as the environment would give it. */
 export function extractorConfig(
   sandbox: WdtSandbox,

@@ -2,14 +2,7 @@ import { type INestApplication } from '@nestjs/common';
 import { closeAfterAll, listening } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
 import { createWdtSandbox, generateTrades, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
-import {
-  extractorConfig,
-  pairs,
-  published,
-  scenario,
-  startExtractor,
-  waitForCheckpoint,
-} from './extractor-harness';
+import { configuredScenario, pairs, published, startExtractor, waitForCheckpoint } from './extractor-harness';
 
 /** A trade that breaks the contract goes to the DLQ with the reason; the window still completes. */
 describe('the extractor and a malformed trade', () => {
@@ -38,10 +31,10 @@ describe('the extractor and a malformed trade', () => {
     (numeric.goods_list as Array<Record<string, unknown>>)[0].num = 2;
     trades[6] = numeric;
     sandbox = await listening(createWdtSandbox({ trades, faults: { rateLimitPerMinute: 100000 } }));
-    const names = await scenario();
-    ({ app } = await startExtractor(
-      extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 2 * 3600_000) }),
-    ));
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(now - 2 * 3600_000),
+    });
+    ({ app } = await startExtractor(config));
 
     const last = trades
       .map((t) => t.modified)

@@ -3,14 +3,13 @@ import { waitFor, closeAfterAll } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
 import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   pairs,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
   waitForCheckpoint,
-  historySandbox,
 } from './extractor-harness';
 
 /** A burst of 1012 answers only slows the extractor down: it waits, stays ready, then completes. */
@@ -30,8 +29,7 @@ describe('the extractor under a 1012 burst', () => {
       { seed: 9, count: 40, historySeconds: 2 * 3600 },
       { faults: { errorRate: 1 } },
     );
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    const { names, config } = await configuredScenario(sandbox, {
       INITIAL_CHECKPOINT: formatWdtTime(now - 3 * 3600_000),
       WDT_RATE_LIMIT_BACKOFF_SECONDS: '1',
       WINDOW_CONCURRENCY: '2',

@@ -3,14 +3,13 @@ import { waitFor } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
 import { type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   pairs,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
   waitForCheckpoint,
-  historySandbox,
 } from './extractor-harness';
 
 /** A restarted extractor resumes from its checkpoint; of two replicas only the lease holder polls. */
@@ -31,8 +30,7 @@ describe('the extractor after a restart', () => {
       { seed: 5, count: 60, historySeconds: 3 * 3600 },
       { onPageServed: (event) => void events.push(event) },
     );
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    const { names, config } = await configuredScenario(sandbox, {
       INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000),
       WINDOW_OVERLAP_SECONDS: '30',
       INSTANCE_ID: 'first',

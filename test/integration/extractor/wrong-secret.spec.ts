@@ -3,13 +3,12 @@ import { formatWdtTime } from '@app/contracts';
 import { waitFor, closeAfterAll } from '@app/testing';
 import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   POLL_INTERVAL_NAME,
   readCheckpoint,
-  scenario,
   SchedulerRegistry,
   startExtractor,
-  historySandbox,
 } from './extractor-harness';
 
 /** Wrong credentials: a clear error on /health/ready, polling stopped, no retry loop. */
@@ -28,8 +27,7 @@ describe.each([
   it('names the cause, stops polling and does not spin', async () => {
     const now = Date.now();
     sandbox = await historySandbox(now, { seed: 1, count: 20, historySeconds: 3600 });
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    const { names, config } = await configuredScenario(sandbox, {
       WDT_ROUTE: route,
       [variable]: 'not-the-secret',
       INITIAL_CHECKPOINT: formatWdtTime(now - 5 * 3600_000),
