@@ -16,6 +16,10 @@ const otherApp = (self) => ({
   ],
   message: 'An app never imports another app.',
 });
+const deepAppImport = {
+  group: ['**/apps/*/src/*', '!**/apps/*/src/index'],
+  message: 'Import an app only through its public entry point: apps/<app>/src (index.ts).',
+};
 const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 const forbid = (names, message) => ({ group: names, message });
 
@@ -146,6 +150,11 @@ export default tseslint.config(
         'replay is Kafka only: the ledger makes it safe, not a database look-up.',
       ),
     ),
+  },
+  // The suites and tools outside apps/ reach an app only through apps/<app>/src/index.ts.
+  {
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'chaos/**/*.ts'],
+    rules: restrict(deepLibImport, deepAppImport),
   },
   {
     files: ['**/*.spec.ts', 'test/**/*.ts', 'libs/testing/**/*.ts', 'bench/**/*.ts'],

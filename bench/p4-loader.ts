@@ -18,14 +18,14 @@ import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
 import { sleep, waitUntilQuiet } from '@app/runtime';
 import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catalog';
-import { createLoaderApp } from '../apps/loader/src/loader.app';
+import { createLoaderApp } from '../apps/loader/src';
 import {
   createXingchenSandbox,
   saveCallsOf,
   xingchenClientEnvFor,
   type SandboxStats,
   type XingchenSandbox,
-} from '../apps/xingchen-sandbox/src/xingchen-sandbox';
+} from '../apps/xingchen-sandbox/src';
 import { ratio, report } from './lib/report';
 
 const arg = (name: string, fallback: string): string => {

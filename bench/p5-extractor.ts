@@ -14,7 +14,7 @@ import { createKafka } from '@app/kafka';
 import { ensureDatabase, LedgerQueries } from '@app/persistence';
 import { sleep } from '@app/runtime';
 import { formatWdtTime } from '@app/contracts';
-import { createExtractorApp } from '../apps/extractor/src/extractor.app';
+import { createExtractorApp } from '../apps/extractor/src';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
 

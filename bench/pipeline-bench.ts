@@ -26,8 +26,10 @@ import { processEnv } from '@app/config';
 import { loadMappingFile } from '@app/mapping';
 import { formatWdtTime } from '@app/contracts';
 import { sleep } from '@app/runtime';
-import { repoRoot, startLocalKafka, stopLocalKafka } from '../apps/cli/src/stack/local-infra';
 import {
+  repoRoot,
+  startLocalKafka,
+  stopLocalKafka,
   freePorts,
   PipelineStack,
   xingchenCredentials,
@@ -35,8 +37,8 @@ import {
   topologyTopics,
   type SandboxName,
   type ServiceName,
-} from '../apps/cli/src/stack/pipeline-stack';
-import { type ManagedProcess } from '../apps/cli/src/stack/process-supervisor';
+  type ManagedProcess,
+} from '@app/stack';
 import { BareProcess } from './lib/bare-process';
 import { BenchTrades } from './lib/bench-trades';
 import { runKafkaPerfTools, type PerfToolFigures } from './lib/kafka-perf-tools';

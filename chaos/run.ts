@@ -8,7 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { loadMappingFile } from '@app/mapping';
-import { repoRoot } from '../apps/cli/src/stack/local-infra';
+import { repoRoot } from '@app/stack';
 import { runScenario, type ScenarioResult } from './lib/harness';
 import { startChaosInfra } from './lib/infra';
 import { formatTable } from './lib/table';

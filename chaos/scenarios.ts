@@ -1,9 +1,8 @@
 import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
 
 import { join } from 'node:path';
-import { repoRoot } from '../apps/cli/src/stack/local-infra';
-import { sumOf } from '../apps/cli/src/stack/prometheus-text';
-import { saveCallsOf } from '../apps/xingchen-sandbox/src/client-env';
+import { repoRoot, sumOf } from '@app/stack';
+import { saveCallsOf } from '../apps/xingchen-sandbox/src';
 import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';
 import { checkpointGaps, readCheckpoint, readTopic } from './lib/probes';

@@ -1,6 +1,6 @@
 import { formatWdtTime } from '@app/contracts';
 import { loadMappingFile, mapTrade, type MappingRules } from '@app/mapping';
-import { generateTradeTimelines, type SandboxTrade } from '../../apps/wdt-sandbox/src/trade-generator';
+import { generateTradeTimelines, type SandboxTrade } from '../../apps/wdt-sandbox/src';
 
 /**
  * Trades for the pipeline benchmark: realistic WDT trades from the sandbox's generator (multi-line

@@ -5,17 +5,18 @@ import { Kafka, logLevel } from 'kafkajs';
 import { type MappingRules } from '@app/mapping';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { isPipelineIdle, seededRandom, sleep, waitUntilSteady } from '@app/runtime';
-import { checkSandboxes, type CheckResult } from '../../apps/cli/src/check.command';
-import { repoRoot } from '../../apps/cli/src/stack/local-infra';
+import { checkSandboxes, type CheckResult } from '../../apps/cli/src';
 import {
+  repoRoot,
   freePorts,
   PipelineStack,
   type PipelineSnapshot,
   type SandboxName,
   type ServiceName,
-} from '../../apps/cli/src/stack/pipeline-stack';
-import { type ManagedProcess } from '../../apps/cli/src/stack/process-supervisor';
-import { scrape, type Sample } from '../../apps/cli/src/stack/prometheus-text';
+  type ManagedProcess,
+  scrape,
+  type Sample,
+} from '@app/stack';
 import { type ChaosInfra, freePort } from './infra';
 import { Mutator, type SandboxTrade } from './mutator';
 

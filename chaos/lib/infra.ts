@@ -4,7 +4,7 @@ import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { repoRoot } from '../../apps/cli/src/stack/local-infra';
+import { repoRoot } from '@app/stack';
 
 const run = promisify(execFile);
 

@@ -5,16 +5,15 @@ import { type Kafka } from 'kafkajs';
 import { loadMappingFile } from '@app/mapping';
 import { type ReconciliationReport } from '@app/reconciliation';
 import { testBrokers, testDatabaseUrl, testKafka, uniqueName, waitFor } from '@app/testing';
-import { buildClients } from '../../apps/cli/src/clients';
-import { reconcileThroughApis } from '../../apps/cli/src/reconcile-sources';
-import { startLocalKafka } from '../../apps/cli/src/stack/local-infra';
+import { buildClients, reconcileThroughApis } from '../../apps/cli/src';
 import {
+  startLocalKafka,
   freePorts,
   PipelineStack,
   xingchenCredentials,
   sandboxTradeTimeMs,
   type StackOptions,
-} from '../../apps/cli/src/stack/pipeline-stack';
+} from '@app/stack';
 import { formatWdtTime, parseWdtTime, tryParseWdtTime } from '@app/contracts';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
@@ -225,3 +224,6 @@ export function recentFixtureCopy(file: string, dir: string): string {
   writeFileSync(copy, JSON.stringify(fixture));
   return copy;
 }
+
+/** The reconciliation counts of a stack that lost, doubled, kept stale or changed no order. */
+export const NO_DRIFT = { missing: 0, duplicated: 0, stale: 0, mismatched: 0 } as const;

@@ -15,8 +15,7 @@ import { type Kafka } from 'kafkajs';
 import { createKafka } from '@app/kafka';
 import { Topics, wdtTradeNoOf } from '@app/contracts';
 import { fetchDeadLetters, fetchLedger, type DeadLetterTopics } from './reconcile-sources';
-import { repoRoot } from './stack/local-infra';
-import { DEFAULT_PORTS } from './stack/pipeline-stack';
+import { repoRoot, DEFAULT_PORTS } from '@app/stack';
 
 export const CHECK_USAGE =
   './erpsync check [--wdt URL] [--xingchen URL] [--database-url URL] [--mapping FILE] [--out FILE]   (the sandboxes against the ledger)';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { loadMappingFile } from '@app/mapping';
+import { loadMappingFile, type MappingRules } from '@app/mapping';
 import { formatReport } from '@app/reconciliation';
 import { formatWdtTime } from '@app/contracts';
 import { checkKnownOptions, intOption, stringOption, UsageError, type ParsedArgs } from './args';
@@ -9,8 +9,14 @@ import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
-import { repoRoot, startLocalKafka, stopLocalKafka } from './stack/local-infra';
-import { PipelineStack, sandboxTradeTimeMs, xingchenCredentials } from './stack/pipeline-stack';
+import {
+  repoRoot,
+  startLocalKafka,
+  stopLocalKafka,
+  PipelineStack,
+  sandboxTradeTimeMs,
+  xingchenCredentials,
+} from '@app/stack';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
 export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--xingchen-api v1|v2] [--timeout SECONDS]`;
@@ -38,53 +44,59 @@ export function demoDatabaseUrl(databaseUrl: string): string {
   return url.toString();
 }
 
-export async function demoCommand(args: ParsedArgs): Promise<number> {
+interface DemoOptions {
+  once: boolean;
+  outDir: string;
+  runDir: string;
+  mappingFile: string;
+  wdtFixture?: string;
+  xingchenFixture?: string;
+  trades: number;
+  seed: number;
+  timeoutSeconds: number;
+  xingchenApi: XingchenApiFamily;
+  /** The demo database, see demoDatabaseUrl. */
+  databaseUrl: string;
+}
+
+/** The demo's options, validated before anything starts. */
+function demoOptions(args: ParsedArgs): Omit<DemoOptions, 'databaseUrl'> {
   checkKnownOptions(args, DEMO_OPTIONS);
-  const once = args.options.once === true;
   const outDir = resolve(stringOption(args, 'out') ?? join(repoRoot, 'out', 'demo'));
-  const mappingFile = resolve(stringOption(args, 'mapping') ?? join(repoRoot, 'config', 'mapping.demo.yaml'));
-  const wdtFixture = stringOption(args, 'wdt-fixture');
-  const xingchenFixture = stringOption(args, 'xingchen-fixture');
-  const trades = intOption(args, 'trades', 2000);
-  const seed = intOption(args, 'seed', 42);
-  const timeoutSeconds = intOption(args, 'timeout', 900);
-  const xingchenApi = xingchenApiOption(args);
-  const rules = loadMappingFile(mappingFile); // fails early, naming the bad key
-  const kafkaConfig = loadCliEnv(cliKafkaEnv);
-  const databaseUrl = demoDatabaseUrl(loadCliEnv(cliDatabaseEnv).DATABASE_URL);
-  const runDir = join(outDir, 'run');
-  mkdirSync(runDir, { recursive: true });
-  const say = (line: string) => process.stdout.write(`${line}\n`);
+  return {
+    once: args.options.once === true,
+    outDir,
+    runDir: join(outDir, 'run'),
+    mappingFile: resolve(stringOption(args, 'mapping') ?? join(repoRoot, 'config', 'mapping.demo.yaml')),
+    wdtFixture: stringOption(args, 'wdt-fixture'),
+    xingchenFixture: stringOption(args, 'xingchen-fixture'),
+    trades: intOption(args, 'trades', 2000),
+    seed: intOption(args, 'seed', 42),
+    timeoutSeconds: intOption(args, 'timeout', 900),
+    xingchenApi: xingchenApiOption(args),
+  };
+}
 
-  say(
-    `erpsync demo: Xingchen API ${xingchenApi} (${xingchenApi === 'v1' ? 'legacy /jdy/sal/sal_order_save' : 'open platform /jdy/v2/scm/sal_order'}); ${once ? 'runs until idle, then reconciles' : 'runs until Ctrl-C'}; logs in ${join(runDir, 'logs')}`,
-  );
-  const startedKafka = await startLocalKafka();
-  say(startedKafka ? 'kafka: local broker started' : `kafka: using ${kafkaConfig.KAFKA_BROKERS.join(',')}`);
-  const kafka = new Kafka({
-    brokers: kafkaConfig.KAFKA_BROKERS,
-    clientId: 'erpsync-demo',
-    logLevel: logLevel.NOTHING,
-  });
-
-  const stack = new PipelineStack({
-    runDir,
-    databaseUrl,
-    brokers: kafkaConfig.KAFKA_BROKERS,
-    mappingFile,
-    xingchenApi,
+/** The stack of the demo: both sandboxes and the three services, with the demo's quotas and data. */
+function demoStack(o: DemoOptions, brokers: string[]): PipelineStack {
+  return new PipelineStack({
+    runDir: o.runDir,
+    databaseUrl: o.databaseUrl,
+    brokers,
+    mappingFile: o.mappingFile,
+    xingchenApi: o.xingchenApi,
     env: {
       'wdt-sandbox': {
-        WDT_SANDBOX_SEED: String(seed),
-        WDT_SANDBOX_TRADES: String(trades),
+        WDT_SANDBOX_SEED: String(o.seed),
+        WDT_SANDBOX_TRADES: String(o.trades),
         WDT_SANDBOX_RATE_LIMIT_PER_MINUTE: String(DEMO_WDT_QUOTA_PER_MINUTE),
         // --once needs a finished history; the open-ended demo keeps orders moving as time passes
-        WDT_SANDBOX_SETTLED: once ? 'true' : 'false',
-        ...(wdtFixture ? { WDT_SANDBOX_FIXTURE: resolve(wdtFixture) } : {}),
+        WDT_SANDBOX_SETTLED: o.once ? 'true' : 'false',
+        ...(o.wdtFixture ? { WDT_SANDBOX_FIXTURE: resolve(o.wdtFixture) } : {}),
       },
       'xingchen-sandbox': {
         XINGCHEN_SANDBOX_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE),
-        ...(xingchenFixture ? { XINGCHEN_SANDBOX_FIXTURE: resolve(xingchenFixture) } : {}),
+        ...(o.xingchenFixture ? { XINGCHEN_SANDBOX_FIXTURE: resolve(o.xingchenFixture) } : {}),
       },
       extractor: {
         POLL_INTERVAL_SECONDS: '2',
@@ -94,10 +106,36 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
       loader: { XINGCHEN_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE) },
     },
   });
+}
 
+type Say = (line: string) => void;
+
+export async function demoCommand(args: ParsedArgs): Promise<number> {
+  const options = demoOptions(args);
+  const rules = loadMappingFile(options.mappingFile); // fails early, naming the bad key
+  const kafkaConfig = loadCliEnv(cliKafkaEnv);
+  const o: DemoOptions = {
+    ...options,
+    databaseUrl: demoDatabaseUrl(loadCliEnv(cliDatabaseEnv).DATABASE_URL),
+  };
+  mkdirSync(o.runDir, { recursive: true });
+  const say: Say = (line) => process.stdout.write(`${line}\n`);
+
+  say(
+    `erpsync demo: Xingchen API ${o.xingchenApi} (${o.xingchenApi === 'v1' ? 'legacy /jdy/sal/sal_order_save' : 'open platform /jdy/v2/scm/sal_order'}); ${o.once ? 'runs until idle, then reconciles' : 'runs until Ctrl-C'}; logs in ${join(o.runDir, 'logs')}`,
+  );
+  const startedKafka = await startLocalKafka();
+  say(startedKafka ? 'kafka: local broker started' : `kafka: using ${kafkaConfig.KAFKA_BROKERS.join(',')}`);
+  const kafka = new Kafka({
+    brokers: kafkaConfig.KAFKA_BROKERS,
+    clientId: 'erpsync-demo',
+    logLevel: logLevel.NOTHING,
+  });
+
+  const stack = demoStack(o, kafkaConfig.KAFKA_BROKERS);
   await stack.prepare(kafka, kafkaConfig.KAFKA_TOPIC_PARTITIONS);
   say(
-    `postgres: ${new URL(databaseUrl).pathname.slice(1)} recreated and migrated; kafka: pipeline topics and groups reset`,
+    `postgres: ${new URL(o.databaseUrl).pathname.slice(1)} recreated and migrated; kafka: pipeline topics and groups reset`,
   );
 
   let stopping: Promise<void> | undefined;
@@ -114,60 +152,75 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   process.once('SIGTERM', onSignal);
 
   try {
-    await stack.startSandboxes();
-    const sandboxTrades = await stack.sandboxTrades();
-    if (sandboxTrades.length === 0) throw new UsageError('the WDT sandbox has no trades');
-    const modifiedTimes = sandboxTrades.map(sandboxTradeTimeMs);
-    const firstModified = Math.min(...modifiedTimes);
-    // start a minute before the oldest trade: the first window must include it
-    const initialCheckpoint = formatWdtTime(firstModified - 60_000);
-    stack.setEnv('extractor', { INITIAL_CHECKPOINT: initialCheckpoint });
-    say(
-      `sandboxes: WDT with ${sandboxTrades.length} trades (${wdtFixture ? 'fixture' : `seed ${seed}`}) since ${formatWdtTime(firstModified)}, Xingchen ${xingchenFixture ? 'fixture' : 'generated'} master data`,
-    );
-    await stack.startServices();
-    say('services: extractor, transformer and loader are ready\n');
-
-    const view = new ProgressView(process.stdout, sandboxTrades.length, `Xingchen ${xingchenApi}`);
+    const modifiedTimes = await startPipeline(stack, o, say);
+    const view = new ProgressView(process.stdout, modifiedTimes.length, `Xingchen ${o.xingchenApi}`);
     const watch = () =>
       stack.waitUntilIdle(kafka, {
-        timeoutMs: timeoutSeconds * 1000,
+        timeoutMs: o.timeoutSeconds * 1000,
         onSnapshot: (snapshot, idle) => view.render(snapshot, idle ? '(idle)' : ''),
       });
     await watch();
     // without --once the demo keeps syncing (orders keep changing in the sandbox) until Ctrl-C
-    while (!once) await watch().catch(() => undefined);
+    while (!o.once) await watch().catch(() => undefined);
 
     say('\npipeline idle: every WDT trade processed, lag 0, no retry pending');
-    const orders = await (await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/orders`)).json();
-    writeFileSync(join(outDir, 'xingchen-orders.json'), `${JSON.stringify(orders, null, 2)}\n`);
-    const { wdt, xingchen } = buildClients({
-      WDT_BASE_URL: stack.url('wdt-sandbox'),
-      WDT_RATE_LIMIT_PER_MINUTE: String(DEMO_WDT_QUOTA_PER_MINUTE - 100),
-      XINGCHEN_BASE_URL: stack.url('xingchen-sandbox'),
-      XINGCHEN_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE),
-      ...xingchenCredentials(xingchenApi),
-      DATABASE_URL: databaseUrl,
-      MAPPING_FILE: mappingFile,
-    });
-    const report = await reconcileThroughApis({
-      wdt,
-      xingchen,
-      databaseUrl,
-      rules,
-      fromMs: firstModified,
-      toMs: Math.max(...modifiedTimes),
-      kafka,
-      topics: stack.deadLetterTopics,
-    });
-    xingchen.close();
-    writeFileSync(join(outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
-    say(formatReport(report));
-    say(`\nwritten: ${join(outDir, 'xingchen-orders.json')}, ${join(outDir, 'report.json')}`);
-    return report.clean ? 0 : 1;
+    const clean = await reconcileDemo(stack, o, { kafka, rules, modifiedTimes, say });
+    return clean ? 0 : 1;
   } finally {
     await stopEverything();
   }
+}
+
+/** Starts the sandboxes, points the extractor a minute before the oldest trade, starts the services. */
+async function startPipeline(stack: PipelineStack, o: DemoOptions, say: Say): Promise<number[]> {
+  await stack.startSandboxes();
+  const sandboxTrades = await stack.sandboxTrades();
+  if (sandboxTrades.length === 0) throw new UsageError('the WDT sandbox has no trades');
+  const modifiedTimes = sandboxTrades.map(sandboxTradeTimeMs);
+  const firstModified = Math.min(...modifiedTimes);
+  // start a minute before the oldest trade: the first window must include it
+  const initialCheckpoint = formatWdtTime(firstModified - 60_000);
+  stack.setEnv('extractor', { INITIAL_CHECKPOINT: initialCheckpoint });
+  say(
+    `sandboxes: WDT with ${sandboxTrades.length} trades (${o.wdtFixture ? 'fixture' : `seed ${o.seed}`}) since ${formatWdtTime(firstModified)}, Xingchen ${o.xingchenFixture ? 'fixture' : 'generated'} master data`,
+  );
+  await stack.startServices();
+  say('services: extractor, transformer and loader are ready\n');
+  return modifiedTimes;
+}
+
+/** Writes the sandbox's orders and the reconciliation report to --out; true when the report is clean. */
+async function reconcileDemo(
+  stack: PipelineStack,
+  o: DemoOptions,
+  run: { kafka: Kafka; rules: MappingRules; modifiedTimes: number[]; say: Say },
+): Promise<boolean> {
+  const orders = await (await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/orders`)).json();
+  writeFileSync(join(o.outDir, 'xingchen-orders.json'), `${JSON.stringify(orders, null, 2)}\n`);
+  const { wdt, xingchen } = buildClients({
+    WDT_BASE_URL: stack.url('wdt-sandbox'),
+    WDT_RATE_LIMIT_PER_MINUTE: String(DEMO_WDT_QUOTA_PER_MINUTE - 100),
+    XINGCHEN_BASE_URL: stack.url('xingchen-sandbox'),
+    XINGCHEN_RATE_LIMIT_PER_MINUTE: String(DEMO_XINGCHEN_QUOTA_PER_MINUTE),
+    ...xingchenCredentials(o.xingchenApi),
+    DATABASE_URL: o.databaseUrl,
+    MAPPING_FILE: o.mappingFile,
+  });
+  const report = await reconcileThroughApis({
+    wdt,
+    xingchen,
+    databaseUrl: o.databaseUrl,
+    rules: run.rules,
+    fromMs: Math.min(...run.modifiedTimes),
+    toMs: Math.max(...run.modifiedTimes),
+    kafka: run.kafka,
+    topics: stack.deadLetterTopics,
+  });
+  xingchen.close();
+  writeFileSync(join(o.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
+  run.say(formatReport(report));
+  run.say(`\nwritten: ${join(o.outDir, 'xingchen-orders.json')}, ${join(o.outDir, 'report.json')}`);
+  return report.clean;
 }
 
 /** `--xingchen-api v1|v2` (default v1, the seed's family). */

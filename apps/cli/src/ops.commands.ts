@@ -11,7 +11,7 @@ import { checkKnownOptions, stringOption, UsageError, type ParsedArgs } from './
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
-import { migrate, repoRoot } from './stack/local-infra';
+import { migrate, repoRoot } from '@app/stack';
 
 export const REPLAY_USAGE =
   './erpsync replay [--source raw|raw-dlq|normalized-dlq] [--from ISO-TIME] [--to ISO-TIME] [--trades JY1,JY2] [--reason DLQ-REASON]';

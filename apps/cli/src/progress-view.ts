@@ -1,4 +1,4 @@
-import { type PipelineSnapshot } from './stack/pipeline-stack';
+import { type PipelineSnapshot } from '@app/stack';
 
 /** Live progress: a redrawn table on a terminal, a plain line every few seconds otherwise. */
 export class ProgressView {

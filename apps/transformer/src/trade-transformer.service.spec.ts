@@ -3,6 +3,7 @@ import { NonRetriableError, RetriableError } from '@app/contracts';
 import { Outcome, type BatchingProducer, type ConsumedMessage, type OutgoingMessage } from '@app/kafka';
 import { parseMappingRules } from '@app/mapping';
 import { createLogger, createMetrics, type Metrics } from '@app/observability';
+import { aTradeLine, tradeFactory } from '@app/testing';
 import { TradeTransformer } from './trade-transformer.service';
 
 class FakeProducer implements Pick<BatchingProducer, 'send'> {
@@ -15,26 +16,18 @@ class FakeProducer implements Pick<BatchingProducer, 'send'> {
   }
 }
 
-const trade = (overrides: Record<string, unknown> = {}) => ({
+/** The canonical trade without the optional fields, as an early WDT answer. */
+const trade = tradeFactory({
   trade_id: '1',
   trade_no: 'JY1',
-  shop_no: 'TM001',
-  warehouse_no: 'WH-SH01',
-  trade_status: 55,
+  shop_name: undefined,
+  pay_time: undefined,
+  logistics_no: undefined,
+  tax_rate: undefined,
   trade_time: '2024-03-01 23:59:59',
   modified: '2024-03-02 08:00:00',
   created: '2024-03-01 23:59:00',
-  goods_list: [
-    {
-      rec_id: '11',
-      spec_no: 'SKU-001',
-      num: '2.0000',
-      share_amount: '119.8000',
-      gift_type: 0,
-      refund_status: 0,
-    },
-  ],
-  ...overrides,
+  goods_list: [aTradeLine({ rec_id: '11', goods_name: undefined, tax_rate: undefined })],
 });
 
 const message = (value: unknown, headers: Record<string, string> = {}): ConsumedMessage => ({

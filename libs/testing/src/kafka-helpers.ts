@@ -117,3 +117,33 @@ export async function waitForGroupCaughtUp(
     { timeoutMs: options.timeoutMs, description: options.description ?? `${groupId} lag 0 on ${topic}` },
   );
 }
+
+/** The test broker of one describe block: a client, and an admin connected before its tests and disconnected after. */
+export interface SuiteBroker {
+  readonly kafka: Kafka;
+  readonly admin: Admin;
+}
+
+/** Registers the beforeAll/afterAll of a describe block that talks to the test broker. */
+export function suiteBroker(clientId?: string): SuiteBroker {
+  let connected: SuiteBroker | undefined;
+  beforeAll(async () => {
+    const kafka = testKafka(clientId);
+    const admin = kafka.admin();
+    await admin.connect();
+    connected = { kafka, admin };
+  });
+  afterAll(() => connected?.admin.disconnect());
+  const get = (): SuiteBroker => {
+    if (!connected) throw new Error('suiteBroker() is connected in beforeAll: use it inside a test');
+    return connected;
+  };
+  return {
+    get kafka() {
+      return get().kafka;
+    },
+    get admin() {
+      return get().admin;
+    },
+  };
+}

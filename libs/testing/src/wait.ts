@@ -28,3 +28,6 @@ export async function waitFor<T>(
 
 export const uniqueName = (prefix: string): string =>
   `${prefix}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+
+/** A pause for code that must let time pass (a poll interval, a test that measures a rate): never to wait for an event. */
+export { sleep };

@@ -4,10 +4,9 @@ import { join } from 'node:path';
 import { type NormalizedSalesOrder } from '@app/contracts';
 import { loadMappingFile, mapTrade } from '@app/mapping';
 import { groupLag, testDatabaseUrl, waitFor } from '@app/testing';
-import { checkSandboxes, formatCheck, type CheckSources } from '../../../apps/cli/src/check.command';
-import { repoRoot } from '../../../apps/cli/src/stack/local-infra';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
-import { type SandboxTrade } from '../../../apps/wdt-sandbox/src/trade-generator';
+import { checkSandboxes, formatCheck, type CheckSources } from '../../../apps/cli/src';
+import { repoRoot } from '@app/stack';
+import { createWdtSandbox, type WdtSandbox, type SandboxTrade } from '../../../apps/wdt-sandbox/src';
 import {
   clientFor,
   loaderScenario,

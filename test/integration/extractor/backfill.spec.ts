@@ -1,14 +1,14 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor } from '@app/testing';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
+  configuredScenario,
   ExtractorService,
-  extractorConfig,
+  historySandbox,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
+  waitForCheckpoint,
 } from './extractor-harness';
 
 /** A backfill re-publishes a past range and leaves the live checkpoint where it is. */
@@ -23,23 +23,17 @@ describe('the extractor backfill', () => {
 
   it('re-reads [from, to] without moving the live checkpoint', async () => {
     const now = Date.now();
-    sandbox = createWdtSandbox({
-      generator: { seed: 12, count: 50, endMs: now - 30_000, historySeconds: 3 * 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
+    sandbox = await historySandbox(now, { seed: 12, count: 50, historySeconds: 3 * 3600 });
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000),
     });
-    await sandbox.listen(0);
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000) });
     const all = sandbox.store.visible(sandbox.now());
     const live = await startExtractor(config);
     apps.push(live.app);
-    await waitFor(
-      async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= all.at(-1)!.modified,
-      {
-        timeoutMs: 30000,
-        description: 'the live extractor to catch up',
-      },
-    );
+    await waitForCheckpoint(names.checkpointName, all.at(-1)!.modified, {
+      timeoutMs: 30000,
+      description: 'the live extractor to catch up',
+    });
     await live.app.close();
     apps.pop();
     const before = await readCheckpoint(names.checkpointName);

@@ -1,5 +1,5 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor } from '@app/testing';
+import { waitFor, closeAfterAll, listening } from '@app/testing';
 import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import {
   createWdtSandbox,
@@ -7,14 +7,7 @@ import {
   type SandboxTrade,
   type WdtSandbox,
 } from '../../../apps/wdt-sandbox/src';
-import {
-  extractorConfig,
-  pairs,
-  published,
-  readCheckpoint,
-  scenario,
-  startExtractor,
-} from './extractor-harness';
+import { configuredScenario, pairs, published, readCheckpoint, startExtractor } from './extractor-harness';
 
 /**
  * N generated trades reach the raw topic exactly: every trade_no, every final (trade_no, modified),
@@ -26,43 +19,45 @@ describe('the extractor publishes every WDT trade', () => {
   const events: PageServedEvent[] = [];
   let moved: { before: SandboxTrade; after: SandboxTrade } | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('N trades in, exactly the N trades (distinct trade_no + modified) out, checkpoint at the end', async () => {
     const now = Date.now();
     const hour = 3600_000;
-    sandbox = createWdtSandbox({
-      generator: { seed: 21, count: 150, endMs: now - 30_000, historySeconds: 6 * 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
-      onPageServed: (event) => {
-        events.push(event);
-        // the first window with a second page: its first trade is modified "now", while paging
-        if (!moved && event.pageNo === 0 && event.totalCount > event.pageSize) {
-          const [before] = sandbox.store.query({ tradeNo: event.tradeNos[0] }, sandbox.now());
-          const after = {
-            ...structuredClone(before),
-            modified: formatWdtTime(Date.now()),
-            trade_status: 95,
-          };
-          sandbox.store.upsert([after]);
-          moved = { before: before, after };
-        }
-      },
-    });
-    await sandbox.listen(0);
+    sandbox = await listening(
+      createWdtSandbox({
+        generator: { seed: 21, count: 150, endMs: now - 30_000, historySeconds: 6 * 3600, settled: true },
+        faults: { rateLimitPerMinute: 100000 },
+        onPageServed: (event) => {
+          events.push(event);
+          // the first window with a second page: its first trade is modified "now", while paging
+          if (!moved && event.pageNo === 0 && event.totalCount > event.pageSize) {
+            const [before] = sandbox.store.query({ tradeNo: event.tradeNos[0] }, sandbox.now());
+            const after = {
+              ...structuredClone(before),
+              modified: formatWdtTime(Date.now()),
+              trade_status: 95,
+            };
+            sandbox.store.upsert([after]);
+            moved = { before: before, after };
+          }
+        },
+      }),
+    );
     const initial = sandbox.store.visible(sandbox.now());
     expect(initial).toHaveLength(150);
     // the generated day has trades on both window-boundary seconds
     expect(initial.some((t) => t.modified.endsWith(':59:59'))).toBe(true);
     expect(initial.some((t) => t.modified.endsWith(':00:00'))).toBe(true);
 
-    const names = await scenario();
     // hour-aligned windows [hh:00:00, hh:59:59], no overlap: a boundary error would lose trades
     const start = Math.floor((now - 8 * hour) / hour) * hour;
-    const config = extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(start - 1000) });
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(start - 1000),
+    });
     ({ app } = await startExtractor(config));
 
     await waitFor(

@@ -5,6 +5,7 @@ import { deadLetterTopic, formatWdtTime } from '@app/contracts';
 import { LedgerQueries } from '@app/persistence';
 import {
   createTopics,
+  listening,
   listeningUrl,
   randomTopic,
   readAll,
@@ -12,14 +13,18 @@ import {
   testDatabaseUrl,
   testKafka,
   uniqueName,
+  waitFor,
   type ReadRecord,
 } from '@app/testing';
 
-import { createExtractorApp } from '../../../apps/extractor/src/extractor.app';
-import { type ExtractorConfig } from '../../../apps/extractor/src/extractor.tokens';
-import { PollLoop, POLL_INTERVAL_NAME } from '../../../apps/extractor/src/poll-loop.service';
-import { ExtractorService } from '../../../apps/extractor/src/extractor.service';
-import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import {
+  createExtractorApp,
+  type ExtractorConfig,
+  PollLoop,
+  POLL_INTERVAL_NAME,
+  ExtractorService,
+} from '../../../apps/extractor/src';
+import { createWdtSandbox, type WdtSandbox, type WdtSandboxOptions } from '../../../apps/wdt-sandbox/src';
 
 export { PollLoop, POLL_INTERVAL_NAME, ExtractorService, SchedulerRegistry };
 
@@ -36,6 +41,15 @@ export async function scenario(): Promise<{ raw: string; dlq: string; checkpoint
     await admin.disconnect();
   }
   return { raw, dlq: deadLetterTopic(raw), checkpointName: uniqueName('wdt.trade.test') };
+}
+
+/** A fresh scenario (see scenario) and the extractor's configuration for it against `sandbox`. */
+export async function configuredScenario(
+  sandbox: WdtSandbox,
+  env: Record<string, string> = {},
+): Promise<{ names: { raw: string; dlq: string; checkpointName: string }; config: ExtractorConfig }> {
+  const names = await scenario();
+  return { names, config: extractorConfig(sandbox, names, env) };
 }
 
 /** The extractor's configuration against an in-process sandbox, as the environment would give it. */
@@ -92,6 +106,33 @@ export async function readCheckpoint(
     checkpoint: row.checkpointMs === null ? null : formatWdtTime(row.checkpointMs),
     holder: row.leaseHolder,
   };
+}
+
+/** Waits until the checkpoint has reached `modified` (a WDT time; the texts compare as times). */
+export async function waitForCheckpoint(
+  checkpointName: string,
+  modified: string,
+  options: { timeoutMs: number; description: string },
+): Promise<void> {
+  await waitFor(async () => ((await readCheckpoint(checkpointName))?.checkpoint ?? '') >= modified, options);
+}
+
+/**
+ * A listening WDT sandbox whose generated history of settled trades ends 30 s before `now` (inside
+ * the safety lag's reach), with a quota that never gets in the way unless `faults` says otherwise.
+ */
+export function historySandbox(
+  now: number,
+  history: { seed: number; count: number; historySeconds: number },
+  options: Omit<WdtSandboxOptions, 'generator'> = {},
+): Promise<WdtSandbox> {
+  return listening(
+    createWdtSandbox({
+      ...options,
+      generator: { ...history, endMs: now - 30_000, settled: true },
+      faults: { rateLimitPerMinute: 100000, ...options.faults },
+    }),
+  );
 }
 
 export interface PublishedTrade {

@@ -1,25 +1,18 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor } from '@app/testing';
+import { closeAfterAll, listening } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
 import { createWdtSandbox, generateTrades, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
-import {
-  extractorConfig,
-  pairs,
-  published,
-  readCheckpoint,
-  scenario,
-  startExtractor,
-} from './extractor-harness';
+import { configuredScenario, pairs, published, startExtractor, waitForCheckpoint } from './extractor-harness';
 
 /** A trade that breaks the contract goes to the DLQ with the reason; the window still completes. */
 describe('the extractor and a malformed trade', () => {
   let sandbox: WdtSandbox;
   let app: INestApplication | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('dead-letters a truly broken trade with the reason and publishes the others, numbers included', async () => {
     const now = Date.now();
@@ -37,18 +30,17 @@ describe('the extractor and a malformed trade', () => {
     const numeric = structuredClone(trades[6]);
     (numeric.goods_list as Array<Record<string, unknown>>)[0].num = 2;
     trades[6] = numeric;
-    sandbox = createWdtSandbox({ trades, faults: { rateLimitPerMinute: 100000 } });
-    await sandbox.listen(0);
-    const names = await scenario();
-    ({ app } = await startExtractor(
-      extractorConfig(sandbox, names, { INITIAL_CHECKPOINT: formatWdtTime(now - 2 * 3600_000) }),
-    ));
+    sandbox = await listening(createWdtSandbox({ trades, faults: { rateLimitPerMinute: 100000 } }));
+    const { names, config } = await configuredScenario(sandbox, {
+      INITIAL_CHECKPOINT: formatWdtTime(now - 2 * 3600_000),
+    });
+    ({ app } = await startExtractor(config));
 
     const last = trades
       .map((t) => t.modified)
       .sort()
       .at(-1)!;
-    await waitFor(async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= last, {
+    await waitForCheckpoint(names.checkpointName, last, {
       timeoutMs: 30000,
       description: 'the checkpoint to pass every trade',
     });

@@ -1,14 +1,15 @@
 import { type INestApplication } from '@nestjs/common';
-import { waitFor } from '@app/testing';
+import { waitFor, closeAfterAll } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   pairs,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
+  waitForCheckpoint,
 } from './extractor-harness';
 
 /** A burst of 1012 answers only slows the extractor down: it waits, stays ready, then completes. */
@@ -16,20 +17,19 @@ describe('the extractor under a 1012 burst', () => {
   let sandbox: WdtSandbox;
   let app: INestApplication | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('backs off on 1012, stays ready, and loses nothing', async () => {
     const now = Date.now();
-    sandbox = createWdtSandbox({
-      generator: { seed: 9, count: 40, endMs: now - 30_000, historySeconds: 2 * 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000, errorRate: 1 },
-    });
-    await sandbox.listen(0);
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    sandbox = await historySandbox(
+      now,
+      { seed: 9, count: 40, historySeconds: 2 * 3600 },
+      { faults: { errorRate: 1 } },
+    );
+    const { names, config } = await configuredScenario(sandbox, {
       INITIAL_CHECKPOINT: formatWdtTime(now - 3 * 3600_000),
       WDT_RATE_LIMIT_BACKOFF_SECONDS: '1',
       WINDOW_CONCURRENCY: '2',
@@ -51,13 +51,10 @@ describe('the extractor under a 1012 burst', () => {
 
     sandbox.setFaults({ errorRate: 0 });
     const lastModified = sandbox.store.visible(sandbox.now()).at(-1)!.modified;
-    await waitFor(
-      async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= lastModified,
-      {
-        timeoutMs: 30000,
-        description: 'the extractor to catch up after the burst',
-      },
-    );
+    await waitForCheckpoint(names.checkpointName, lastModified, {
+      timeoutMs: 30000,
+      description: 'the extractor to catch up after the burst',
+    });
     expect(pairs(await published(names.raw))).toEqual(pairs(sandbox.store.visible(sandbox.now())));
 
     const metrics = await (await fetch(`${url}/metrics`)).text();

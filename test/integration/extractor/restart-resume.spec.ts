@@ -1,14 +1,15 @@
 import { type INestApplication } from '@nestjs/common';
 import { waitFor } from '@app/testing';
 import { formatWdtTime } from '@app/contracts';
-import { createWdtSandbox, type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { type PageServedEvent, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   pairs,
   published,
   readCheckpoint,
-  scenario,
   startExtractor,
+  waitForCheckpoint,
 } from './extractor-harness';
 
 /** A restarted extractor resumes from its checkpoint; of two replicas only the lease holder polls. */
@@ -24,14 +25,12 @@ describe('the extractor after a restart', () => {
 
   it('resumes from the checkpoint, and a second replica stays on standby', async () => {
     const now = Date.now();
-    sandbox = createWdtSandbox({
-      generator: { seed: 5, count: 60, endMs: now - 30_000, historySeconds: 3 * 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
-      onPageServed: (event) => void events.push(event),
-    });
-    await sandbox.listen(0);
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    sandbox = await historySandbox(
+      now,
+      { seed: 5, count: 60, historySeconds: 3 * 3600 },
+      { onPageServed: (event) => void events.push(event) },
+    );
+    const { names, config } = await configuredScenario(sandbox, {
       INITIAL_CHECKPOINT: formatWdtTime(now - 4 * 3600_000),
       WINDOW_OVERLAP_SECONDS: '30',
       INSTANCE_ID: 'first',
@@ -40,13 +39,10 @@ describe('the extractor after a restart', () => {
 
     const first = await startExtractor(config);
     apps.push(first.app);
-    await waitFor(
-      async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= lastModified,
-      {
-        timeoutMs: 30000,
-        description: 'the first run to catch up',
-      },
-    );
+    await waitForCheckpoint(names.checkpointName, lastModified, {
+      timeoutMs: 30000,
+      description: 'the first run to catch up',
+    });
     await first.app.close();
     apps.pop();
     const stopped = await readCheckpoint(names.checkpointName);
@@ -68,13 +64,10 @@ describe('the extractor after a restart', () => {
     const second = await startExtractor({ ...config, INSTANCE_ID: 'second' });
     const third = await startExtractor({ ...config, INSTANCE_ID: 'third' });
     apps.push(second.app, third.app);
-    await waitFor(
-      async () => ((await readCheckpoint(names.checkpointName))?.checkpoint ?? '') >= fresh.modified,
-      {
-        timeoutMs: 30000,
-        description: 'the restarted extractor to read the new trades',
-      },
-    );
+    await waitForCheckpoint(names.checkpointName, fresh.modified, {
+      timeoutMs: 30000,
+      description: 'the restarted extractor to read the new trades',
+    });
 
     // resumed: nothing before the old checkpoint minus the overlap was asked for again
     const resumeFrom = formatWdtTime(

@@ -1,12 +1,12 @@
 import { type INestApplication } from '@nestjs/common';
 import { formatWdtTime } from '@app/contracts';
-import { waitFor } from '@app/testing';
-import { createWdtSandbox, type WdtSandbox } from '../../../apps/wdt-sandbox/src';
+import { waitFor, closeAfterAll } from '@app/testing';
+import { type WdtSandbox } from '../../../apps/wdt-sandbox/src';
 import {
-  extractorConfig,
+  configuredScenario,
+  historySandbox,
   POLL_INTERVAL_NAME,
   readCheckpoint,
-  scenario,
   SchedulerRegistry,
   startExtractor,
 } from './extractor-harness';
@@ -19,20 +19,15 @@ describe.each([
   let sandbox: WdtSandbox;
   let app: INestApplication | undefined;
 
-  afterAll(async () => {
-    await app?.close();
-    await sandbox.close();
-  });
+  closeAfterAll(
+    () => app,
+    () => sandbox,
+  );
 
   it('names the cause, stops polling and does not spin', async () => {
     const now = Date.now();
-    sandbox = createWdtSandbox({
-      generator: { seed: 1, count: 20, endMs: now - 30_000, historySeconds: 3600, settled: true },
-      faults: { rateLimitPerMinute: 100000 },
-    });
-    await sandbox.listen(0);
-    const names = await scenario();
-    const config = extractorConfig(sandbox, names, {
+    sandbox = await historySandbox(now, { seed: 1, count: 20, historySeconds: 3600 });
+    const { names, config } = await configuredScenario(sandbox, {
       WDT_ROUTE: route,
       [variable]: 'not-the-secret',
       INITIAL_CHECKPOINT: formatWdtTime(now - 5 * 3600_000),

@@ -1,18 +1,11 @@
-import { groupLag, readAll, waitFor } from '@app/testing';
+import { waitFor } from '@app/testing';
 import {
   attemptsOf,
   billNumber,
-  callsOf,
   families,
-  familyEnv,
   ledgerRows,
   loaderScenario,
-  loaderTopics,
   normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
-  storedLines,
 } from './loader-harness';
 
 /**
@@ -22,10 +15,10 @@ import {
 describe.each(families)(
   'loader (%s): saves applied but never answered, every message delivered twice',
   (family) => {
-    const s = loaderScenario({ timeoutAfterApplyRate: 0.3 });
+    const s = loaderScenario(family, { timeoutAfterApplyRate: 0.3 });
 
     it('ends with exactly one order per bill and the right content', async () => {
-      const topics = await loaderTopics(s.admin);
+      const topics = await s.newTopics();
       const bills = Array.from({ length: 24 }, () => billNumber('JY-AMB'));
       const v1 = bills.map((billNo) =>
         normalizedOrder({
@@ -45,14 +38,13 @@ describe.each(families)(
           }),
         );
       const deliveries = [...v1.flatMap((o) => [o, o]), ...v2.flatMap((o) => [o, o])];
-      await produceOrders(s.kafka, topics.normalized, deliveries);
-      s.loader = await startLoader(topics, s.sandbox, {
-        ...familyEnv(family),
+      await s.produce(topics, deliveries);
+      s.loader = await s.start(topics, {
         XINGCHEN_REQUEST_TIMEOUT_SECONDS: '0.4',
         CONSUMER_RETRY_ATTEMPTS: '30',
       });
 
-      await waitFor(async () => (await groupLag(s.admin, topics.group, topics.normalized)) === 0, {
+      await waitFor(async () => (await s.lag(topics)) === 0, {
         timeoutMs: 90_000,
         description: 'loader lag 0',
       });
@@ -60,12 +52,12 @@ describe.each(families)(
       const unit = s.sandbox.state.materials.get('SKU-003')!.baseUnit.id;
       for (const [i, billNo] of bills.entries()) {
         expect(s.sandbox.orders().filter((o) => o.billno === billNo)).toHaveLength(1);
-        expect(storedLines(s.sandbox, billNo)).toEqual([[[i % 2 === 0 ? '5' : '1', '59.9000', unit]]]);
+        expect(s.storedLines(billNo)).toEqual([[[i % 2 === 0 ? '5' : '1', '59.9000', unit]]]);
       }
       expect(s.sandbox.orders().filter((o) => bills.includes(o.billno))).toHaveLength(24);
       // the fault really happened, the bills were looked up, and no bill number exists twice
-      expect(saveCalls(s.sandbox).applied_no_answer).toBeGreaterThan(0);
-      expect(callsOf(s.sandbox, family, 'sal_order_list').ok).toBeGreaterThan(0);
+      expect(s.saveCalls().applied_no_answer).toBeGreaterThan(0);
+      expect(s.callsOf(family, 'sal_order_list').ok).toBeGreaterThan(0);
       const billnos = s.sandbox.orders().map((o) => o.billno);
       expect(new Set(billnos).size).toBe(billnos.length);
       const rows = await ledgerRows(bills);
@@ -77,7 +69,7 @@ describe.each(families)(
           synced_content_hash: expected.contentHash,
         });
       }
-      expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
+      expect(await s.deadLetters(topics)).toEqual([]);
       // an ambiguous create is always followed by a look-up, never by a blind create
       for (const billNo of bills) {
         const attempts = await attemptsOf(billNo);

@@ -1,31 +1,13 @@
-import { groupLag, readAll } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  startLoader,
-  waitUntilNotReady,
-} from './loader-harness';
+import { families, loaderScenario, waitUntilNotReady } from './loader-harness';
 
 /** XINGCHEN_BASE_URL points at a gateway path that serves neither family: 519 5001 is a configuration error. */
 describe.each(families)('loader (%s): a base URL whose paths the gateway does not serve', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('stops at the first 5001 with readiness red naming XINGCHEN_API and XINGCHEN_BASE_URL; nothing dead-lettered', async () => {
-    const topics = await loaderTopics(s.admin);
-    const bills = Array.from({ length: 4 }, () => billNumber('JY-NOAPI'));
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
-      bills.map((billNo) => normalizedOrder({ billNo })),
-    );
-    s.loader = await startLoader(topics, s.sandbox, {
-      ...familyEnv(family),
+    const topics = await s.newTopics();
+    const bills = await s.produceNew(topics, 4, 'JY-NOAPI');
+    s.loader = await s.start(topics, {
       XINGCHEN_BASE_URL: `${s.sandbox.url}/nothing-here`,
     });
 
@@ -34,9 +16,9 @@ describe.each(families)('loader (%s): a base URL whose paths the gateway does no
 
     // one request (the family's first authentication call), answered 519 5001; no retry loop
     expect(s.sandbox.stats().calls).toEqual({ unknown: { gw_5001: 1 } });
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(bills.length);
-    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(await s.deadLetters(topics)).toEqual([]);
+    expect(await s.lag(topics)).toBe(bills.length);
+    expect(await s.counts()).toEqual({});
     expect(s.sandbox.orders()).toEqual([]);
   });
 });

@@ -1,19 +1,12 @@
-import { groupLag, waitFor } from '@app/testing';
+import { waitFor } from '@app/testing';
 import {
   attemptsOf,
   billNumber,
-  callsOf,
   families,
-  familyEnv,
   type Family,
   ledgerRows,
-  loaderCounts,
   loaderScenario,
-  loaderTopics,
   normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
 } from './loader-harness';
 
 type Line = {
@@ -61,10 +54,10 @@ const bodyIn = (family: Family, billNo: string, customer: string, lines: Line[])
       };
 
 describe.each(families)('loader (%s): new orders are created once, one Xingchen call each', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('creates each bill once with ids resolved from numbers, and records it in the ledger', async () => {
-    const topics = await loaderTopics(s.admin);
+    const topics = await s.newTopics();
     const bills = Array.from({ length: 12 }, () => billNumber('JY-NEW'));
     const orders = bills.map((billNo, i) =>
       normalizedOrder({
@@ -83,14 +76,14 @@ describe.each(families)('loader (%s): new orders are created once, one Xingchen 
         ],
       }),
     );
-    await produceOrders(s.kafka, topics.normalized, orders);
-    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
+    await s.produce(topics, orders);
+    s.loader = await s.start(topics);
 
     await waitFor(() => s.sandbox.orders().length === 12, {
       timeoutMs: 60_000,
       description: '12 orders in Xingchen',
     });
-    await waitFor(async () => (await groupLag(s.admin, topics.group, topics.normalized)) === 0, {
+    await waitFor(async () => (await s.lag(topics)) === 0, {
       description: 'loader lag 0',
     });
 
@@ -124,8 +117,8 @@ describe.each(families)('loader (%s): new orders are created once, one Xingchen 
       );
     }
     // one save per order; no look-up of sales orders (the intent row makes it unnecessary)
-    expect(saveCalls(s.sandbox)).toEqual({ ok: 12 });
-    expect(callsOf(s.sandbox, family, 'sal_order_list')).toEqual({});
+    expect(s.saveCalls()).toEqual({ ok: 12 });
+    expect(s.callsOf(family, 'sal_order_list')).toEqual({});
     const rows = await ledgerRows(bills);
     for (const [i, billNo] of bills.entries()) {
       const id = s.sandbox.orders().find((o) => o.billno === billNo)!.id;
@@ -144,6 +137,6 @@ describe.each(families)('loader (%s): new orders are created once, one Xingchen 
     expect(await attemptsOf(bills[0])).toEqual([
       { operation: 'create', outcome: 'success', error_code: null },
     ]);
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: 12 });
+    expect(await s.counts()).toEqual({ created: 12 });
   });
 });

@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
-import { type INestApplication } from '@nestjs/common';
 import { type Admin, type Kafka } from 'kafkajs';
 import { loadEnv, loaderEnv, xingchenClientEnv } from '@app/config';
 import { createServiceMetrics } from '@app/observability';
@@ -10,22 +7,27 @@ import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-clien
 import { deadLetterTopic, type NormalizedSalesOrder, type OrderCancellation } from '@app/contracts';
 import {
   createTopics,
+  groupLag,
   produce,
+  readAll,
+  type ReadRecord,
   randomTopic,
   testBrokers,
   testDatabaseUrl,
   testKafka,
   uniqueName,
   waitFor,
+  listenLocally,
+  type RunningApp,
 } from '@app/testing';
-import { createLoaderApp } from '../../../apps/loader/src/loader.app';
+import { createLoaderApp } from '../../../apps/loader/src';
 import {
   createXingchenSandbox,
   saveCallsOf,
   xingchenClientEnvFor,
   type SandboxFaults,
   type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+} from '../../../apps/xingchen-sandbox/src';
 
 /** Loader scenarios that talk to Xingchen run in both API families. */
 export const families = ['v1', 'v2'] as const;
@@ -65,11 +67,7 @@ export async function startSandbox(faults: Partial<SandboxFaults> = {}): Promise
   return sandbox;
 }
 
-export interface RunningLoader {
-  app: INestApplication;
-  url: string;
-  close: () => Promise<void>;
-}
+export type RunningLoader = RunningApp;
 
 /** The loader in-process (same factory as main.ts) against the sandbox, HTTP on a random port. */
 export async function startLoader(
@@ -95,10 +93,7 @@ export async function startLoader(
     XINGCHEN_REQUEST_TIMEOUT_SECONDS: '2',
     ...env,
   });
-  const app = await createLoaderApp(config);
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return listenLocally(await createLoaderApp(config));
 }
 
 /** `erpsync_loader_orders_total` by outcome (non-zero only), scraped from /metrics. */
@@ -246,11 +241,56 @@ export interface LoaderScenario {
   admin: Admin;
   sandbox: XingchenSandbox;
   loader?: RunningLoader;
+  /** Fresh normalized and DLQ topics and a consumer group for one test. */
+  newTopics(partitions?: number): Promise<LoaderTestTopics>;
+  /** The loader on `topics` against the scenario's sandbox (also kept as `loader`, closed after the suite). */
+  start(topics: LoaderTestTopics, env?: Record<string, string>): Promise<RunningLoader>;
+  produce(topics: LoaderTestTopics, messages: Array<NormalizedSalesOrder | OrderCancellation>): Promise<void>;
+  /** Produces `count` plain orders with new bill numbers starting with `prefix`; their bill numbers. */
+  produceNew(topics: LoaderTestTopics, count: number, prefix: string): Promise<string[]>;
+  /** The started loader's `erpsync_loader_orders_total` by outcome (see loaderCounts). */
+  counts(): Promise<Record<string, number>>;
+  /** The loader group's lag on the normalized topic. */
+  lag(topics: LoaderTestTopics): Promise<number>;
+  deadLetters(topics: LoaderTestTopics): Promise<ReadRecord[]>;
+  /** The sandbox's `sal_order_save` calls by outcome, both families together. */
+  saveCalls(): Record<string, number>;
+  /** The sandbox's calls of one route of `family` by outcome (see callsOf). */
+  callsOf(family: Family, route: string): Record<string, number>;
+  storedLines(billNo: string): unknown[][][];
 }
 
-/** Registers the scenario's set-up and tear-down; the fields are filled before the first test runs. */
-export function loaderScenario(faults: Partial<SandboxFaults> = {}): LoaderScenario {
-  const scenario = {} as LoaderScenario;
+/**
+ * Registers the scenario's set-up and tear-down; the fields are filled before the first test runs.
+ * With a `family`, `start` makes the loader speak it (XINGCHEN_API) unless the test's env says otherwise.
+ */
+export function loaderScenario(family?: Family, faults: Partial<SandboxFaults> = {}): LoaderScenario {
+  const scenario: LoaderScenario = {
+    ...({} as Pick<LoaderScenario, 'kafka' | 'admin' | 'sandbox'>),
+    newTopics: (partitions) => loaderTopics(scenario.admin, partitions),
+    start: async (topics, env = {}) => {
+      const withFamily = family ? { ...familyEnv(family), ...env } : env;
+      return (scenario.loader = await startLoader(topics, scenario.sandbox, withFamily));
+    },
+    produce: (topics, messages) => produceOrders(scenario.kafka, topics.normalized, messages),
+    produceNew: async (topics, count, prefix) => {
+      const bills = Array.from({ length: count }, () => billNumber(prefix));
+      await scenario.produce(
+        topics,
+        bills.map((billNo) => normalizedOrder({ billNo })),
+      );
+      return bills;
+    },
+    counts: () => {
+      if (!scenario.loader) throw new Error('no loader started');
+      return loaderCounts(scenario.loader.url);
+    },
+    lag: (topics) => groupLag(scenario.admin, topics.group, topics.normalized),
+    deadLetters: (topics) => readAll(scenario.kafka, topics.dlq),
+    saveCalls: () => saveCalls(scenario.sandbox),
+    callsOf: (family, route) => callsOf(scenario.sandbox, family, route),
+    storedLines: (billNo) => storedLines(scenario.sandbox, billNo),
+  };
   beforeAll(async () => {
     scenario.kafka = testKafka();
     scenario.admin = scenario.kafka.admin();
@@ -282,4 +322,49 @@ export async function waitUntilNotReady(loader: RunningLoader, words: string[]):
     },
     { timeoutMs: 60_000, description: `readiness 503 naming ${words.join(', ')}` },
   );
+}
+
+/**
+ * Orders on both sides of a mid-stream credential event: `before` created, then `between()` (which
+ * checks the authentication so far and expires or rotates something), then `after` created, lag 0.
+ */
+export async function ordersAcross(
+  s: LoaderScenario,
+  family: Family,
+  prefix: string,
+  between: () => void,
+): Promise<{ topics: LoaderTestTopics; bills: string[] }> {
+  const topics = await s.newTopics();
+  const before = Array.from({ length: 10 }, () => billNumber(`${prefix}-A`));
+  const after = Array.from({ length: 20 }, () => billNumber(`${prefix}-B`));
+  s.loader = await s.start(topics, familyEnv(family));
+  await s.produce(
+    topics,
+    before.map((billNo) => normalizedOrder({ billNo })),
+  );
+  await waitFor(async () => (await s.counts()).created === before.length, {
+    timeoutMs: 60_000,
+    description: 'first orders created',
+  });
+  between();
+  await s.produce(
+    topics,
+    after.map((billNo) => normalizedOrder({ billNo })),
+  );
+  await waitFor(async () => (await s.counts()).created === before.length + after.length, {
+    timeoutMs: 60_000,
+    description: 'every order created',
+  });
+  await waitFor(async () => (await s.lag(topics)) === 0, {
+    description: 'lag 0',
+  });
+  return { topics, bills: [...before, ...after] };
+}
+
+/** Every bill created exactly once in Xingchen, one save each, nothing dead-lettered. */
+export async function expectEachCreatedOnce(s: LoaderScenario, topics: LoaderTestTopics, bills: string[]) {
+  for (const billNo of bills) expect(s.sandbox.orders().filter((o) => o.billno === billNo)).toHaveLength(1);
+  expect(s.saveCalls().ok).toBe(bills.length);
+  expect(await s.deadLetters(topics)).toEqual([]);
+  expect(await s.counts()).toEqual({ created: bills.length });
 }

@@ -1,24 +1,11 @@
 import { waitFor } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  ledgerRows,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
-  storedLines,
-} from './loader-harness';
+import { billNumber, families, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe.each(families)('loader (%s): a changed order is modified by id', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('modifies the same Xingchen order (same id, one create, one modify) with the new content', async () => {
-    const topics = await loaderTopics(s.admin);
+    const topics = await s.newTopics();
     const billNo = billNumber('JY-MOD');
     const v1 = normalizedOrder({
       billNo,
@@ -33,15 +20,15 @@ describe.each(families)('loader (%s): a changed order is modified by id', (famil
         { sku: 'SKU-010', qty: '1', price: '45.5000' },
       ],
     });
-    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
-    await produceOrders(s.kafka, topics.normalized, [v1]);
+    s.loader = await s.start(topics);
+    await s.produce(topics, [v1]);
     await waitFor(() => s.sandbox.orders().some((o) => o.billno === billNo), {
       timeoutMs: 60_000,
       description: 'created',
     });
     const { id } = s.sandbox.orders().find((o) => o.billno === billNo)!;
 
-    await produceOrders(s.kafka, topics.normalized, [v2]);
+    await s.produce(topics, [v2]);
     await waitFor(() => s.sandbox.orders().find((o) => o.billno === billNo)?.modifications === 1, {
       timeoutMs: 30_000,
       description: 'modified',
@@ -50,13 +37,13 @@ describe.each(families)('loader (%s): a changed order is modified by id', (famil
     const stored = s.sandbox.orders().filter((o) => o.billno === billNo);
     expect(stored.map((o) => o.id)).toEqual([id]);
     const unit = (sku: string) => s.sandbox.state.materials.get(sku)!.baseUnit.id;
-    expect(storedLines(s.sandbox, billNo)).toEqual([
+    expect(s.storedLines(billNo)).toEqual([
       [
         ['3', '59.9000', unit('SKU-001')],
         ['1', '45.5000', unit('SKU-010')],
       ],
     ]);
-    expect(saveCalls(s.sandbox)).toEqual({ ok: 2 });
+    expect(s.saveCalls()).toEqual({ ok: 2 });
     expect(s.sandbox.stats()).toMatchObject({ ordersCreated: 1, ordersModified: 1 });
     await waitFor(
       async () => (await ledgerRows([billNo])).get(billNo)?.synced_content_hash === v2.contentHash,
@@ -68,6 +55,6 @@ describe.each(families)('loader (%s): a changed order is modified by id', (famil
       attempts: 2,
       pending_operation: null,
     });
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: 1, updated: 1 });
+    expect(await s.counts()).toEqual({ created: 1, updated: 1 });
   });
 });

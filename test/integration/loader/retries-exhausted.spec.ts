@@ -3,7 +3,7 @@ import * as harness from './loader-harness';
 
 describe('loader: a retriable failure that outlasts the retries', () => {
   // every business call answers 519/5003 (api_unavailable, retriable)
-  const s = harness.loaderScenario({ errorRate: 1 });
+  const s = harness.loaderScenario(undefined, { errorRate: 1 });
 
   it('records failed in the ledger once, in the same pass, and the runner dead-letters it as retries_exhausted', async () => {
     const topics = await harness.loaderTopics(s.admin, 1);

@@ -1,22 +1,11 @@
 import { waitFor } from '@app/testing';
-import {
-  billNumber,
-  ledgerRows,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
-  storedLines,
-} from './loader-harness';
+import { billNumber, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe('loader: a stale version is ignored', () => {
   const s = loaderScenario();
 
   it('keeps the newer content when an older version arrives later (e.g. a replay)', async () => {
-    const topics = await loaderTopics(s.admin);
+    const topics = await s.newTopics();
     const billNo = billNumber('JY-STALE');
     const newer = normalizedOrder({
       billNo,
@@ -34,30 +23,28 @@ describe('loader: a stale version is ignored', () => {
       versionId: '1',
       lines: [{ sku: 'SKU-002', qty: '9' }],
     });
-    s.loader = await startLoader(topics, s.sandbox);
-    await produceOrders(s.kafka, topics.normalized, [
-      { ...newer, source: { ...newer.source, versionId: '7' } },
-    ]);
-    await waitFor(async () => (await loaderCounts(s.loader!.url)).created === 1, {
+    s.loader = await s.start(topics);
+    await s.produce(topics, [{ ...newer, source: { ...newer.source, versionId: '7' } }]);
+    await waitFor(async () => (await s.counts()).created === 1, {
       timeoutMs: 60_000,
       description: 'created',
     });
 
-    await produceOrders(s.kafka, topics.normalized, [older, sameTimeOlderVersion]);
-    await waitFor(async () => (await loaderCounts(s.loader!.url)).stale === 2, {
+    await s.produce(topics, [older, sameTimeOlderVersion]);
+    await waitFor(async () => (await s.counts()).stale === 2, {
       timeoutMs: 30_000,
       description: '2 stale',
     });
 
-    expect(storedLines(s.sandbox, billNo)).toEqual([
+    expect(s.storedLines(billNo)).toEqual([
       [['4', '59.9000', s.sandbox.state.materials.get('SKU-002')!.baseUnit.id]],
     ]);
-    expect(saveCalls(s.sandbox)).toEqual({ ok: 1 });
+    expect(s.saveCalls()).toEqual({ ok: 1 });
     expect((await ledgerRows([billNo])).get(billNo)).toMatchObject({
       status: 'synced',
       content_hash: newer.contentHash,
       synced_content_hash: newer.contentHash,
     });
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: 1, stale: 2 });
+    expect(await s.counts()).toEqual({ created: 1, stale: 2 });
   });
 });

@@ -1,6 +1,6 @@
 import { type Admin, type Kafka } from 'kafkajs';
 import { groupLag, readAll, testKafka, waitFor } from '@app/testing';
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import {
   billNumber,
   callsOf,

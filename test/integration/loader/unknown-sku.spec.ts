@@ -1,25 +1,12 @@
 import { Headers } from '@app/contracts';
 import { waitFor, waitForRecords } from '@app/testing';
-import {
-  billNumber,
-  callsOf,
-  families,
-  familyEnv,
-  ledgerRows,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
-} from './loader-harness';
+import { billNumber, families, ledgerRows, loaderScenario, normalizedOrder } from './loader-harness';
 
 describe.each(families)('loader (%s): an unknown SKU is rejected with a reason naming it', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('dead-letters the order without a save, records rejected, and keeps the partition moving', async () => {
-    const topics = await loaderTopics(s.admin, 1);
+    const topics = await s.newTopics(1);
     const billNo = billNumber('JY-SKU');
     const next = billNumber('JY-SKU-NEXT');
     const bad = normalizedOrder({
@@ -29,8 +16,8 @@ describe.each(families)('loader (%s): an unknown SKU is rejected with a reason n
         { sku: 'SKU-404-NOPE', qty: '2' },
       ],
     });
-    await produceOrders(s.kafka, topics.normalized, [bad, normalizedOrder({ billNo: next })]);
-    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
+    await s.produce(topics, [bad, normalizedOrder({ billNo: next })]);
+    s.loader = await s.start(topics);
 
     const [record] = await waitForRecords(s.kafka, topics.dlq, 1);
     expect(record.key).toBe(billNo);
@@ -42,15 +29,15 @@ describe.each(families)('loader (%s): an unknown SKU is rejected with a reason n
     });
 
     expect(s.sandbox.orders().some((o) => o.billno === billNo)).toBe(false);
-    expect(saveCalls(s.sandbox)).toEqual({ ok: 1 });
+    expect(s.saveCalls()).toEqual({ ok: 1 });
     if (family === 'v2') {
       // the detail by number refuses, the list confirms: no row with exactly that number
-      expect(callsOf(s.sandbox, 'v2', 'material_detail').errcode_1001).toBe(1);
-      expect(callsOf(s.sandbox, 'v2', 'material_list').ok).toBeGreaterThanOrEqual(1);
+      expect(s.callsOf('v2', 'material_detail').errcode_1001).toBe(1);
+      expect(s.callsOf('v2', 'material_list').ok).toBeGreaterThanOrEqual(1);
     } else {
       // V1 looks materials up by list: no row with exactly that number, no detail asked for it
-      expect(callsOf(s.sandbox, 'v1', 'material_list').ok).toBeGreaterThanOrEqual(1);
-      expect(callsOf(s.sandbox, 'v1', 'material_detail').not_found).toBeUndefined();
+      expect(s.callsOf('v1', 'material_list').ok).toBeGreaterThanOrEqual(1);
+      expect(s.callsOf('v1', 'material_detail').not_found).toBeUndefined();
     }
     expect((await ledgerRows([billNo])).get(billNo)).toMatchObject({
       status: 'rejected',
@@ -60,6 +47,6 @@ describe.each(families)('loader (%s): an unknown SKU is rejected with a reason n
       last_error_code: '1001',
       last_error_message: 'material (SKU) SKU-404-NOPE not found in Xingchen',
     });
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: 1, rejected: 1 });
+    expect(await s.counts()).toEqual({ created: 1, rejected: 1 });
   });
 });

@@ -1,25 +1,19 @@
-import { readAll, waitFor } from '@app/testing';
+import { waitFor } from '@app/testing';
 import {
   billNumber,
   families,
-  familyEnv,
   ledgerRows,
-  loaderCounts,
   loaderScenario,
-  loaderTopics,
   normalizedOrder,
-  produceOrders,
-  startLoader,
-  storedLines,
   type OrderSpec,
 } from './loader-harness';
 
 /** 2 lines, then 3, then 1: each modify leaves exactly the new lines on the same bill. */
 describe.each(families)('loader (%s): the lines of an order change between versions', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('replaces the stored lines each time, on the same bill, without a duplicate', async () => {
-    const topics = await loaderTopics(s.admin, 1);
+    const topics = await s.newTopics(1);
     const billNo = billNumber('JY-LINES');
     const versions: Array<NonNullable<OrderSpec['lines']>> = [
       [
@@ -37,11 +31,11 @@ describe.each(families)('loader (%s): the lines of an order change between versi
       normalizedOrder({ billNo, modified: `2024-06-18T1${i}:00:00+08:00`, lines }),
     );
     const unit = (sku: string) => s.sandbox.state.materials.get(sku)!.baseUnit.id;
-    s.loader = await startLoader(topics, s.sandbox, familyEnv(family));
+    s.loader = await s.start(topics);
 
     let id: string | undefined;
     for (const [i, order] of orders.entries()) {
-      await produceOrders(s.kafka, topics.normalized, [order]);
+      await s.produce(topics, [order]);
       await waitFor(
         async () => (await ledgerRows([billNo])).get(billNo)?.synced_content_hash === order.contentHash,
         { timeoutMs: 60_000, description: `version ${i + 1} synced` },
@@ -52,7 +46,7 @@ describe.each(families)('loader (%s): the lines of an order change between versi
       expect(stored[0].id).toBe(id);
       expect(stored[0].modifications).toBe(i);
       expect(stored[0].entries).toHaveLength(versions[i].length);
-      expect(storedLines(s.sandbox, billNo)).toEqual([
+      expect(s.storedLines(billNo)).toEqual([
         versions[i].map((line) => [line.qty, line.price ?? '59.9000', unit(line.sku)]),
       ]);
     }
@@ -63,7 +57,7 @@ describe.each(families)('loader (%s): the lines of an order change between versi
       xingchen_id: id,
       pending_operation: null,
     });
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: 1, updated: 2 });
+    expect(await s.deadLetters(topics)).toEqual([]);
+    expect(await s.counts()).toEqual({ created: 1, updated: 2 });
   });
 });

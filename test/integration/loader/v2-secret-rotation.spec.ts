@@ -1,16 +1,4 @@
-import { groupLag, readAll, waitFor } from '@app/testing';
-import {
-  billNumber,
-  callsOf,
-  familyEnv,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  saveCalls,
-  startLoader,
-} from './loader-harness';
+import { expectEachCreatedOnce, loaderScenario, ordersAcross } from './loader-harness';
 
 /**
  * V2 with a pushed authorization (XINGCHEN_OUTER_INSTANCE_ID): the app_secret rotates and the
@@ -20,46 +8,19 @@ describe('loader (v2): the app_secret rotates while the loader runs', () => {
   const s = loaderScenario();
 
   it('fetches the authorization again once, keeps going, dead-letters nothing, and creates every order once', async () => {
-    const topics = await loaderTopics(s.admin);
-    const before = Array.from({ length: 10 }, () => billNumber('JY-ROT-A'));
-    const after = Array.from({ length: 20 }, () => billNumber('JY-ROT-B'));
-    s.loader = await startLoader(topics, s.sandbox, familyEnv('v2'));
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
-      before.map((billNo) => normalizedOrder({ billNo })),
-    );
-    await waitFor(async () => (await loaderCounts(s.loader!.url)).created === before.length, {
-      timeoutMs: 60_000,
-      description: 'first orders created',
-    });
-    expect(callsOf(s.sandbox, 'v2', 'push_app_authorize')).toEqual({ ok: 1 });
-    expect(callsOf(s.sandbox, 'v2', 'token')).toEqual({ ok: 1 });
+    const { topics, bills } = await ordersAcross(s, 'v2', 'JY-ROT', () => {
+      expect(s.callsOf('v2', 'push_app_authorize')).toEqual({ ok: 1 });
+      expect(s.callsOf('v2', 'token')).toEqual({ ok: 1 });
 
-    const oldSecret = s.sandbox.credentials.v2.appSecret;
-    expect(s.sandbox.rotateSecret()).not.toBe(oldSecret);
-    s.sandbox.expireTokens();
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
-      after.map((billNo) => normalizedOrder({ billNo })),
-    );
-    await waitFor(async () => (await loaderCounts(s.loader!.url)).created === before.length + after.length, {
-      timeoutMs: 60_000,
-      description: 'every order created',
-    });
-    await waitFor(async () => (await groupLag(s.admin, topics.group, topics.normalized)) === 0, {
-      description: 'lag 0',
+      const oldSecret = s.sandbox.credentials.v2.appSecret;
+      expect(s.sandbox.rotateSecret()).not.toBe(oldSecret);
+      s.sandbox.expireTokens();
     });
 
     // the old secret was refused once, the authorization fetched again once, one new token
-    expect(callsOf(s.sandbox, 'v2', 'token')).toEqual({ ok: 2, errcode_1030002006: 1 });
-    expect(callsOf(s.sandbox, 'v2', 'push_app_authorize')).toEqual({ ok: 2 });
-    expect(callsOf(s.sandbox, 'v2', 'sal_order_save').gw_4011).toBeGreaterThanOrEqual(1);
-    for (const billNo of [...before, ...after])
-      expect(s.sandbox.orders().filter((o) => o.billno === billNo)).toHaveLength(1);
-    expect(saveCalls(s.sandbox).ok).toBe(before.length + after.length);
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await loaderCounts(s.loader.url)).toEqual({ created: before.length + after.length });
+    expect(s.callsOf('v2', 'token')).toEqual({ ok: 2, errcode_1030002006: 1 });
+    expect(s.callsOf('v2', 'push_app_authorize')).toEqual({ ok: 2 });
+    expect(s.callsOf('v2', 'sal_order_save').gw_4011).toBeGreaterThanOrEqual(1);
+    await expectEachCreatedOnce(s, topics, bills);
   });
 });

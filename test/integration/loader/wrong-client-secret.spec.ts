@@ -1,16 +1,4 @@
-import { groupLag, readAll } from '@app/testing';
-import {
-  billNumber,
-  families,
-  familyEnv,
-  loaderCounts,
-  loaderScenario,
-  loaderTopics,
-  normalizedOrder,
-  produceOrders,
-  startLoader,
-  waitUntilNotReady,
-} from './loader-harness';
+import { families, loaderScenario, waitUntilNotReady } from './loader-harness';
 
 /** What each family's first authentication call answers to a wrong client secret. */
 const expected = {
@@ -27,18 +15,12 @@ const expected = {
 } as const;
 
 describe.each(families)('loader (%s): a wrong client secret gives one clear error, not a loop', (family) => {
-  const s = loaderScenario();
+  const s = loaderScenario(family);
 
   it('stops consuming, turns readiness red naming the cause, and sends nothing to the DLQ', async () => {
-    const topics = await loaderTopics(s.admin);
-    const bills = Array.from({ length: 6 }, () => billNumber('JY-SECRET'));
-    await produceOrders(
-      s.kafka,
-      topics.normalized,
-      bills.map((billNo) => normalizedOrder({ billNo })),
-    );
-    s.loader = await startLoader(topics, s.sandbox, {
-      ...familyEnv(family),
+    const topics = await s.newTopics();
+    await s.produceNew(topics, 6, 'JY-SECRET');
+    s.loader = await s.start(topics, {
       XINGCHEN_CLIENT_SECRET: 'not-the-secret',
     });
 
@@ -46,9 +28,9 @@ describe.each(families)('loader (%s): a wrong client secret gives one clear erro
 
     // exactly one authentication request, refused; no business call was ever made
     expect(s.sandbox.stats().calls).toEqual(expected[family].calls);
-    expect(await readAll(s.kafka, topics.dlq)).toEqual([]);
-    expect(await groupLag(s.admin, topics.group, topics.normalized)).toBe(6);
-    expect(await loaderCounts(s.loader.url)).toEqual({});
+    expect(await s.deadLetters(topics)).toEqual([]);
+    expect(await s.lag(topics)).toBe(6);
+    expect(await s.counts()).toEqual({});
     expect(s.sandbox.orders()).toEqual([]);
   });
 });

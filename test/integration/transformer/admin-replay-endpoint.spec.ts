@@ -1,34 +1,25 @@
-import { type Admin, type Kafka } from 'kafkajs';
-import { groupLag, produce, testKafka, waitFor, waitForRecords } from '@app/testing';
-import { startTransformer, transformerTopics, wdtTrade } from './transformer-harness';
+import { groupLag, produce, suiteBroker, waitFor, waitForRecords, aTrade } from '@app/testing';
+import { startTransformer, transformerTopics } from './transformer-harness';
 
 const TOKEN = 'replay-secret-for-tests';
 
 describe('transformer: the authenticated replay endpoint', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('refuses without the bearer token, and replays a list of trade numbers through the replay topic with it', async () => {
-    const topics = await transformerTopics(admin, 1);
+    const topics = await transformerTopics(broker.admin, 1);
     const service = await startTransformer(topics, { REPLAY_ADMIN_TOKEN: TOKEN });
     try {
       const trades = ['JY-A', 'JY-B', 'JY-C'];
       await produce(
-        kafka,
+        broker.kafka,
         topics.raw,
-        trades.map((no) => ({ key: no, value: JSON.stringify(wdtTrade({ trade_no: no })) })),
+        trades.map((no) => ({ key: no, value: JSON.stringify(aTrade({ trade_no: no })) })),
       );
-      await waitFor(async () => (await groupLag(admin, topics.group, topics.raw)) === 0, {
+      await waitFor(async () => (await groupLag(broker.admin, topics.group, topics.raw)) === 0, {
         description: 'live consumed',
       });
-      await waitForRecords(kafka, topics.normalized, 3);
+      await waitForRecords(broker.kafka, topics.normalized, 3);
 
       const post = (body: unknown, token?: string) =>
         fetch(`${service.url}/admin/replay`, {
@@ -60,7 +51,7 @@ describe('transformer: the authenticated replay endpoint', () => {
       );
       expect(final).toMatchObject({ state: 'done', scanned: 3, replayed: 2 });
 
-      const normalized = await waitForRecords(kafka, topics.normalized, 5);
+      const normalized = await waitForRecords(broker.kafka, topics.normalized, 5);
       const again = normalized
         .filter((r) => r.headers['replay-id'] === id)
         .map((r) => r.key)
@@ -72,7 +63,7 @@ describe('transformer: the authenticated replay endpoint', () => {
   });
 
   it('is disabled when no token is configured', async () => {
-    const topics = await transformerTopics(admin, 1);
+    const topics = await transformerTopics(broker.admin, 1);
     const service = await startTransformer(topics);
     try {
       const response = await fetch(`${service.url}/admin/replay`, {

@@ -1,30 +1,21 @@
-import { type Admin, type Kafka } from 'kafkajs';
 import { isOrder, parseNormalizedOrderMessage } from '@app/contracts';
-import { groupLag, produce, readAll, testKafka, waitFor, waitForRecords } from '@app/testing';
-import { startTransformer, transformerCounts, transformerTopics, wdtTrade } from './transformer-harness';
+import { groupLag, produce, readAll, suiteBroker, waitFor, waitForRecords, aTrade } from '@app/testing';
+import { startTransformer, transformerCounts, transformerTopics } from './transformer-harness';
 
 describe('transformer: a mix of eligible, filtered and invalid raw trades through the real broker', () => {
-  let kafka: Kafka;
-  let admin: Admin;
-
-  beforeAll(async () => {
-    kafka = testKafka();
-    admin = kafka.admin();
-    await admin.connect();
-  });
-  afterAll(() => admin.disconnect());
+  const broker = suiteBroker();
 
   it('produces exactly the expected normalized messages, dead-letters the invalid ones with reasons, and commits to the end', async () => {
-    const topics = await transformerTopics(admin, 1); // one partition: each bad message is followed by a good one
-    const withoutGoods = wdtTrade({ trade_no: 'JY-IT-0003' });
+    const topics = await transformerTopics(broker.admin, 1); // one partition: each bad message is followed by a good one
+    const withoutGoods = aTrade({ trade_no: 'JY-IT-0003' });
     delete withoutGoods.goods_list;
     const raw: Array<{ key: string; value: string }> = [
-      { key: 'JY-IT-0001', value: JSON.stringify(wdtTrade()) },
+      { key: 'JY-IT-0001', value: JSON.stringify(aTrade()) },
       { key: 'garbage', value: 'this is not JSON {' },
       {
         key: 'JY-IT-0002',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0002',
             shop_no: 'JD001',
             warehouse_no: 'WH-GZ01',
@@ -52,11 +43,11 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
         ),
       },
       { key: 'JY-IT-0003', value: JSON.stringify(withoutGoods) },
-      { key: 'JY-IT-0004', value: JSON.stringify(wdtTrade({ trade_no: 'JY-IT-0004', trade_status: 30 })) },
+      { key: 'JY-IT-0004', value: JSON.stringify(aTrade({ trade_no: 'JY-IT-0004', trade_status: 30 })) },
       {
         key: 'JY-IT-0005',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0005',
             goods_list: [
               {
@@ -74,14 +65,14 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       {
         key: 'JY-IT-0006',
         value: JSON.stringify(
-          wdtTrade({ trade_no: 'JY-IT-0006', trade_status: 5, modified: '2024-06-19 09:00:00' }),
+          aTrade({ trade_no: 'JY-IT-0006', trade_status: 5, modified: '2024-06-19 09:00:00' }),
         ),
       },
-      { key: 'JY-IT-0007', value: JSON.stringify(wdtTrade({ trade_no: 'JY-IT-0007', shop_no: 'KS001' })) },
+      { key: 'JY-IT-0007', value: JSON.stringify(aTrade({ trade_no: 'JY-IT-0007', shop_no: 'KS001' })) },
       {
         key: 'JY-IT-0008',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0008',
             goods_list: [
               {
@@ -99,7 +90,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       {
         key: 'JY-IT-0009',
         value: JSON.stringify(
-          wdtTrade({
+          aTrade({
             trade_no: 'JY-IT-0009',
             shop_no: 'PDD01',
             trade_time: '2024-06-30 23:59:59',
@@ -111,16 +102,16 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
     const service = await startTransformer(topics);
     try {
       await produce(
-        kafka,
+        broker.kafka,
         topics.raw,
         raw.map((m, index) => ({ ...m, headers: { 'correlation-id': `cid-${index}` } })),
       );
-      await waitFor(async () => (await groupLag(admin, topics.group, topics.raw)) === 0, {
+      await waitFor(async () => (await groupLag(broker.admin, topics.group, topics.raw)) === 0, {
         timeoutMs: 60000,
         description: 'the transformer committed every raw offset',
       });
 
-      const normalized = (await waitForRecords(kafka, topics.normalized, 4)).sort((a, b) =>
+      const normalized = (await waitForRecords(broker.kafka, topics.normalized, 4)).sort((a, b) =>
         a.key!.localeCompare(b.key!),
       );
       expect(normalized.map((r) => r.key)).toEqual(['JY-IT-0001', 'JY-IT-0002', 'JY-IT-0006', 'JY-IT-0009']);
@@ -194,7 +185,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
       });
       expect([fourth.billDate, fourth.customerNumber]).toEqual(['2024-06-30', 'CUST-PDD01']);
 
-      const dead = (await readAll(kafka, topics.rawDlq)).sort(
+      const dead = (await readAll(broker.kafka, topics.rawDlq)).sort(
         (a, b) => Number(a.headers['dlq-original-offset']) - Number(b.headers['dlq-original-offset']),
       );
       expect(
@@ -227,7 +218,7 @@ describe('transformer: a mix of eligible, filtered and invalid raw trades throug
         invalid: 4,
       });
       // nothing more arrives: the filtered trades produced nothing
-      expect((await readAll(kafka, topics.normalized)).length).toBe(4);
+      expect((await readAll(broker.kafka, topics.normalized)).length).toBe(4);
     } finally {
       await service.close();
     }

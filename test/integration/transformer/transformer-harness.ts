@@ -1,13 +1,17 @@
-import { type INestApplication } from '@nestjs/common';
 import { type Admin } from 'kafkajs';
-import { type Server } from 'node:http';
-import { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { loadEnv, transformerEnv } from '@app/config';
 import { deadLetterTopic } from '@app/contracts';
 import { loadMappingFile } from '@app/mapping';
-import { createTopics, randomTopic, testBrokers, uniqueName } from '@app/testing';
-import { createTransformerApp } from '../../../apps/transformer/src/transformer.app';
+import {
+  createTopics,
+  randomTopic,
+  testBrokers,
+  uniqueName,
+  listenLocally,
+  type RunningApp,
+} from '@app/testing';
+import { createTransformerApp } from '../../../apps/transformer/src';
 
 export interface TransformerTestTopics {
   raw: string;
@@ -46,7 +50,7 @@ export async function transformerTopics(admin: Admin, rawPartitions = 1): Promis
 export async function startTransformer(
   topics: TransformerTestTopics,
   env: Record<string, string> = {},
-): Promise<{ app: INestApplication; url: string; close: () => Promise<void> }> {
+): Promise<RunningApp> {
   const mappingFile = join(__dirname, '..', '..', '..', 'config', 'mapping.demo.yaml');
   const config = loadEnv(transformerEnv, {
     MAPPING_FILE: mappingFile,
@@ -64,10 +68,7 @@ export async function startTransformer(
     CONSUMER_SESSION_TIMEOUT_MS: '10000',
     ...env,
   });
-  const app = await createTransformerApp(config, loadMappingFile(config.MAPPING_FILE));
-  await app.listen(0, '127.0.0.1');
-  const { port } = (app.getHttpServer() as Server).address() as AddressInfo;
-  return { app, url: `http://127.0.0.1:${port}`, close: () => app.close() };
+  return listenLocally(await createTransformerApp(config, loadMappingFile(config.MAPPING_FILE)));
 }
 
 /** `erpsync_transformer_orders_total` by outcome, scraped from /metrics. */
@@ -78,35 +79,4 @@ export async function transformerCounts(url: string): Promise<Record<string, num
     counts[match[1]] = Number(match[2]);
   }
   return counts;
-}
-
-/** A raw WDT trade as the extractor publishes it (a `wdt.trade.query` trade). */
-export function wdtTrade(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return {
-    trade_id: '200001',
-    trade_no: 'JY-IT-0001',
-    shop_no: 'TM001',
-    shop_name: '天猫旗舰店',
-    warehouse_no: 'WH-SH01',
-    trade_status: 55,
-    trade_time: '2024-06-18 10:00:00',
-    pay_time: '2024-06-18 10:00:30',
-    created: '2024-06-18 10:00:01',
-    modified: '2024-06-18 10:05:00',
-    logistics_no: '',
-    tax_rate: '0.1300',
-    goods_list: [
-      {
-        rec_id: '1',
-        spec_no: 'SKU-001',
-        goods_name: '保温杯',
-        num: '2.0000',
-        share_amount: '119.8000',
-        gift_type: 0,
-        refund_status: 0,
-        tax_rate: '0.1300',
-      },
-    ],
-    ...overrides,
-  };
 }

@@ -1,10 +1,8 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  createXingchenSandbox,
-  type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { waitFor } from '@app/testing';
+import { createXingchenSandbox, type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import { admin, startSandbox, v2Call, v2Token, validV1Order, V1Session } from './sandbox-harness';
 
 /** The /__sandbox/* interface tests and demos drive the sandbox with. */
@@ -17,14 +15,6 @@ describe('xingchen sandbox: admin interface and faults', () => {
     v1 = await V1Session.open(sandbox);
   });
   afterEach(() => sandbox.close());
-
-  const save = (body: unknown, timeoutMs?: number) =>
-    timeoutMs === undefined
-      ? v1.post('/jdy/sal/sal_order_save', body)
-      : Promise.race([
-          v1.post('/jdy/sal/sal_order_save', body),
-          new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), timeoutMs)),
-        ]);
 
   it('lists stored orders with family, body, entries, times and modifications, and counts calls by route and outcome', async () => {
     const id = (await v1.post('/jdy/sal/sal_order_save', validV1Order(sandbox, 'A-1'))).body.data
@@ -99,7 +89,14 @@ describe('xingchen sandbox: admin interface and faults', () => {
 
   it('timeoutAfterApplyRate stores the order and never answers', async () => {
     sandbox.setFaults({ timeoutAfterApplyRate: 1 });
-    expect(await save(validV1Order(sandbox, 'A-3'), 300)).toBe('timeout');
+    const answer = v1.post('/jdy/sal/sal_order_save', validV1Order(sandbox, 'A-3'));
+    // wait for the sandbox to apply the save (not a fixed time: a loaded machine may not have read
+    // the request yet), then give it 300 ms to answer: it never does
+    await waitFor(() => sandbox.stats().calls['v1.sal_order_save']?.applied_no_answer === 1, {
+      description: 'the save applied',
+    });
+    const noAnswer = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 300));
+    expect(await Promise.race([answer, noAnswer])).toBe('timeout');
     sandbox.setFaults({ timeoutAfterApplyRate: 0 });
     const rows = (await v1.post('/jdy/sal/sal_order_list', { billno: 'A-3' })).body.data.rows;
     expect(rows).toEqual([expect.objectContaining({ billno: 'A-3' })]);

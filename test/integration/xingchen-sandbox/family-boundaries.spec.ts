@@ -1,4 +1,4 @@
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import {
   http,
   qs,

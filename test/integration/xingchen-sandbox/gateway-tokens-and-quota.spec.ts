@@ -1,7 +1,4 @@
-import {
-  createXingchenSandbox,
-  type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { createXingchenSandbox, type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import { appSignatureOf, signRequest, toQueryString } from './independent-signer';
 
 /** The gateway's token rules, router address and quotas. */

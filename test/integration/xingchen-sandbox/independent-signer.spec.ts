@@ -1,7 +1,4 @@
-import {
-  createXingchenSandbox,
-  type XingchenSandbox,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { createXingchenSandbox, type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import { appSignatureOf, signRequest, toQueryString } from './independent-signer';
 
 /** A new user signs requests with their own implementation of the documented algorithm. */

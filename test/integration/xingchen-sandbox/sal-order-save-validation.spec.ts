@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- answers are untyped JSON (Loose) */
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import { admin, startSandbox, validV1Order, V1Session, type Loose } from './sandbox-harness';
 
 /** The V1 sal_order_save validates every field and keeps bill numbers unique (refusals: inner data.success false). */

@@ -4,7 +4,7 @@ import {
   createXingchenSandbox,
   type XingchenSandbox,
   type XingchenSandboxOptions,
-} from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+} from '../../../apps/xingchen-sandbox/src';
 
 /** Raw-HTTP helpers for the sandbox specs: a V1 login/session and a V2 signer (no XingchenClient). */
 

@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- answers are untyped JSON (Loose) */
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import {
   admin,
   http,

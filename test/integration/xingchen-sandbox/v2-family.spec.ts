@@ -1,5 +1,5 @@
 /* eslint-disable @typescript-eslint/no-unsafe-return -- answers are untyped JSON (Loose) */
-import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src/xingchen-sandbox';
+import { type XingchenSandbox } from '../../../apps/xingchen-sandbox/src';
 import {
   admin,
   pushAppAuthorize,
@@ -156,10 +156,13 @@ describe('xingchen sandbox: V2 family', () => {
 
   it('secret rotation: 1030002006 with the old secret, OK with the one a new push_app_authorize gives', async () => {
     await sandbox.close();
-    sandbox = await startSandbox({ secretRotationSeconds: 1 });
+    // The sandbox's clock, not the wall clock: the secret rotates exactly when the test says, never
+    // while a slow machine is still fetching the first token or pushing the authorization again.
+    let clockMs = Date.now();
+    sandbox = await startSandbox({ now: () => clockMs, secretRotationSeconds: 1 });
     token = await v2Token(sandbox);
     const old = sandbox.credentials.v2.appSecret;
-    await new Promise((resolve) => setTimeout(resolve, 1100)); // one rotation period
+    clockMs += 1000; // one rotation period
     expect(sandbox.credentials.v2.appSecret).not.toBe(old);
     expect((await v2TokenRequest(sandbox, old)).body).toEqual({
       errcode: 1030002006,

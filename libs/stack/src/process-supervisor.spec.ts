@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { waitFor } from '@app/testing';
 import { ProcessSupervisor } from './process-supervisor';
 
 describe('ProcessSupervisor', () => {
@@ -40,10 +41,9 @@ describe('ProcessSupervisor', () => {
   });
 });
 
+/** The supervisor's log file is written by a stream: wait until it holds `text`. */
 async function waitForText(file: string, text: string): Promise<void> {
-  for (let attempt = 0; attempt < 100; attempt += 1) {
-    if (readFileSync(file, 'utf8').includes(text)) return;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`${file} never contained "${text}"`);
+  await waitFor(() => readFileSync(file, 'utf8').includes(text), {
+    description: `${file} to contain "${text}"`,
+  });
 }
