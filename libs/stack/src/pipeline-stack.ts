@@ -280,26 +280,27 @@ export class PipelineStack {
 
   async startSandboxes(timeoutMs = 60000): Promise<void> {
     for (const name of ['wdt-sandbox', 'xingchen-sandbox'] as const) {
-      const managed = this.startProcess(name);
-      await waitForHttp(
-        `${this.url(name)}/health/live`,
-        timeoutMs,
-        () => managed.exitCode === undefined,
-      ).catch((error: unknown) => {
-        throw new Error(`${name} did not start (log: ${managed.logFile}): ${(error as Error).message}`);
-      });
+      await this.startAndAwait(name, '/health/live', 'did not start', timeoutMs);
     }
   }
 
   async startService(name: ServiceName, timeoutMs = 90000): Promise<ManagedProcess> {
+    return this.startAndAwait(name, '/health/ready', 'did not become ready', timeoutMs);
+  }
+
+  /** Starts a process and waits until `path` answers 2xx, failing early if the process exits. */
+  private async startAndAwait(
+    name: ServiceName | SandboxName,
+    path: string,
+    failure: string,
+    timeoutMs: number,
+  ): Promise<ManagedProcess> {
     const managed = this.startProcess(name);
-    await waitForHttp(
-      `${this.url(name)}/health/ready`,
-      timeoutMs,
-      () => managed.exitCode === undefined,
-    ).catch((error: unknown) => {
-      throw new Error(`${name} did not become ready (log: ${managed.logFile}): ${(error as Error).message}`);
-    });
+    await waitForHttp(`${this.url(name)}${path}`, timeoutMs, () => managed.exitCode === undefined).catch(
+      (error: unknown) => {
+        throw new Error(`${name} ${failure} (log: ${managed.logFile}): ${(error as Error).message}`);
+      },
+    );
     return managed;
   }
 
