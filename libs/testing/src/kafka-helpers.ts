@@ -21,6 +21,14 @@ export async function createTopics(admin: Admin, names: string[], numPartitions 
     topics: names.map((topic) => ({ topic, numPartitions })),
     waitForLeaders: true,
   });
+  // KRaft names a leader before that broker has created its replica: a consumer that starts then
+  // meets NOT_LEADER on a fetch, restarts, and re-delivers what it had handled but not committed.
+  // A partition is ready when its leader answers a ListOffsets.
+  for (const topic of names) {
+    await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length === numPartitions, {
+      description: `every partition of ${topic} served by its leader`,
+    });
+  }
   return names;
 }
 
