@@ -1,4 +1,5 @@
-import { type Kafka } from 'kafkajs';
+import { type Admin, type Kafka } from 'kafkajs';
+import { sleep } from '@app/runtime';
 
 export interface TopicBootstrapOptions {
   partitions: number;
@@ -20,7 +21,7 @@ export async function ensureTopics(
     const missing = topics.filter((topic) => !existing.has(topic));
     if (missing.length === 0) return [];
     await admin.createTopics({
-      waitForLeaders: true,
+      waitForLeaders: false,
       topics: missing.map((topic) => ({
         topic,
         numPartitions: options.partitions,
@@ -28,6 +29,7 @@ export async function ensureTopics(
         configEntries: Object.entries(options.configs ?? {}).map(([name, value]) => ({ name, value })),
       })),
     });
+    await waitUntilServed(admin, missing, options.partitions);
     return missing;
   } catch (error) {
     // another service created them concurrently
@@ -35,5 +37,35 @@ export async function ensureTopics(
     throw error;
   } finally {
     await admin.disconnect();
+  }
+}
+
+/**
+ * Waits until every partition of the new topics is served by its leader (answers ListOffsets).
+ * KRaft names a leader before that broker has created its replica, and kafkajs' `waitForLeaders`
+ * gives up on the UNKNOWN_TOPIC_OR_PARTITION it then meets; a consumer started on such a topic
+ * meets NOT_LEADER on its first fetch and restarts.
+ */
+export async function waitUntilServed(
+  admin: Admin,
+  topics: string[],
+  partitions: number,
+  timeoutMs = 30000,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (const topic of topics) {
+    for (;;) {
+      const served = await admin.fetchTopicOffsets(topic).then(
+        (offsets) => offsets.length === partitions,
+        (error: unknown) => {
+          if (Date.now() > deadline) throw error;
+          return false;
+        },
+      );
+      if (served) break;
+      if (Date.now() > deadline)
+        throw new Error(`topic ${topic}: not every partition is served after ${timeoutMs} ms`);
+      await sleep(50);
+    }
   }
 }

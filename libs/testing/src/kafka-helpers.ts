@@ -1,5 +1,5 @@
 import { Kafka, logLevel, Partitioners, type Admin, type Message } from 'kafkajs';
-import { consumerGroupLag, decodeHeaders } from '@app/kafka';
+import { consumerGroupLag, decodeHeaders, waitUntilServed } from '@app/kafka';
 import { testBrokers } from './environment';
 import { uniqueName, waitFor } from './wait';
 
@@ -19,16 +19,9 @@ export interface ReadRecord {
 export async function createTopics(admin: Admin, names: string[], numPartitions = 3): Promise<string[]> {
   await admin.createTopics({
     topics: names.map((topic) => ({ topic, numPartitions })),
-    waitForLeaders: true,
+    waitForLeaders: false,
   });
-  // KRaft names a leader before that broker has created its replica: a consumer that starts then
-  // meets NOT_LEADER on a fetch, restarts, and re-delivers what it had handled but not committed.
-  // A partition is ready when its leader answers a ListOffsets.
-  for (const topic of names) {
-    await waitFor(async () => (await admin.fetchTopicOffsets(topic)).length === numPartitions, {
-      description: `every partition of ${topic} served by its leader`,
-    });
-  }
+  await waitUntilServed(admin, names, numPartitions);
   return names;
 }
 
