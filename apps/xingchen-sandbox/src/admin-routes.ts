@@ -1,4 +1,5 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http';
+import { type RouteHandler } from './family-routes';
 import { readBody, send } from './http-kit';
 import { validateFixture, type MasterDataFixture } from './master-data';
 import { entriesOf, type NeutralOrder, type OrderBook } from './order-book';
@@ -33,12 +34,9 @@ export interface AdminHooks {
   reset(): void;
 }
 
-type AdminHandler = (
-  req: IncomingMessage,
-  res: ServerResponse,
-  url: URL,
-  match: RegExpExecArray,
-) => Promise<void> | void;
+type AdminHandler = RouteHandler<
+  [req: IncomingMessage, res: ServerResponse, url: URL, match: RegExpExecArray]
+>;
 
 const jsonBody = async (req: IncomingMessage) =>
   JSON.parse((await readBody(req)) || '{}') as Record<string, unknown>;

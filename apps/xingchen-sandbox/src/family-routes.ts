@@ -1,5 +1,29 @@
 import { Quota, send, type ApiCall } from './http-kit';
 import { type SandboxContext } from './sandbox-context';
+import { type MasterKind } from './sandbox-state';
+
+/** A route's handler: it has answered the call when it returns. */
+export type RouteHandler<Args extends unknown[]> = (...args: Args) => Promise<void> | void;
+
+const MASTER_ROUTE_NAMES: Array<[MasterKind, string]> = [
+  ['customers', 'customer'],
+  ['materials', 'material'],
+  ['stores', 'store'],
+];
+
+/** A family's master-data routes: a list and a detail per kind, named `<kind>_list` / `<kind>_detail`. */
+export function masterDataRoutes<H>(
+  routeKey: (name: string, view: 'list' | 'detail') => string,
+  list: (kind: MasterKind) => H,
+  detail: (kind: MasterKind) => H,
+): Record<string, [string, H]> {
+  return Object.fromEntries(
+    MASTER_ROUTE_NAMES.flatMap(([kind, name]) => [
+      [routeKey(name, 'list'), [`${name}_list`, list(kind)]],
+      [routeKey(name, 'detail'), [`${name}_detail`, detail(kind)]],
+    ]),
+  );
+}
 
 /** A refused credential request: HTTP 200 with its errcode, as both families answer it. */
 export type IssueRefusal = { ok: false; errcode: number; description: string };

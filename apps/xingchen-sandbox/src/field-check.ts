@@ -81,6 +81,15 @@ export function checkKind(field: string, kind: FieldKind, value: unknown): void 
   }
 }
 
+/** A field-kind table from space-separated key lists: `fieldKinds('int', 'page pagesize')`. */
+export const fieldKinds = (kind: FieldKind, keys: string): Record<string, FieldKind> =>
+  Object.fromEntries(
+    keys
+      .split(/\s+/)
+      .filter(Boolean)
+      .map((key) => [key, kind]),
+  );
+
 /**
  * Refuses keys that are not in `spec` (nor matched by `extraKey`), values of the wrong kind, and
  * missing required keys (a required key with one of several names: `['customer_id', 'customer_number']`).

@@ -62,6 +62,8 @@ export interface FamilyNames {
   lineMode: Family;
   /** A stored entry in the answers: answer field → where it comes from, in answer order. */
   entryView: Record<string, EntryField>;
+  /** A bill in list answers (and the head of its detail): answer field → where it comes from. */
+  listView: Record<string, ListField>;
 }
 
 export type SaveResult = { id: string; created: boolean; order: NeutralOrder };
@@ -252,6 +254,39 @@ export const entriesOf = (
       ),
     );
   });
+
+/** Where a family's list-row field comes from. */
+export type ListField =
+  | 'id'
+  | 'billNo'
+  | 'billDate'
+  | 'billStatus'
+  | 'customerId'
+  | 'customerNumber'
+  | 'customerName'
+  | 'totalAmount'
+  | 'createdAt';
+
+/** A stored bill as one row of a list answer, in one family's names and order. */
+export const listRowOf = (
+  order: NeutralOrder,
+  master: { customerById(id: string): { number: string; name: string } | undefined },
+  { listView }: FamilyNames,
+): Record<string, string> => {
+  const customer = master.customerById(order.customerId);
+  const source: Record<ListField, string> = {
+    id: order.id,
+    billNo: order.billNo,
+    billDate: order.billDate,
+    billStatus: order.audited ? 'C' : 'Z',
+    customerId: order.customerId,
+    customerNumber: customer?.number ?? '',
+    customerName: customer?.name ?? '',
+    totalAmount: totalAmount(order),
+    createdAt: order.createdAt,
+  };
+  return Object.fromEntries(Object.entries(listView).map(([name, from]) => [name, source[from]]));
+};
 
 /** A stored bill's detail: its header fields, then its entries (undefined fields left out). */
 export const detailOf = (

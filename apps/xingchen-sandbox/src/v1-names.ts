@@ -1,5 +1,5 @@
-import { checkObject, requireLines, type FieldKind } from './field-check';
-import { detailOf, totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { checkObject, fieldKinds, requireLines, type FieldKind } from './field-check';
+import { detailOf, listRowOf, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
 import { type SandboxState } from './sandbox-state';
 
 /** V1 (legacy `/jdy/sal/*`) field names: parsing a save body, rendering a stored bill. */
@@ -24,32 +24,31 @@ export const V1_NAMES: FamilyNames = {
     cess: 'cess',
     remark: 'comment',
   },
+  listView: {
+    id: 'id',
+    billno: 'billNo',
+    billdate: 'billDate',
+    billstatus: 'billStatus',
+    customerid_id: 'customerId',
+    customerid_number: 'customerNumber',
+    totalamount: 'totalAmount',
+  },
 };
 
 /** Top-level custom header fields (the tenant's 项目 field is one). */
 export const V1_CUSTOM_FIELD = /^custom_field[0-9a-z]+(_number|_id|_name)?$/;
 
 const HEADER: Record<string, FieldKind> = {
-  id: 'string',
-  billno: 'string',
+  ...fieldKinds('string', 'id billno customerid_id remark billsource'),
   billdate: 'date',
-  customerid_id: 'string',
-  remark: 'string',
-  billsource: 'string',
   material_entity: 'array',
 };
 const HEADER_REQUIRED = ['billno', 'billdate', 'customerid_id', 'material_entity'];
 
 const LINE: Record<string, FieldKind> = {
-  id: 'string',
-  materialid_id: 'string',
-  stockid_id: 'string',
-  qty: 'decimal',
-  unit_id: 'string',
-  taxprice: 'decimal',
+  ...fieldKinds('string', 'id materialid_id stockid_id unit_id remark'),
+  ...fieldKinds('decimal', 'qty taxprice cess'),
   is_free: 'bool',
-  cess: 'decimal',
-  remark: 'string',
 };
 const LINE_REQUIRED = ['materialid_id', 'stockid_id', 'qty', 'unit_id', 'taxprice', 'is_free', 'cess'];
 
@@ -90,17 +89,7 @@ export function parseV1Save(input: unknown): { draft: OrderDraft; body: Record<s
   return { draft, body };
 }
 
-export function v1ListRow(order: NeutralOrder, master: SandboxState) {
-  return {
-    id: order.id,
-    billno: order.billNo,
-    billdate: order.billDate,
-    billstatus: order.audited ? 'C' : 'Z',
-    customerid_id: order.customerId,
-    customerid_number: master.customerById(order.customerId)?.number ?? '',
-    totalamount: totalAmount(order),
-  };
-}
+export const v1ListRow = (order: NeutralOrder, master: SandboxState) => listRowOf(order, master, V1_NAMES);
 
 export function v1Detail(order: NeutralOrder, master: SandboxState) {
   return detailOf(

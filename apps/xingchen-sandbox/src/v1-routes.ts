@@ -1,5 +1,5 @@
-import { checkObject, isPlainObject, Refused, type FieldKind } from './field-check';
-import { FamilyRoutes } from './family-routes';
+import { checkObject, fieldKinds, isPlainObject, Refused, type FieldKind } from './field-check';
+import { FamilyRoutes, masterDataRoutes, type RouteHandler } from './family-routes';
 import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
@@ -79,12 +79,8 @@ async function saveOrder(ctx: SandboxContext, call: ApiCall, route: string, acco
 }
 
 const ORDER_LIST: Record<string, FieldKind> = {
-  search: 'string',
-  billno: 'string',
-  page: 'int',
-  pagesize: 'int',
-  startdate: 'string',
-  enddate: 'string',
+  ...fieldKinds('string', 'search billno startdate enddate'),
+  ...fieldKinds('int', 'page pagesize'),
 };
 
 function listOrders(ctx: SandboxContext, call: ApiCall, route: string, accountSet: AccountSet) {
@@ -118,15 +114,10 @@ function orderDetail(ctx: SandboxContext, call: ApiCall, route: string, accountS
 }
 
 const BASEDATA_LIST: Record<string, FieldKind> = {
-  search: 'string',
-  enable: 'int',
-  page: 'int',
-  pagesize: 'int',
-  unpage: 'int',
-  showunits: 'bool',
-  groupid: 'array',
-  isdataperm: 'bool',
-  selectfields: 'string',
+  ...fieldKinds('string', 'search selectfields'),
+  ...fieldKinds('int', 'enable page pagesize unpage'),
+  ...fieldKinds('bool', 'showunits isdataperm'),
+  ...fieldKinds('array', 'groupid'),
 };
 
 const basedataList = (kind: MasterKind) => (ctx: SandboxContext, call: ApiCall, route: string) => {
@@ -148,12 +139,8 @@ const basedataList = (kind: MasterKind) => (ctx: SandboxContext, call: ApiCall, 
 };
 
 const DETAIL_KEYS: Record<string, FieldKind> = {
-  id: 'string',
-  number: 'string',
-  showperiod: 'bool',
-  showunvisitdays: 'bool',
-  showbusinesstime: 'bool',
-  showdebt: 'bool',
+  ...fieldKinds('string', 'id number'),
+  ...fieldKinds('bool', 'showperiod showunvisitdays showbusinesstime showdebt'),
 };
 
 const basedataDetail = (kind: MasterKind) => (ctx: SandboxContext, call: ApiCall, route: string) => {
@@ -173,22 +160,12 @@ const basedataDetail = (kind: MasterKind) => (ctx: SandboxContext, call: ApiCall
   okV1(call, view);
 };
 
-type Bound = (
-  ctx: SandboxContext,
-  call: ApiCall,
-  route: string,
-  accountSet: AccountSet,
-) => Promise<void> | void;
+type Bound = RouteHandler<[ctx: SandboxContext, call: ApiCall, route: string, accountSet: AccountSet]>;
 const ROUTES: Record<string, [string, Bound]> = {
   '/jdy/sal/sal_order_save': ['sal_order_save', saveOrder],
   '/jdy/sal/sal_order_list': ['sal_order_list', listOrders],
   '/jdy/sal/sal_order_detail': ['sal_order_detail', orderDetail],
-  '/jdy/basedata/customer_list': ['customer_list', basedataList('customers')],
-  '/jdy/basedata/material_list': ['material_list', basedataList('materials')],
-  '/jdy/basedata/store_list': ['store_list', basedataList('stores')],
-  '/jdy/basedata/customer_detail': ['customer_detail', basedataDetail('customers')],
-  '/jdy/basedata/material_detail': ['material_detail', basedataDetail('materials')],
-  '/jdy/basedata/store_detail': ['store_detail', basedataDetail('stores')],
+  ...masterDataRoutes((name, view) => `/jdy/basedata/${name}_${view}`, basedataList, basedataDetail),
 };
 
 export class V1Routes extends FamilyRoutes<V1Auth> {

@@ -1,5 +1,5 @@
-import { Refused, REFUSAL, checkObject, requireLines, type FieldKind } from './field-check';
-import { detailOf, totalAmount, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
+import { Refused, REFUSAL, checkObject, fieldKinds, requireLines, type FieldKind } from './field-check';
+import { detailOf, listRowOf, type FamilyNames, type NeutralOrder, type OrderDraft } from './order-book';
 import { type SandboxState } from './sandbox-state';
 
 /** V2 (open platform `/jdy/v2/scm/sal_order`) field names: SalOrderSaveReq in, SalOrderDetailReply out. */
@@ -25,19 +25,22 @@ export const V2_NAMES: FamilyNames = {
     is_free: 'isFree',
     comment: 'comment',
   },
+  listView: {
+    id: 'id',
+    bill_no: 'billNo',
+    bill_date: 'billDate',
+    bill_status: 'billStatus',
+    customer_id: 'customerId',
+    customer_number: 'customerNumber',
+    customer_name: 'customerName',
+    total_amount: 'totalAmount',
+    create_time: 'createdAt',
+  },
 };
-
-const kinds = (kind: FieldKind, keys: string) =>
-  Object.fromEntries(
-    keys
-      .split(/\s+/)
-      .filter(Boolean)
-      .map((key) => [key, kind]),
-  ) as Record<string, FieldKind>;
 
 /** Every key of zhuger/kingdee docs/Model/SalOrderSaveReq.md; `double` fields are decimal strings here. */
 const HEADER: Record<string, FieldKind> = {
-  ...kinds(
+  ...fieldKinds(
     'string',
     `default_bill_source id bill_no customer_id customer_number emp_id emp_number remark contact_linkman
      contact_phone contact_country_id contact_province_id contact_city_id contact_district_id contact_address
@@ -45,9 +48,9 @@ const HEADER: Record<string, FieldKind> = {
      dispatcher_district_id dispatcher_address delivery_type_id allocate_rule cus_exchange_rate cus_currency_id
      cus_bear_fee_status operation_key`,
   ),
-  ...kinds('decimal', 'bill_dis_amount bill_dis_rate cost_fee total_ins_amount total_amount'),
-  ...kinds('bool', 'required_invoice enable_directional ignore_warn reverse_condition_calculate'),
-  ...kinds('array', 'payment_entry material_entity attachments_url cus_bear_fee_entry'),
+  ...fieldKinds('decimal', 'bill_dis_amount bill_dis_rate cost_fee total_ins_amount total_amount'),
+  ...fieldKinds('bool', 'required_invoice enable_directional ignore_warn reverse_condition_calculate'),
+  ...fieldKinds('array', 'payment_entry material_entity attachments_url cus_bear_fee_entry'),
   cost_fee_entity: 'object',
   bill_date: 'date',
   custom_field: 'map',
@@ -61,15 +64,15 @@ const HEADER_REQUIRED = [
 
 /** Every key of docs/Model/SalOrderSaveReqMaterialEntity.md. */
 const LINE: Record<string, FieldKind> = {
-  ...kinds(
+  ...fieldKinds(
     'string',
     'id material_id material_number stock_id sp_id unit_id aux_unit_id aux_unit_name aux_unit_number comment aux_prop_id delivery_date',
   ),
-  ...kinds(
+  ...fieldKinds(
     'decimal',
     'qty price tax_price cess tax_amount dis_amount discount amount all_amount bill_dis_before_amount pre_dis_amount',
   ),
-  ...kinds('bool', 'regain_price is_free'),
+  ...fieldKinds('bool', 'regain_price is_free'),
   custom_entity_field: 'map',
 };
 const LINE_REQUIRED = [
@@ -144,20 +147,7 @@ export function parseV2Save(
   return { draft, body };
 }
 
-export function v2ListRow(order: NeutralOrder, master: SandboxState) {
-  const customer = master.customerById(order.customerId);
-  return {
-    id: order.id,
-    bill_no: order.billNo,
-    bill_date: order.billDate,
-    bill_status: order.audited ? 'C' : 'Z',
-    customer_id: order.customerId,
-    customer_number: customer?.number ?? '',
-    customer_name: customer?.name ?? '',
-    total_amount: totalAmount(order),
-    create_time: order.createdAt,
-  };
-}
+export const v2ListRow = (order: NeutralOrder, master: SandboxState) => listRowOf(order, master, V2_NAMES);
 
 export function v2Detail(order: NeutralOrder, master: SandboxState) {
   return detailOf(

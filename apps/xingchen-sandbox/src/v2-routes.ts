@@ -1,5 +1,5 @@
 import { isPlainObject } from './field-check';
-import { FamilyRoutes } from './family-routes';
+import { FamilyRoutes, masterDataRoutes, type RouteHandler } from './family-routes';
 import { send, type ApiCall } from './http-kit';
 import { checkReferences } from './order-book';
 import { pageOf, parseJson, type SandboxContext } from './sandbox-context';
@@ -23,7 +23,7 @@ const v2Page = <T>(rows: T[], q: URLSearchParams) => {
   return { count, total_page: totalpage, page, page_size: size, rows: slice };
 };
 
-type Handler = (ctx: SandboxContext, call: ApiCall, route: string, accountId: string) => Promise<void> | void;
+type Handler = RouteHandler<[ctx: SandboxContext, call: ApiCall, route: string, accountId: string]>;
 
 async function saveOrder(ctx: SandboxContext, call: ApiCall, route: string, accountId: string) {
   const parsed = parseJson(call.rawBody);
@@ -104,12 +104,11 @@ const ROUTES: Record<string, [string, Handler]> = {
   'POST /jdy/v2/scm/sal_order': ['sal_order_save', saveOrder],
   'GET /jdy/v2/scm/sal_order': ['sal_order_list', listOrders],
   'GET /jdy/v2/scm/sal_order_detail': ['sal_order_detail', orderDetail],
-  'GET /jdy/v2/bd/customer_detail': ['customer_detail', masterDetail('customers')],
-  'GET /jdy/v2/bd/material_detail': ['material_detail', masterDetail('materials')],
-  'GET /jdy/v2/bd/store_detail': ['store_detail', masterDetail('stores')],
-  'GET /jdy/v2/bd/customer': ['customer_list', masterList('customers')],
-  'GET /jdy/v2/bd/material': ['material_list', masterList('materials')],
-  'GET /jdy/v2/bd/store': ['store_list', masterList('stores')],
+  ...masterDataRoutes(
+    (name, view) => `GET /jdy/v2/bd/${view === 'list' ? name : `${name}_detail`}`,
+    masterList,
+    masterDetail,
+  ),
 };
 const KNOWN_PATHS = new Set(Object.keys(ROUTES).map((key) => key.split(' ')[1]));
 
