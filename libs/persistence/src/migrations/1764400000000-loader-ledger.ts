@@ -1,11 +1,9 @@
-import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /** The loader's ledger, its append-only attempts history, and the master-data cache. */
-export class LoaderLedger1764400000000 implements MigrationInterface {
-  name = 'LoaderLedger1764400000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+export const LoaderLedger1764400000000 = sqlMigration('LoaderLedger1764400000000', {
+  up: [
+    `
       CREATE TABLE sales_order_ledger (
         bill_no text PRIMARY KEY,
         trade_id text NOT NULL,
@@ -24,9 +22,9 @@ export class LoaderLedger1764400000000 implements MigrationInterface {
         cancelled_at timestamptz NULL,
         created_at timestamptz NOT NULL DEFAULT now(),
         updated_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await runner.query('CREATE INDEX sales_order_ledger_status_idx ON sales_order_ledger (status)');
-    await runner.query(`
+      )`,
+    'CREATE INDEX sales_order_ledger_status_idx ON sales_order_ledger (status)',
+    `
       CREATE TABLE sales_order_sync_attempts (
         id bigserial PRIMARY KEY,
         bill_no text NOT NULL,
@@ -39,11 +37,9 @@ export class LoaderLedger1764400000000 implements MigrationInterface {
         error_message text NULL,
         duration_ms integer NOT NULL,
         attempted_at timestamptz NOT NULL DEFAULT now()
-      )`);
-    await runner.query(
-      'CREATE INDEX sales_order_sync_attempts_bill_idx ON sales_order_sync_attempts (bill_no, id)',
-    );
-    await runner.query(`
+      )`,
+    'CREATE INDEX sales_order_sync_attempts_bill_idx ON sales_order_sync_attempts (bill_no, id)',
+    `
       CREATE TABLE xingchen_master_data_cache (
         kind text NOT NULL CHECK (kind IN ('customer', 'material', 'store')),
         number text NOT NULL,
@@ -51,12 +47,11 @@ export class LoaderLedger1764400000000 implements MigrationInterface {
         details jsonb NOT NULL DEFAULT '{}'::jsonb,
         fetched_at timestamptz NOT NULL,
         PRIMARY KEY (kind, number)
-      )`);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP TABLE xingchen_master_data_cache');
-    await runner.query('DROP TABLE sales_order_sync_attempts');
-    await runner.query('DROP TABLE sales_order_ledger');
-  }
-}
+      )`,
+  ],
+  down: [
+    'DROP TABLE xingchen_master_data_cache',
+    'DROP TABLE sales_order_sync_attempts',
+    'DROP TABLE sales_order_ledger',
+  ],
+});

@@ -1,7 +1,7 @@
 import { type MigrationInterface } from 'typeorm';
 import { ExtractorCheckpoint1764300000000 } from './1764300000000-extractor-checkpoint';
 
-/** Every migration, in order. Add new ones at the end; never edit one that has shipped. */
+/** Every migration, in order. Add new ones at the end (with `sqlMigration`); what a shipped one runs never changes (shipped-migrations.spec.ts). */
 export const allMigrations: (new () => MigrationInterface)[] = [];
 allMigrations.push(ExtractorCheckpoint1764300000000);
 import { LoaderLedger1764400000000 } from './1764400000000-loader-ledger';
