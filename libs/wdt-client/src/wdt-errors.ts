@@ -1,10 +1,5 @@
-import {
-  FatalError,
-  NonRetriableError,
-  RetriableError,
-  type ApiOutcome,
-  type SyncError,
-} from '@app/contracts';
+import { FatalError, NonRetriableError, RetriableError } from '@app/contracts';
+import type { ApiOutcome, SyncError } from '@app/contracts';
 
 /** What went wrong with one WDT call, before it is classified. */
 export type WdtFailure =

@@ -1,10 +1,5 @@
-import {
-  FatalError,
-  NonRetriableError,
-  RetriableError,
-  type ApiOutcome,
-  type SyncError,
-} from '@app/contracts';
+import { FatalError, NonRetriableError, RetriableError } from '@app/contracts';
+import type { ApiOutcome, SyncError } from '@app/contracts';
 
 /**
  * Every Xingchen / Kingdee gateway code erpsync knows, and what it means for a caller, in ONE
