@@ -1,6 +1,6 @@
-import { Client } from 'pg';
 import { Decimal } from 'decimal.js';
 import { formatWdtTime } from '@app/contracts';
+import { LedgerQueries } from '@app/persistence';
 import { waitFor } from '@app/testing';
 import {
   type E2eStack,
@@ -160,22 +160,15 @@ describe.each(xingchenFamilies)(
       for (const trade of logisticsOnly)
         expect(after.get(trade.trade_no)!.modifications).toBe(byBill.get(trade.trade_no)!.modifications);
 
-      const db = new Client({ connectionString: e2e.databaseUrl });
-      await db.connect();
-      try {
-        const { rows } = await db.query<{ bill_no: string; status: string }>(
-          'SELECT bill_no, status FROM sales_order_ledger WHERE bill_no = ANY($1) ORDER BY bill_no',
-          [[...cancelled, ...audited].map((t) => t.trade_no)],
-        );
-        expect(rows).toEqual(
-          [
-            ...cancelled.map((t) => ({ bill_no: t.trade_no, status: 'cancelled_in_source' })),
-            ...audited.map((t) => ({ bill_no: t.trade_no, status: 'audited_in_xingchen' })),
-          ].sort((a, b) => a.bill_no.localeCompare(b.bill_no)),
-        );
-      } finally {
-        await db.end();
-      }
+      const ledger = await LedgerQueries.using(e2e.databaseUrl, (queries) =>
+        queries.rows([...cancelled, ...audited].map((t) => t.trade_no)),
+      );
+      expect(ledger.map(({ billNo, status }) => ({ billNo, status }))).toEqual(
+        [
+          ...cancelled.map((t) => ({ billNo: t.trade_no, status: 'cancelled_in_source' })),
+          ...audited.map((t) => ({ billNo: t.trade_no, status: 'audited_in_xingchen' })),
+        ].sort((a, b) => a.billNo.localeCompare(b.billNo)),
+      );
 
       const report = await reconcileStack(e2e);
       expect(report.counts).toMatchObject({

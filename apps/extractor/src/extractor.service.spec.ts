@@ -3,6 +3,7 @@ import { Registry } from 'prom-client';
 import { extractorEnv, loadEnv } from '@app/config';
 import { formatWdtTime, parseWdtTime, type WdtTrade } from '@app/contracts';
 import { type OutgoingMessage } from '@app/kafka';
+import { settle } from '@app/testing';
 import { createMetrics, type Metrics } from '@app/observability';
 import { type LeaseGrant } from '@app/persistence';
 import { type TradePage, type TradeQuery } from '@app/wdt-client';
@@ -362,7 +363,7 @@ describe('ExtractorService with the real WindowExtractor', () => {
 
     const cycle = service.runCycle();
     while (acknowledge === undefined) await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
     expect(events).toEqual(['sent JY-1']);
     acknowledge();
     await cycle;

@@ -2,6 +2,7 @@ import pino from 'pino';
 import { Registry } from 'prom-client';
 import { FatalError, RetriableError, type WdtTrade, formatWdtTime, parseWdtTime } from '@app/contracts';
 import { type OutgoingMessage } from '@app/kafka';
+import { settle } from '@app/testing';
 import { createMetrics } from '@app/observability';
 import { type TradePage, type TradeQuery } from '@app/wdt-client';
 import { RecentlyPublished } from './recently-published';
@@ -272,7 +273,7 @@ describe('WindowExtractor', () => {
     );
     const running = bounded.extract(hours('2024-01-01 10:00:00', 4), 'live', onProgress);
     await waitUntil(() => acks.length === 2);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await settle();
 
     expect(wdt.calls).toHaveLength(2); // 2 pages of 2 trades: the budget of 4 is used up
     while (sent.length < 24) {

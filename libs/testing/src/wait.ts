@@ -31,3 +31,11 @@ export const uniqueName = (prefix: string): string =>
 
 /** A pause for code that must let time pass (a poll interval, a test that measures a rate): never to wait for an event. */
 export { sleep };
+
+/**
+ * Lets everything already scheduled run: promise chains and immediates, for `turns` turns of the event
+ * loop (no wall time). For a unit test that asserts something has NOT happened yet, with in-memory fakes.
+ */
+export async function settle(turns = 50): Promise<void> {
+  for (let turn = 0; turn < turns; turn++) await new Promise((resolve) => setImmediate(resolve));
+}
