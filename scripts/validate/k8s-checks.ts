@@ -1,14 +1,12 @@
 /**
  * Checks of rendered Kubernetes objects: schemas (kubernetes-models, prometheus-operator models,
- * the Strimzi KafkaTopic schema kept in scripts/validate/schemas), unknown fields, and the rules
+ * the Strimzi 1.0 and KEDA models: scripts/validate/k8s-schema.mjs), unknown fields, and the rules
  * that make erpsync work on a cluster: selectors that select, probes on the health endpoints and the
  * container's HTTP_PORT, resources and locked-down security contexts, HPAs capped at the partition
  * count, a KafkaTopic for every topic, references to ConfigMaps and Secrets that exist.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { ConsumerGroups, Topics, allTopics } from '@app/contracts';
 import { parseMappingText } from '@app/mapping';
 import { isObject, problem, str, type Problem } from './common';
@@ -104,21 +102,6 @@ export function schemaErrors(objects: K8sObject[]): { errors: string[]; skipped:
   return parsed.map((r) => ({ errors: r.errors, skipped: r.skipped === true }));
 }
 
-let kafkaTopicValidator: ReturnType<Ajv['compile']> | undefined;
-function validateKafkaTopic(object: K8sObject): string[] {
-  if (!kafkaTopicValidator) {
-    const schema = JSON.parse(
-      fs.readFileSync(path.join(__dirname, 'schemas', 'kafkatopic.strimzi.io-v1beta2.json'), 'utf8'),
-    ) as object;
-    kafkaTopicValidator = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
-  }
-  if (kafkaTopicValidator(object)) return [];
-  return (kafkaTopicValidator.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-  );
-}
-
 export interface K8sCheckInput {
   /** e.g. "overlay dev" */
   name: string;
@@ -132,7 +115,10 @@ export interface K8sCheckInput {
   schemas?: boolean;
 }
 
-/** Kubernetes / prometheus-operator / Strimzi schemas, and unknown fields when a checker is given. */
+/** The one Strimzi API version the operator (1.0+) serves. */
+export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
+
+/** Kubernetes / prometheus-operator / Strimzi / KEDA schemas, and unknown fields when a checker is given. */
 export function schemaProblems(name: string, objects: K8sObject[], strict?: StrictFieldChecker): Problem[] {
   const problems: Problem[] = [];
   const add = (object: K8sObject, message: string) =>
@@ -141,11 +127,9 @@ export function schemaProblems(name: string, objects: K8sObject[], strict?: Stri
   objects.forEach((object, index) => {
     const result = results[index];
     for (const error of result.errors) add(object, error);
-    if (object.apiVersion.startsWith('kafka.strimzi.io/')) {
-      if (object.kind !== 'KafkaTopic' || object.apiVersion !== 'kafka.strimzi.io/v1beta2')
-        add(object, 'only Strimzi KafkaTopic v1beta2 has a schema here');
-      else for (const error of validateKafkaTopic(object)) add(object, error);
-    } else if (result.skipped) add(object, `no schema for ${object.apiVersion} ${object.kind}`);
+    if (object.apiVersion.startsWith('kafka.strimzi.io/') && object.apiVersion !== STRIMZI_API_VERSION)
+      add(object, `Strimzi 1.0 serves only ${STRIMZI_API_VERSION} (${object.apiVersion} was removed)`);
+    if (result.skipped) add(object, `no schema for ${object.apiVersion} ${object.kind}`);
   });
   if (strict) {
     for (const object of objects) {
