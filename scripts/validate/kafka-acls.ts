@@ -104,10 +104,13 @@ export function checkKafkaUsers(name: string, objects: K8sObject[]): Problem[] {
     const want = tuples(expected);
     const have = tuples(grantsOf(user));
     for (const t of want) if (!have.has(t)) problems.push(problem('kafka-acl', where, `missing ACL ${t}`));
-    for (const t of have) if (!want.has(t)) problems.push(problem('kafka-acl', where, `ACL ${t} is not needed`));
+    for (const t of have)
+      if (!want.has(t)) problems.push(problem('kafka-acl', where, `ACL ${t} is not needed`));
   }
   for (const user of users)
     if (!(user.metadata.name in EXPECTED_ACLS))
-      problems.push(problem('kafka-acl', `${name}: KafkaUser/${user.metadata.name}`, 'not an erpsync client'));
+      problems.push(
+        problem('kafka-acl', `${name}: KafkaUser/${user.metadata.name}`, 'not an erpsync client'),
+      );
   return problems;
 }

@@ -111,6 +111,8 @@ export class StrictFieldChecker {
       entries.every(([key]) => t.getProperty(key) || this.checker.getIndexInfoOfType(t, ts.IndexKind.String));
     const chosen = candidates.find(fits) ?? candidates[0];
     const index = this.checker.getIndexInfoOfType(chosen, ts.IndexKind.String);
+    // `{}`: a CRD field with x-kubernetes-preserve-unknown-fields (Strimzi's spec.config): any keys
+    if (!index && chosen.getProperties().length === 0) return;
     for (const [key, child] of entries) {
       const property = chosen.getProperty(key);
       const where = `${at}/${key}`;
