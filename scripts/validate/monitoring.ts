@@ -38,6 +38,12 @@ export const MONITORING = {
   k8sPrometheusRule: 'k8s/monitoring/prometheus-rule.yaml',
 } as const;
 
+/**
+ * Where alert runbook links point: docs/runbook.md on the repository's canonical Git host. A fork or a
+ * mirror changes this one constant and the rules' runbook_url lines (docs/deploy.md, "Alerts").
+ */
+export const RUNBOOK_BASE_URL = 'https://github.com/erpsync/erpsync/blob/main/docs/runbook.md';
+
 const abs = (relative: string, root = REPO_ROOT) => path.join(root, relative);
 
 /** Metrics that may come from outside erpsync, per source file: kube-state-metrics in the k8s rules. */
@@ -174,6 +180,38 @@ export function checkBoard(board: unknown, catalog: MetricCatalog): Problem[] {
   return problems;
 }
 
+const AGGREGATIONS = 'sum|min|max|avg|group|count|stddev|stdvar|topk|bottomk|quantile|count_values';
+
+/**
+ * An alert keeps `namespace`: every aggregation is `by (namespace, …)` (never `without`, never bare),
+ * so dev and prod in one Prometheus neither mask each other nor add up into one alert. The one
+ * exception is absent(), which has no labels to keep: it must be guarded by `unless on (service)`.
+ */
+export function namespaceScopeProblems(expr: string): string[] {
+  const problems: string[] = [];
+  const pattern = new RegExp(`\\b(${AGGREGATIONS})\\s*(?:(by|without)\\s*\\(([^)]*)\\))?\\s*\\(`, 'g');
+  for (const match of expr.matchAll(pattern)) {
+    const [text, , clause, labels] = match;
+    const rest = expr.slice((match.index ?? 0) + text.length);
+    const trailing = /^[^()]*(?:\([^()]*\)[^()]*)*\)\s*(by|without)\s*\(([^)]*)\)/.exec(rest);
+    const mode = clause ?? trailing?.[1];
+    const list = (labels ?? trailing?.[2] ?? '').split(',').map((l) => l.trim());
+    // absent()'s guard: `absent(x) unless on (service) group by (service) (…)`
+    const guardedAbsent =
+      list.length === 1 &&
+      list[0] === 'service' &&
+      /unless\s+on\s*\(\s*service\s*\)\s*$/.test(expr.slice(0, match.index));
+    if (mode !== 'by' || (!list.includes('namespace') && !guardedAbsent))
+      problems.push(`"${text.trim()}" must aggregate by (namespace, …)`);
+  }
+  for (const match of expr.matchAll(/\babsent\(/g)) {
+    const rest = expr.slice(match.index);
+    if (!/^absent\([^)]*\)\s*unless\s+on\s*\(\s*service\s*\)/.test(rest))
+      problems.push('absent() has no namespace: guard it with `unless on (service)` a per-namespace arm');
+  }
+  return problems;
+}
+
 function runbookAnchors(runbook: string): Set<string> {
   const anchors = new Set<string>();
   for (const line of runbook.split('\n')) {
@@ -238,10 +276,13 @@ export function checkRules(
         for (const key of ['summary', 'description', 'runbook_url']) {
           if (!rule.annotations?.[key]) problems.push(problem(check, where, `needs a ${key} annotation`));
         }
-        const anchor = /^docs\/runbook\.md#(.+)$/.exec(rule.annotations?.runbook_url ?? '')?.[1];
-        if (!anchor) problems.push(problem(check, where, 'runbook_url must be docs/runbook.md#<anchor>'));
+        const url = rule.annotations?.runbook_url ?? '';
+        const anchor = url.startsWith(`${RUNBOOK_BASE_URL}#`) ? url.slice(RUNBOOK_BASE_URL.length + 1) : '';
+        if (!anchor) problems.push(problem(check, where, `runbook_url must be ${RUNBOOK_BASE_URL}#<anchor>`));
         else if (!anchors.has(anchor))
           problems.push(problem(check, where, `docs/runbook.md has no section #${anchor}`));
+        for (const message of namespaceScopeProblems(rule.expr))
+          problems.push(problem(check, where, message));
         if (!tested.has(rule.alert))
           problems.push(problem(check, where, 'no promtool unit test expects this alert to fire'));
       }
