@@ -659,9 +659,28 @@ function checkKafkaTopics(ctx: CheckContext): void {
   }
 }
 
-/** The PrometheusRule, and the dashboard ConfigMap carrying the Grafana board. */
+/** The PrometheusRule, the Kafka Exporter's PodMonitor, and the dashboard ConfigMap carrying the board. */
 function checkMonitoringObjects(ctx: CheckContext): void {
   const { add, input } = ctx;
+  const clusters = new Set(ctx.byKind('KafkaTopic').map((t) => t.metadata.labels?.['strimzi.io/cluster']));
+  for (const monitor of ctx
+    .byKind('PodMonitor')
+    .filter((m) => m.metadata.name === 'erpsync-kafka-exporter')) {
+    const exporter = str(get(monitor, 'spec', 'selector', 'matchLabels', 'strimzi.io/name'));
+    if (![...clusters].some((c) => exporter === `${c}-kafka-exporter`))
+      add(
+        monitor,
+        `selects ${exporter}, not the exporter of the KafkaTopics' cluster (${[...clusters].join(', ')})`,
+      );
+    const relabel = asArray(asArray(get(monitor, 'spec', 'podMetricsEndpoints'))[0]?.relabelings).find(
+      (r) => r.targetLabel === 'namespace',
+    );
+    if (!relabel || relabel.replacement !== monitor.metadata.namespace)
+      add(
+        monitor,
+        `must label the exporter's series namespace=${monitor.metadata.namespace ?? ''} (the board and alerts scope by it), got ${str(relabel?.replacement) || '(none)'}`,
+      );
+  }
   if (ctx.byKind('PrometheusRule').length === 0) add('objects', 'no PrometheusRule');
   const dashboards = ctx.byKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
   if (dashboards.length === 0)

@@ -157,6 +157,7 @@ export function checkBoard(board: unknown, catalog: MetricCatalog): Problem[] {
   const variables = dashboardVariables(board);
   const expressions = dashboardExpressions(board);
   const located = expressions.map((e) => ({ ...e, source: `${where}: ${e.source}` }));
+  problems.push(...checkBoardNamespaces(board, located, variables));
   problems.push(...checkExpressions(check, located, catalog, variables));
   // the board shows every erpsync metric: a new metric needs a panel
   const used = new Set<string>();
@@ -208,6 +209,36 @@ export function namespaceScopeProblems(expr: string): string[] {
     const rest = expr.slice(match.index);
     if (!/^absent\([^)]*\)\s*unless\s+on\s*\(\s*service\s*\)/.test(rest))
       problems.push('absent() has no namespace: guard it with `unless on (service)` a per-namespace arm');
+  }
+  return problems;
+}
+
+/** Every metric selector of the board is scoped by the `namespace` variable: namespace=~"$namespace". */
+function checkBoardNamespaces(
+  board: Record<string, unknown>,
+  expressions: PromqlExpression[],
+  variables: Record<string, string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const templating =
+    isObject(board.templating) && Array.isArray(board.templating.list) ? board.templating.list : [];
+  const variable = templating.find((v) => isObject(v) && v.name === 'namespace');
+  if (!isObject(variable) || variable.type !== 'query')
+    problems.push(problem('grafana', MONITORING.board, 'no "namespace" query variable'));
+  for (const { source, expr } of expressions) {
+    let refs;
+    try {
+      refs = promqlReferences(substituteVariables(expr, { ...variables, namespace: 'NAMESPACE' }));
+    } catch {
+      continue; // reported by checkExpressions
+    }
+    for (const metric of refs.metrics) {
+      const scoped = refs.matchers.some(
+        (m) => m.metric === metric && m.label === 'namespace' && m.op === '=~' && m.value === 'NAMESPACE',
+      );
+      if (!scoped)
+        problems.push(problem('grafana', source, `${metric} is not scoped by namespace=~"$namespace"`));
+    }
   }
   return problems;
 }
