@@ -11,7 +11,8 @@ function modulePath(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === 'monitoring.coreos.com')
     return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
-  if (group === 'kafka.strimzi.io') return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
+  if (group === 'kafka.strimzi.io')
+    return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
   if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/${kind}`;
   if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined; // a CRD we do not model

@@ -220,7 +220,7 @@ function checkBoardNamespaces(
   variables: Record<string, string>,
 ): Problem[] {
   const problems: Problem[] = [];
-  const templating =
+  const templating: unknown[] =
     isObject(board.templating) && Array.isArray(board.templating.list) ? board.templating.list : [];
   const variable = templating.find((v) => isObject(v) && v.name === 'namespace');
   if (!isObject(variable) || variable.type !== 'query')
