@@ -58,10 +58,9 @@ export const EXPECTED_ACLS: Record<string, Grant[]> = {
     group('erpsync.reconcile.', 'prefix', 'Describe', 'Read', 'Delete'),
   ],
   'erpsync-console': [
-    ...[raw, replay, normalized, dlq(raw), dlq(replay), dlq(normalized)].map((t) =>
-      topic(t, 'Describe', 'Read'),
-    ),
-    topic(replay, 'Write'),
+    // reads every topic and DLQ; redrives by producing to the replay topic
+    ...[raw, normalized, dlq(raw), dlq(replay), dlq(normalized)].map((t) => topic(t, 'Describe', 'Read')),
+    topic(replay, 'Describe', 'Read', 'Write'),
     group(ConsumerGroups.transformer, 'literal', 'Describe'),
     group(ConsumerGroups.transformerReplay, 'literal', 'Describe'),
     group(ConsumerGroups.loader, 'literal', 'Describe'),
