@@ -1,18 +1,17 @@
 /**
  * Checks of rendered Kubernetes objects: schemas (kubernetes-models, prometheus-operator models,
- * the Strimzi KafkaTopic schema kept in scripts/validate/schemas), unknown fields, and the rules
+ * the Strimzi 1.0 and KEDA models: scripts/validate/k8s-schema.mjs), unknown fields, and the rules
  * that make erpsync work on a cluster: selectors that select, probes on the health endpoints and the
  * container's HTTP_PORT, resources and locked-down security contexts, HPAs capped at the partition
  * count, a KafkaTopic for every topic, references to ConfigMaps and Secrets that exist.
  */
 import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
 import * as path from 'node:path';
-import Ajv from 'ajv';
 import { ConsumerGroups, Topics, allTopics } from '@app/contracts';
 import { parseMappingText } from '@app/mapping';
 import { isObject, problem, str, type Problem } from './common';
 import { podSpecs, type K8sObject } from './kustomize';
+import { checkKafkaUsers } from './kafka-acls';
 import type { StrictFieldChecker } from './strict-fields';
 
 type Obj = Record<string, unknown>;
@@ -104,21 +103,6 @@ export function schemaErrors(objects: K8sObject[]): { errors: string[]; skipped:
   return parsed.map((r) => ({ errors: r.errors, skipped: r.skipped === true }));
 }
 
-let kafkaTopicValidator: ReturnType<Ajv['compile']> | undefined;
-function validateKafkaTopic(object: K8sObject): string[] {
-  if (!kafkaTopicValidator) {
-    const schema = JSON.parse(
-      fs.readFileSync(path.join(__dirname, 'schemas', 'kafkatopic.strimzi.io-v1beta2.json'), 'utf8'),
-    ) as object;
-    kafkaTopicValidator = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
-  }
-  if (kafkaTopicValidator(object)) return [];
-  return (kafkaTopicValidator.errors ?? []).map(
-    (e) =>
-      `${e.instancePath || '/'} ${e.message ?? ''}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`,
-  );
-}
-
 export interface K8sCheckInput {
   /** e.g. "overlay dev" */
   name: string;
@@ -132,7 +116,10 @@ export interface K8sCheckInput {
   schemas?: boolean;
 }
 
-/** Kubernetes / prometheus-operator / Strimzi schemas, and unknown fields when a checker is given. */
+/** The one Strimzi API version the operator (1.0+) serves. */
+export const STRIMZI_API_VERSION = 'kafka.strimzi.io/v1';
+
+/** Kubernetes / prometheus-operator / Strimzi / KEDA schemas, and unknown fields when a checker is given. */
 export function schemaProblems(name: string, objects: K8sObject[], strict?: StrictFieldChecker): Problem[] {
   const problems: Problem[] = [];
   const add = (object: K8sObject, message: string) =>
@@ -141,11 +128,9 @@ export function schemaProblems(name: string, objects: K8sObject[], strict?: Stri
   objects.forEach((object, index) => {
     const result = results[index];
     for (const error of result.errors) add(object, error);
-    if (object.apiVersion.startsWith('kafka.strimzi.io/')) {
-      if (object.kind !== 'KafkaTopic' || object.apiVersion !== 'kafka.strimzi.io/v1beta2')
-        add(object, 'only Strimzi KafkaTopic v1beta2 has a schema here');
-      else for (const error of validateKafkaTopic(object)) add(object, error);
-    } else if (result.skipped) add(object, `no schema for ${object.apiVersion} ${object.kind}`);
+    if (object.apiVersion.startsWith('kafka.strimzi.io/') && object.apiVersion !== STRIMZI_API_VERSION)
+      add(object, `Strimzi 1.0 serves only ${STRIMZI_API_VERSION} (${object.apiVersion} was removed)`);
+    if (result.skipped) add(object, `no schema for ${object.apiVersion} ${object.kind}`);
   });
   if (strict) {
     for (const object of objects) {
@@ -190,6 +175,9 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
   for (const template of templates) checkPod(ctx, template);
   for (const deployment of ctx.byKind('Deployment')) checkDeployment(ctx, deployment);
   checkAutoscalers(ctx);
+  checkScaledObjects(ctx);
+  checkKafkaCredentials(ctx);
+  if (ctx.byKind('KafkaUser').length > 0) problems.push(...checkKafkaUsers(name, objects));
   checkServices(ctx);
   checkDisruptionBudgets(ctx);
   checkNetworkPolicies(ctx);
@@ -344,13 +332,20 @@ function checkDeployment(ctx: CheckContext, deployment: K8sObject): void {
         get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name &&
         get(h, 'spec', 'scaleTargetRef', 'kind') === 'Deployment',
     );
+  const scaledObject = scaledObjectsOf(ctx, deployment)[0];
   if (component === 'extractor') {
     if (get(deployment, 'spec', 'replicas') !== 1) add(deployment, 'the extractor runs exactly one replica');
-    if (hpa) add(deployment, 'the extractor must not be autoscaled');
+    if (hpa || scaledObject) add(deployment, 'the extractor must not be autoscaled');
   }
-  if (hpa && get(deployment, 'spec', 'replicas') !== undefined)
-    add(deployment, 'spec.replicas is set although an HPA manages it (every apply would reset it)');
-  if (SERVICES[component]?.consumes && !hpa) add(deployment, `${component} has no HorizontalPodAutoscaler`);
+  if (hpa && scaledObject)
+    add(
+      deployment,
+      `both HorizontalPodAutoscaler ${hpa.metadata.name} and ScaledObject ${scaledObject.metadata.name} scale it (KEDA's own HPA would fight the other)`,
+    );
+  if ((hpa || scaledObject) && get(deployment, 'spec', 'replicas') !== undefined)
+    add(deployment, 'spec.replicas is set although an autoscaler manages it (every apply would reset it)');
+  if (SERVICES[component]?.consumes && !hpa && !scaledObject)
+    add(deployment, `${component} has no HorizontalPodAutoscaler or KEDA ScaledObject`);
 }
 
 /** Liveness, readiness (and startup, when present) probes: httpGet on the health path of HTTP_PORT. */
@@ -389,16 +384,123 @@ function checkProbes(
   }
 }
 
+/** KEDA ScaledObjects whose scaleTargetRef is the Deployment (kind defaults to Deployment). */
+function scaledObjectsOf(ctx: CheckContext, deployment: K8sObject): K8sObject[] {
+  return ctx
+    .byKind('ScaledObject')
+    .filter(
+      (o) =>
+        get(o, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name &&
+        (get(o, 'spec', 'scaleTargetRef', 'kind') ?? 'Deployment') === 'Deployment',
+    );
+}
+
+const partitionsOf = (ctx: CheckContext, topic: string) =>
+  get(
+    ctx.byKind('KafkaTopic').find((t) => (get(t, 'spec', 'topicName') ?? t.metadata.name) === topic),
+    'spec',
+    'partitions',
+  ) as number | undefined;
+
+/** The erpsync-config ConfigMap's data (the settings every service reads). */
+const configData = (ctx: CheckContext): Record<string, string> =>
+  (get(
+    ctx.byKind('ConfigMap').find((c) => c.metadata.name.startsWith('erpsync-config')),
+    'data',
+  ) ?? {}) as Record<string, string>;
+
+/** KEDA: the Kafka trigger watches the service's own group and topic on the services' brokers. */
+function checkScaledObjects(ctx: CheckContext): void {
+  const { add } = ctx;
+  const config = configData(ctx);
+  const authentications = new Set(ctx.byKind('TriggerAuthentication').map((t) => t.metadata.name));
+  for (const scaled of ctx.byKind('ScaledObject')) {
+    const target = ctx
+      .byKind('Deployment')
+      .find((d) => d.metadata.name === get(scaled, 'spec', 'scaleTargetRef', 'name'));
+    if (!target) {
+      add(
+        scaled,
+        `scaleTargetRef ${str(get(scaled, 'spec', 'scaleTargetRef', 'name'))} is not a rendered Deployment`,
+      );
+      continue;
+    }
+    const service = SERVICES[componentOf(ctx, target)];
+    if (!service?.consumes || !service.group) {
+      add(scaled, `${componentOf(ctx, target)} does not consume a topic; it should not be autoscaled`);
+      continue;
+    }
+    const max = Number(get(scaled, 'spec', 'maxReplicaCount') ?? 100);
+    const min = Number(get(scaled, 'spec', 'minReplicaCount') ?? 0);
+    if (min < 1)
+      add(scaled, 'minReplicaCount must be at least 1 (readiness and the consumer group need a member)');
+    if (min > max) add(scaled, `minReplicaCount ${min} > maxReplicaCount ${max}`);
+    const partitions = partitionsOf(ctx, service.consumes);
+    if (partitions !== undefined && max > partitions)
+      add(scaled, `maxReplicaCount ${max} exceeds the ${partitions} partitions of ${service.consumes}`);
+    const triggers = asArray(get(scaled, 'spec', 'triggers'));
+    const kafka = triggers.filter((t) => t.type === 'kafka');
+    if (kafka.length === 0) add(scaled, 'no kafka trigger');
+    for (const trigger of kafka) {
+      const metadata = isObject(trigger.metadata) ? trigger.metadata : {};
+      if (metadata.consumerGroup !== service.group)
+        add(scaled, `kafka trigger consumerGroup ${str(metadata.consumerGroup)}, expected ${service.group}`);
+      if (metadata.topic !== service.consumes)
+        add(scaled, `kafka trigger topic ${str(metadata.topic)}, expected ${service.consumes}`);
+      if (config.KAFKA_BROKERS !== undefined && metadata.bootstrapServers !== config.KAFKA_BROKERS)
+        add(
+          scaled,
+          `kafka trigger bootstrapServers ${str(metadata.bootstrapServers)} is not KAFKA_BROKERS ${config.KAFKA_BROKERS}`,
+        );
+      if (!(Number(metadata.lagThreshold) > 0)) add(scaled, 'kafka trigger needs a positive lagThreshold');
+      const sasl = config.KAFKA_SASL_MECHANISM;
+      if (sasl && sasl !== 'none') {
+        if (metadata.sasl !== sasl.replace(/-/g, '_').replace('sha_', 'sha'))
+          add(
+            scaled,
+            `the services use SASL ${sasl} but the kafka trigger has sasl ${str(metadata.sasl) || '(none)'}`,
+          );
+        const ref = str(get(trigger, 'authenticationRef', 'name'));
+        if (!authentications.has(ref))
+          add(scaled, `authenticationRef ${ref || '(none)'} is not a rendered TriggerAuthentication`);
+      }
+      if (config.KAFKA_SSL === 'true' && metadata.tls !== 'enable')
+        add(scaled, 'the services use TLS (KAFKA_SSL=true) but the kafka trigger has no tls: enable');
+    }
+  }
+}
+
+/** SASL: each service logs in as the KafkaUser of its name, with that user's Secret as password. */
+function checkKafkaCredentials(ctx: CheckContext): void {
+  const users = new Set(ctx.byKind('KafkaUser').map((u) => u.metadata.name));
+  const sasl = configData(ctx).KAFKA_SASL_MECHANISM;
+  for (const template of ctx.templates) {
+    for (const container of asArray(template.spec.containers)) {
+      const env = asArray(container.env);
+      const username = env.find((e) => e.name === 'KAFKA_SASL_USERNAME');
+      const password = env.find((e) => e.name === 'KAFKA_SASL_PASSWORD');
+      const component = template.labels['app.kubernetes.io/component'] ?? '';
+      if (sasl && sasl !== 'none' && SERVICES[component] && !username)
+        ctx.add(template.owner, `KAFKA_SASL_MECHANISM=${sasl} but ${component} sets no KAFKA_SASL_USERNAME`);
+      if (!username) continue;
+      const user = str(username.value);
+      if (!users.has(user))
+        ctx.add(template.owner, `KAFKA_SASL_USERNAME ${user} is not a rendered KafkaUser`);
+      if (password?.value !== undefined)
+        ctx.add(template.owner, 'KAFKA_SASL_PASSWORD has a literal value: read it from the KafkaUser Secret');
+      const ref = get(password, 'valueFrom', 'secretKeyRef');
+      if (get(ref, 'name') !== user || get(ref, 'key') !== 'password')
+        ctx.add(
+          template.owner,
+          `KAFKA_SASL_PASSWORD must come from secretKeyRef ${user}/password (the User Operator's Secret)`,
+        );
+    }
+  }
+}
+
 /** HPAs: the target exists, and is capped at the partitions of the topic it consumes. */
 function checkAutoscalers(ctx: CheckContext): void {
   const { add } = ctx;
-  const topics = ctx.byKind('KafkaTopic');
-  const partitionsOf = (topic: string) =>
-    get(
-      topics.find((t) => (get(t, 'spec', 'topicName') ?? t.metadata.name) === topic),
-      'spec',
-      'partitions',
-    ) as number | undefined;
   for (const hpa of ctx.byKind('HorizontalPodAutoscaler')) {
     const target = ctx
       .byKind('Deployment')
@@ -417,7 +519,7 @@ function checkAutoscalers(ctx: CheckContext): void {
     if (min > max) add(hpa, `minReplicas ${min} > maxReplicas ${max}`);
     if (!topic) add(hpa, `${component} does not consume a topic; it should not be autoscaled`);
     else {
-      const partitions = partitionsOf(topic);
+      const partitions = partitionsOf(ctx, topic);
       if (partitions === undefined) add(hpa, `no KafkaTopic for ${topic}`);
       else if (max > partitions)
         add(
@@ -469,9 +571,11 @@ function checkDisruptionBudgets(ctx: CheckContext): void {
   }
   for (const deployment of ctx.byKind('Deployment')) {
     const template = ctx.templates.find((t) => t.owner === deployment);
-    const scaled = ctx
-      .byKind('HorizontalPodAutoscaler')
-      .some((h) => get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name);
+    const scaled =
+      ctx
+        .byKind('HorizontalPodAutoscaler')
+        .some((h) => get(h, 'spec', 'scaleTargetRef', 'name') === deployment.metadata.name) ||
+      scaledObjectsOf(ctx, deployment).length > 0;
     if (
       scaled &&
       template &&
@@ -555,9 +659,28 @@ function checkKafkaTopics(ctx: CheckContext): void {
   }
 }
 
-/** The PrometheusRule, and the dashboard ConfigMap carrying the Grafana board. */
+/** The PrometheusRule, the Kafka Exporter's PodMonitor, and the dashboard ConfigMap carrying the board. */
 function checkMonitoringObjects(ctx: CheckContext): void {
   const { add, input } = ctx;
+  const clusters = new Set(ctx.byKind('KafkaTopic').map((t) => t.metadata.labels?.['strimzi.io/cluster']));
+  for (const monitor of ctx
+    .byKind('PodMonitor')
+    .filter((m) => m.metadata.name === 'erpsync-kafka-exporter')) {
+    const exporter = str(get(monitor, 'spec', 'selector', 'matchLabels', 'strimzi.io/name'));
+    if (![...clusters].some((c) => exporter === `${c}-kafka-exporter`))
+      add(
+        monitor,
+        `selects ${exporter}, not the exporter of the KafkaTopics' cluster (${[...clusters].join(', ')})`,
+      );
+    const relabel = asArray(asArray(get(monitor, 'spec', 'podMetricsEndpoints'))[0]?.relabelings).find(
+      (r) => r.targetLabel === 'namespace',
+    );
+    if (!relabel || relabel.replacement !== monitor.metadata.namespace)
+      add(
+        monitor,
+        `must label the exporter's series namespace=${monitor.metadata.namespace ?? ''} (the board and alerts scope by it), got ${str(relabel?.replacement) || '(none)'}`,
+      );
+  }
   if (ctx.byKind('PrometheusRule').length === 0) add('objects', 'no PrometheusRule');
   const dashboards = ctx.byKind('ConfigMap').filter((c) => c.metadata.labels?.grafana_dashboard === '1');
   if (dashboards.length === 0)
@@ -575,7 +698,9 @@ function checkMonitoringObjects(ctx: CheckContext): void {
 function checkMappingAndMigration(ctx: CheckContext): void {
   const { add } = ctx;
   const configMaps = ctx.byKind('ConfigMap');
-  if (!ctx.byKind('Job').some((j) => j.metadata.name.includes('migrate'))) add('objects', 'no migration Job');
+  const migrations = ctx.byKind('Job').filter((j) => j.metadata.name.startsWith('erpsync-migrate'));
+  if (migrations.length === 0) add('objects', 'no migration Job');
+  for (const job of migrations) checkMigrationJob(ctx, job);
   for (const mapping of configMaps.filter((c) => c.metadata.name.startsWith('erpsync-mapping'))) {
     for (const [key, text] of Object.entries((get(mapping, 'data') ?? {}) as Record<string, string>)) {
       try {
@@ -604,6 +729,27 @@ function checkMappingAndMigration(ctx: CheckContext): void {
       );
     }
   }
+}
+
+/** The release id a migration Job is named after: its image's tag. */
+export const releaseOf = (job: K8sObject): string => {
+  const image = str(asArray(podSpecs(job)[0]?.containers)[0]?.image);
+  return image.includes('@') ? '' : (image.split('/').pop()?.split(':')[1] ?? '');
+};
+
+/** One Job per release (a Job's template is immutable): named erpsync-migrate-<image tag>, cleaned up. */
+function checkMigrationJob({ add }: CheckContext, job: K8sObject): void {
+  const release = releaseOf(job);
+  if (!release) add(job, 'the migration image needs a tag (the Job is named after it), not a digest');
+  else if (job.metadata.name !== `erpsync-migrate-${release}`)
+    add(
+      job,
+      `named ${job.metadata.name}, expected erpsync-migrate-${release}: each release needs its own Job (the overlay's replacements)`,
+    );
+  if (job.metadata.name.length > 63 || !/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(job.metadata.name))
+    add(job, 'the Job name must be a DNS label of at most 63 characters (its pods carry it as a label)');
+  if (!(Number(get(job, 'spec', 'ttlSecondsAfterFinished')) > 0))
+    add(job, 'needs ttlSecondsAfterFinished: one Job per release would otherwise pile up');
 }
 
 /** The Secret template: no values, and the keys the Deployments expect. */

@@ -1,5 +1,7 @@
-// Validates Kubernetes objects against the schemas of `kubernetes-models` and
-// `@kubernetes-models/prometheus-operator` (ESM-only packages, hence a separate Node process).
+// Validates Kubernetes objects against the schemas of `kubernetes-models`,
+// `@kubernetes-models/prometheus-operator`, `@kubernetes-models/strimzi-kafka-operator` (generated from
+// the Strimzi 1.0.0 CRDs: kafka.strimzi.io/v1) and `@kubernetes-models/keda` (keda.sh/v1alpha1)
+// (ESM-only packages, hence a separate Node process). A kind no package models is an error, never a skip.
 // stdin: JSON array of objects; stdout: JSON array of {index, errors: string[], skipped?: true}.
 import { readFileSync } from 'node:fs';
 
@@ -9,6 +11,9 @@ function modulePath(apiVersion, kind) {
   const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
   if (group === 'monitoring.coreos.com')
     return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
+  if (group === 'kafka.strimzi.io')
+    return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
+  if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/${kind}`;
   if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined; // a CRD we do not model
   return `kubernetes-models/${group}/${version}/${kind}`;

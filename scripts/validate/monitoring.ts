@@ -38,6 +38,12 @@ export const MONITORING = {
   k8sPrometheusRule: 'k8s/monitoring/prometheus-rule.yaml',
 } as const;
 
+/**
+ * Where alert runbook links point: docs/runbook.md on the repository's canonical Git host. A fork or a
+ * mirror changes this one constant and the rules' runbook_url lines (docs/deploy.md, "Alerts").
+ */
+export const RUNBOOK_BASE_URL = 'https://github.com/erpsync/erpsync/blob/main/docs/runbook.md';
+
 const abs = (relative: string, root = REPO_ROOT) => path.join(root, relative);
 
 /** Metrics that may come from outside erpsync, per source file: kube-state-metrics in the k8s rules. */
@@ -151,6 +157,7 @@ export function checkBoard(board: unknown, catalog: MetricCatalog): Problem[] {
   const variables = dashboardVariables(board);
   const expressions = dashboardExpressions(board);
   const located = expressions.map((e) => ({ ...e, source: `${where}: ${e.source}` }));
+  problems.push(...checkBoardNamespaces(board, located, variables));
   problems.push(...checkExpressions(check, located, catalog, variables));
   // the board shows every erpsync metric: a new metric needs a panel
   const used = new Set<string>();
@@ -170,6 +177,68 @@ export function checkBoard(board: unknown, catalog: MetricCatalog): Problem[] {
   for (const hop of ['Extractor', 'Transformer', 'Loader']) {
     if (!rowTitles.some((title) => title.startsWith(hop)))
       problems.push(problem(check, where, `no row for the ${hop} hop`));
+  }
+  return problems;
+}
+
+const AGGREGATIONS = 'sum|min|max|avg|group|count|stddev|stdvar|topk|bottomk|quantile|count_values';
+
+/**
+ * An alert keeps `namespace`: every aggregation is `by (namespace, …)` (never `without`, never bare),
+ * so dev and prod in one Prometheus neither mask each other nor add up into one alert. The one
+ * exception is absent(), which has no labels to keep: it must be guarded by `unless on (service)`.
+ */
+export function namespaceScopeProblems(expr: string): string[] {
+  const problems: string[] = [];
+  const pattern = new RegExp(`\\b(${AGGREGATIONS})\\s*(?:(by|without)\\s*\\(([^)]*)\\))?\\s*\\(`, 'g');
+  for (const match of expr.matchAll(pattern)) {
+    const [text, , clause, labels] = match;
+    const rest = expr.slice((match.index ?? 0) + text.length);
+    const trailing = /^[^()]*(?:\([^()]*\)[^()]*)*\)\s*(by|without)\s*\(([^)]*)\)/.exec(rest);
+    const mode = clause ?? trailing?.[1];
+    const list = (labels ?? trailing?.[2] ?? '').split(',').map((l) => l.trim());
+    // absent()'s guard: `absent(x) unless on (service) group by (service) (…)`
+    const guardedAbsent =
+      list.length === 1 &&
+      list[0] === 'service' &&
+      /unless\s+on\s*\(\s*service\s*\)\s*$/.test(expr.slice(0, match.index));
+    if (mode !== 'by' || (!list.includes('namespace') && !guardedAbsent))
+      problems.push(`"${text.trim()}" must aggregate by (namespace, …)`);
+  }
+  for (const match of expr.matchAll(/\babsent\(/g)) {
+    const rest = expr.slice(match.index);
+    if (!/^absent\([^)]*\)\s*unless\s+on\s*\(\s*service\s*\)/.test(rest))
+      problems.push('absent() has no namespace: guard it with `unless on (service)` a per-namespace arm');
+  }
+  return problems;
+}
+
+/** Every metric selector of the board is scoped by the `namespace` variable: namespace=~"$namespace". */
+function checkBoardNamespaces(
+  board: Record<string, unknown>,
+  expressions: PromqlExpression[],
+  variables: Record<string, string>,
+): Problem[] {
+  const problems: Problem[] = [];
+  const templating: unknown[] =
+    isObject(board.templating) && Array.isArray(board.templating.list) ? board.templating.list : [];
+  const variable = templating.find((v) => isObject(v) && v.name === 'namespace');
+  if (!isObject(variable) || variable.type !== 'query')
+    problems.push(problem('grafana', MONITORING.board, 'no "namespace" query variable'));
+  for (const { source, expr } of expressions) {
+    let refs;
+    try {
+      refs = promqlReferences(substituteVariables(expr, { ...variables, namespace: 'NAMESPACE' }));
+    } catch {
+      continue; // reported by checkExpressions
+    }
+    for (const metric of refs.metrics) {
+      const scoped = refs.matchers.some(
+        (m) => m.metric === metric && m.label === 'namespace' && m.op === '=~' && m.value === 'NAMESPACE',
+      );
+      if (!scoped)
+        problems.push(problem('grafana', source, `${metric} is not scoped by namespace=~"$namespace"`));
+    }
   }
   return problems;
 }
@@ -238,10 +307,13 @@ export function checkRules(
         for (const key of ['summary', 'description', 'runbook_url']) {
           if (!rule.annotations?.[key]) problems.push(problem(check, where, `needs a ${key} annotation`));
         }
-        const anchor = /^docs\/runbook\.md#(.+)$/.exec(rule.annotations?.runbook_url ?? '')?.[1];
-        if (!anchor) problems.push(problem(check, where, 'runbook_url must be docs/runbook.md#<anchor>'));
+        const url = rule.annotations?.runbook_url ?? '';
+        const anchor = url.startsWith(`${RUNBOOK_BASE_URL}#`) ? url.slice(RUNBOOK_BASE_URL.length + 1) : '';
+        if (!anchor) problems.push(problem(check, where, `runbook_url must be ${RUNBOOK_BASE_URL}#<anchor>`));
         else if (!anchors.has(anchor))
           problems.push(problem(check, where, `docs/runbook.md has no section #${anchor}`));
+        for (const message of namespaceScopeProblems(rule.expr))
+          problems.push(problem(check, where, message));
         if (!tested.has(rule.alert))
           problems.push(problem(check, where, 'no promtool unit test expects this alert to fire'));
       }

@@ -81,8 +81,15 @@ export function dashboardVariables(board: unknown): Record<string, string> {
     for (const variable of board.templating.list) {
       if (!isObject(variable) || typeof variable.name !== 'string') continue;
       const current = isObject(variable.current) ? variable.current.value : undefined;
+      // "All" of a query variable stands for its allValue (a regex), as Grafana substitutes it
       const value =
-        typeof current === 'string' ? current : typeof variable.query === 'string' ? variable.query : '';
+        current === '$__all' && typeof variable.allValue === 'string'
+          ? variable.allValue
+          : typeof current === 'string'
+            ? current
+            : typeof variable.query === 'string'
+              ? variable.query
+              : '';
       values[variable.name] = value;
     }
   }

@@ -1,7 +1,8 @@
 /**
  * Unknown-field detection for Kubernetes objects (what `kubectl apply --validate=strict` rejects and
  * the JSON schemas of kubernetes-models do not: they allow extra properties). Each object is walked
- * alongside its TypeScript interface from kubernetes-models / @kubernetes-models/prometheus-operator,
+ * alongside its TypeScript interface from kubernetes-models / @kubernetes-models/prometheus-operator /
+ * @kubernetes-models/strimzi-kafka-operator / @kubernetes-models/keda,
  * read with the TypeScript compiler API; a key the interface does not declare is reported.
  */
 import * as path from 'node:path';
@@ -20,6 +21,9 @@ function typeModule({ apiVersion, kind }: Kind): string | undefined {
   if (!/^[A-Za-z]+$/.test(kind) || !/^v[0-9a-z]+$/.test(version)) return undefined;
   if (group === 'monitoring.coreos.com')
     return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
+  if (group === 'kafka.strimzi.io')
+    return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
+  if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/${kind}`;
   if (group === '') return `kubernetes-models/${version}/${kind}`;
   if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
   return `kubernetes-models/${group}/${version}/${kind}`;
@@ -107,6 +111,8 @@ export class StrictFieldChecker {
       entries.every(([key]) => t.getProperty(key) || this.checker.getIndexInfoOfType(t, ts.IndexKind.String));
     const chosen = candidates.find(fits) ?? candidates[0];
     const index = this.checker.getIndexInfoOfType(chosen, ts.IndexKind.String);
+    // `{}`: a CRD field with x-kubernetes-preserve-unknown-fields (Strimzi's spec.config): any keys
+    if (!index && chosen.getProperties().length === 0) return;
     for (const [key, child] of entries) {
       const property = chosen.getProperty(key);
       const where = `${at}/${key}`;

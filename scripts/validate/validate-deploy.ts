@@ -4,7 +4,7 @@
  *   npm run validate:deploy -- --sync    # first regenerate the Kubernetes copies of monitoring/
  * Checks: Dockerfile lint; docker-compose.yml against the Compose spec + stack rules; .env.example
  * vs the Kubernetes ConfigMap/Secret names; both kustomize overlays rendered (`kubectl kustomize`,
- * scripts/validate/kustomize.ts) and validated (schemas, unknown fields, selectors, probes, resources, security,
+ * scripts/validate/kustomize.ts) and validated (schemas incl. Strimzi 1.0 and KEDA, unknown fields, selectors, probes, resources, security,
  * HPAs vs partitions, topics); the Grafana board and alert rules vs the metrics in the code;
  * promtool check/test rules. A missing kubectl or promtool fails its section, naming the tool.
  */
@@ -28,7 +28,9 @@ import {
 } from './monitoring';
 import { StrictFieldChecker } from './strict-fields';
 
-export const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod'];
+export const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/overlays/prod-keda'];
+/** Rendered and schema-checked on their own (they live in the Kafka namespace, not in an overlay). */
+export const KAFKA_CLUSTER = 'k8s/kafka-cluster';
 export const SECRET_TEMPLATE = 'k8s/base/secret.template.yaml';
 
 export interface Section {
@@ -83,9 +85,11 @@ export function validateDeploy(root = REPO_ROOT): Section[] {
     }),
   );
   let rendered = new Map<string, K8sObject[]>();
+  let kafkaCluster: K8sObject[] = [];
   sections.push(
     timed('kustomize', () => {
       rendered = renderOverlays(root);
+      kafkaCluster = renderKustomization(path.join(root, KAFKA_CLUSTER));
       return [];
     }),
   );
@@ -94,8 +98,9 @@ export function validateDeploy(root = REPO_ROOT): Section[] {
     timed('kubernetes', () => {
       const all = [...rendered.values()].flat();
       if (all.length === 0) return [];
-      const strict = new StrictFieldChecker([...all, ...secrets], root);
+      const strict = new StrictFieldChecker([...all, ...secrets, ...kafkaCluster], root);
       return [
+        ...schemaProblems(KAFKA_CLUSTER, kafkaCluster, strict),
         ...[...rendered].flatMap(([overlay, objects]) =>
           checkK8sObjects({ name: overlay, objects, externalSecrets: secrets, boardJson, strict }),
         ),

@@ -1,8 +1,10 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { Topics } from '@app/contracts';
 import { createServiceMetrics, type Metrics } from '@app/observability';
 import { REPO_ROOT } from '../../scripts/validate/common';
 import { checkPromql } from '../../scripts/validate/check-promql';
+import { KAFKA_EXPORTER_FIXTURE } from '../../scripts/validate/metric-catalog';
 import { commandExists, readRepo } from './fixtures';
 import { startMetricsServer, startPrometheus, type RunningPrometheus } from './prometheus-harness';
 
@@ -39,17 +41,22 @@ const PROMETHEUS_MISSING =
 describe('check-promql against a real Prometheus', () => {
   let prometheus: RunningPrometheus;
   let server: Awaited<ReturnType<typeof startMetricsServer>>;
+  // Strimzi's Kafka Exporter, as its scrape looks (monitoring/exporters/kafka-exporter.prom)
+  let exporter: Awaited<ReturnType<typeof startMetricsServer>>;
 
   beforeAll(async () => {
     if (!commandExists('prometheus', ['--version'])) throw new Error(PROMETHEUS_MISSING);
     const metrics = servedMetrics();
     server = await startMetricsServer(() => metrics.registry.metrics());
-    prometheus = await startPrometheus([server.target]);
+    const exposition = fs.readFileSync(path.join(REPO_ROOT, KAFKA_EXPORTER_FIXTURE), 'utf8');
+    exporter = await startMetricsServer(() => Promise.resolve(exposition));
+    prometheus = await startPrometheus([server.target, exporter.target]);
   });
 
   afterAll(async () => {
     await prometheus?.stop();
     await server?.close();
+    await exporter?.close();
   });
 
   it('passes the board and the alert rules: every expression evaluates, every metric exists', async () => {
@@ -65,7 +72,7 @@ describe('check-promql against a real Prometheus', () => {
     expect(result.notes).toEqual([
       'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
     ]);
-    expect(result.expressions).toBe(43 + 9); // board targets + alert rules
+    expect(result.expressions).toBe(44 + 9); // board targets (the exporter's panel included) + alert rules
   });
 
   it('fails on a metric name with a typo', async () => {

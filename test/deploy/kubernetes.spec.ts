@@ -130,8 +130,19 @@ describe('the Kubernetes manifests', () => {
     const objects = prod().filter((o) => o.metadata.name !== 'sales.order.normalized.v1.dlq');
     setAt(findObject(objects, 'KafkaTopic', 'erp.wdt.trade.raw.v1'), 'spec.partition', 6);
     expect(messages(check(objects, true))).toEqual([
-      'prod: KafkaTopic/erpsync/erp.wdt.trade.raw.v1: /spec must NOT have additional properties (partition)',
+      'prod: KafkaTopic/erpsync/erp.wdt.trade.raw.v1: unknown field /spec/partition',
       'prod: objects: no KafkaTopic for sales.order.normalized.v1.dlq',
+    ]);
+  });
+
+  it('catches a Strimzi object on an API version Strimzi 1.0 no longer serves, and a wrong type', () => {
+    const objects = prod();
+    const topic = findObject(objects, 'KafkaTopic', 'erp.wdt.trade.raw.v1');
+    topic.apiVersion = 'kafka.strimzi.io/v1beta2';
+    setAt(findObject(objects, 'KafkaTopic', 'sales.order.normalized.v1'), 'spec.partitions', 'six');
+    expect(messages(check(objects, true))).toEqual([
+      'prod: KafkaTopic/erpsync/erp.wdt.trade.raw.v1: Strimzi 1.0 serves only kafka.strimzi.io/v1 (kafka.strimzi.io/v1beta2 was removed)',
+      'prod: KafkaTopic/erpsync/sales.order.normalized.v1: /spec/partitions must be integer',
     ]);
   });
 

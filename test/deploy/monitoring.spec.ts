@@ -8,6 +8,7 @@ import {
   loadMonitoring,
   PROMTOOL_MISSING,
   promtoolAvailable,
+  RUNBOOK_BASE_URL,
 } from '../../scripts/validate/monitoring';
 import { promqlReferences } from '../../scripts/validate/promql';
 
@@ -57,12 +58,23 @@ describe('the Grafana board', () => {
   it('catches a label the metric does not have', () => {
     const board = boardWith((expr) =>
       expr.replace(
-        'erpsync_loader_orders_total[',
-        'erpsync_loader_orders_total{topic="erp.wdt.trade.raw.v1"}[',
+        'erpsync_loader_orders_total{namespace=~"$namespace"}[',
+        'erpsync_loader_orders_total{namespace=~"$namespace", topic="erp.wdt.trade.raw.v1"}[',
       ),
     );
     expect(messages(checkBoard(board, catalog))).toContain(
       'monitoring/grafana/dashboards/erpsync.json: board panel "Orders by outcome (loader)" (A): erpsync_loader_orders_total has no label "topic" (labels: outcome)',
+    );
+  });
+});
+
+describe('the board is scoped by namespace', () => {
+  it('catches a query that ignores the namespace variable', () => {
+    const board = boardWith((expr) =>
+      expr.replace('erpsync_loader_orders_total{namespace=~"$namespace"}[', 'erpsync_loader_orders_total['),
+    );
+    expect(messages(checkBoard(board, catalog))).toContain(
+      'monitoring/grafana/dashboards/erpsync.json: board panel "Orders by outcome (loader)" (A): erpsync_loader_orders_total is not scoped by namespace=~"$namespace"',
     );
   });
 });
@@ -78,14 +90,52 @@ describe('the alert rules', () => {
     const ruleFiles = structuredClone(monitoring.ruleFiles);
     ruleFiles[0].groups[0].rules.push({
       alert: 'ErpsyncNew',
-      expr: 'sum(rate(erpsync_dead_letters_total[5m])) > 0',
+      expr: 'sum by (namespace) (rate(erpsync_dead_letters_total[5m])) > 0',
       labels: { severity: 'warning' },
-      annotations: { summary: 's', description: 'd', runbook_url: 'docs/runbook.md#erpsyncnew' },
+      annotations: { summary: 's', description: 'd', runbook_url: `${RUNBOOK_BASE_URL}#erpsyncnew` },
     });
     expect(messages(checkRules(ruleFiles, monitoring.tests, monitoring.runbook, catalog))).toEqual([
       'monitoring/alerts/erpsync.rules.yml: rule ErpsyncNew (group erpsync-pipeline): unknown metric erpsync_dead_letters_total (not defined in libs/observability/src/metrics.ts)',
       'monitoring/alerts/erpsync.rules.yml ErpsyncNew: docs/runbook.md has no section #erpsyncnew',
       'monitoring/alerts/erpsync.rules.yml ErpsyncNew: no promtool unit test expects this alert to fire',
+    ]);
+  });
+
+  it('catch a relative runbook link and aggregations that drop the namespace', () => {
+    const ruleFiles = structuredClone(monitoring.ruleFiles);
+    const rule = ruleFiles[0].groups[0].rules.find((r) => r.alert === 'ErpsyncDeadLetters');
+    rule!.expr = 'sum by (topic, reason) (rate(erpsync_dead_letter_messages_total[5m])) > 0';
+    rule!.annotations!.runbook_url = 'docs/runbook.md#erpsyncdeadletters';
+    const ratio = ruleFiles[0].groups[0].rules.find((r) => r.alert === 'ErpsyncXingchenErrors');
+    ratio!.expr =
+      'sum(rate(erpsync_xingchen_api_requests_total[5m])) / sum without (instance) (rate(erpsync_xingchen_api_requests_total[5m])) > 0.05';
+    const absent = ruleFiles[0].groups
+      .flatMap((g) => g.rules)
+      .find((r) => r.alert === 'ErpsyncServiceAbsent');
+    absent!.expr = 'absent(erpsync_build_info{service="loader"})';
+    expect(messages(checkRules(ruleFiles, monitoring.tests, monitoring.runbook, catalog))).toEqual([
+      'monitoring/alerts/erpsync.rules.yml ErpsyncDeadLetters: runbook_url must be https://github.com/erpsync/erpsync/blob/main/docs/runbook.md#<anchor>',
+      'monitoring/alerts/erpsync.rules.yml ErpsyncDeadLetters: "sum by (topic, reason) (" must aggregate by (namespace, …)',
+      'monitoring/alerts/erpsync.rules.yml ErpsyncXingchenErrors: "sum(" must aggregate by (namespace, …)',
+      'monitoring/alerts/erpsync.rules.yml ErpsyncXingchenErrors: "sum without (instance) (" must aggregate by (namespace, …)',
+      'monitoring/alerts/erpsync.rules.yml ErpsyncServiceAbsent: absent() has no namespace: guard it with `unless on (service)` a per-namespace arm',
+    ]);
+  });
+
+  it('know the Kafka Exporter metrics from its exposition fixture, labels included', () => {
+    expect(catalog.families.get('kafka_consumergroup_lag')).toEqual({
+      name: 'kafka_consumergroup_lag',
+      type: 'gauge',
+      labels: ['consumergroup', 'partition', 'topic'],
+    });
+    const ruleFiles = structuredClone(monitoring.ruleFiles);
+    const broker = ruleFiles[1].groups[0].rules.find((r) => r.alert === 'ErpsyncBrokerLagGrowing');
+    broker!.expr = broker!.expr
+      .replace('kafka_consumergroup_lag{', 'kafka_consumergroup_lags{')
+      .replaceAll('consumergroup=~"erpsync\\\\..+"', 'group="erpsync.loader"');
+    expect(messages(checkRules(ruleFiles, monitoring.tests, monitoring.runbook, catalog))).toEqual([
+      'monitoring/alerts/erpsync-kubernetes.rules.yml: rule ErpsyncBrokerLagGrowing (group erpsync-kubernetes): unknown metric kafka_consumergroup_lags (not defined in libs/observability/src/metrics.ts)',
+      'monitoring/alerts/erpsync-kubernetes.rules.yml: rule ErpsyncBrokerLagGrowing (group erpsync-kubernetes): kafka_consumergroup_lag has no label "group" (labels: consumergroup, partition, topic)',
     ]);
   });
 
@@ -106,8 +156,8 @@ describe('promtool', () => {
   it('catches a board expression that does not parse', () => {
     const board = boardWith((expr) =>
       expr.replace(
-        'sum by (outcome) (rate(erpsync_loader_orders_total[$__rate_interval]))',
-        'sum by (outcome) (rate(erpsync_loader_orders_total[$__rate_interval])',
+        'sum by (outcome) (rate(erpsync_loader_orders_total{namespace=~"$namespace"}[$__rate_interval]))',
+        'sum by (outcome) (rate(erpsync_loader_orders_total{namespace=~"$namespace"}[$__rate_interval])',
       ),
     );
     const problems = checkWithPromtool(board);
