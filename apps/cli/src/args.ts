@@ -142,7 +142,11 @@ export function usageLine(spec: CommandSpec): string {
 }
 
 const shown = (value: unknown): string =>
-  Array.isArray(value) ? value.join(',') : value === undefined ? '' : String(value);
+  Array.isArray(value)
+    ? value.join(',')
+    : typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+      ? String(value)
+      : JSON.stringify(value);
 
 /** The command's help: usage, options with defaults, the environment it reads, exit codes. */
 export function commandHelp(spec: CommandSpec): string {
