@@ -43,9 +43,13 @@ const stream = (tty: boolean, columns?: number) => {
 const escapes = /\x1b\[[0-9]*[A-Za-z]/g;
 
 describe('the demo progress view', () => {
-  it.each([80, 50, 132])(
-    'never writes a line wider than a %i-column terminal, and redraws in place',
-    (columns) => {
+  it.each([
+    [80, true],
+    [50, true],
+    [200, false],
+  ])(
+    'never writes a line wider than a %i-column terminal (cut: %s), and redraws in place',
+    (columns, cut) => {
       const { out, text } = stream(true, columns);
       const view = new ProgressView(out, 2000, 'Xingchen v1');
       view.render(snapshot);
