@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Client } from 'pg';
 import { databaseEnv, env, loadEnv, type EnvConfig } from '@app/config';
+import { ensureDatabase } from '@app/persistence';
 import { sleep } from '@app/runtime';
 import { repoRoot } from './local-infra';
 
@@ -78,6 +79,12 @@ export async function openLocalDatabase(
     return { url, source: 'local', description: `postgres: the server on 127.0.0.1:${port}`, stop: noop };
   }
   const server = await startEmbeddedPostgres(port);
+  try {
+    await ensureDatabase(url); // a fresh cluster has only `postgres`: the URL must work as it is
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
   return {
     url,
     source: 'embedded',
