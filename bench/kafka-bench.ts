@@ -6,13 +6,12 @@
  * Run: npm run bench:kafka   (KAFKA_BROKERS overrides the local broker)
  */
 import { Partitioners, type Kafka } from 'kafkajs';
-import { processEnv } from '@app/config';
 import { BatchingProducer, ConsumerRunner, createKafka, Outcome } from '@app/kafka';
 import { createLogger, createServiceMetrics } from '@app/observability';
 import { sleep } from '@app/runtime';
+import { startBenchInfra, runBench } from './lib/bench-infra';
 import { ratio, report } from './lib/report';
 
-const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const logger = createLogger('bench', 'warn');
 const payload = 'x'.repeat(1024);
 const suffix = `${Date.now().toString(36)}`;
@@ -98,6 +97,15 @@ async function consumeWithWork(
 }
 
 async function main(): Promise<void> {
+  const infra = await startBenchInfra();
+  try {
+    await measure(infra.brokers);
+  } finally {
+    await infra.stop();
+  }
+}
+
+async function measure(brokers: string[]): Promise<void> {
   const kafka = createKafka({ brokers, clientId: 'erpsync-bench' });
   const topics = { p2: `bench.p2.${suffix}`, p3seq: `bench.p3seq.${suffix}`, p3par: `bench.p3par.${suffix}` };
   await createTopic(kafka, topics.p2, 6);
@@ -134,10 +142,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (error: unknown) => {
-    console.error(error);
-    process.exit(1);
-  },
-);
+runBench(main);

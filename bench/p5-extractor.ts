@@ -17,6 +17,7 @@ import { formatWdtTime } from '@app/contracts';
 import { createExtractorApp } from '../apps/extractor/src';
 import { createWdtSandbox, type PageServedEvent } from '../apps/wdt-sandbox/src';
 import { ratio, report } from './lib/report';
+import { runBench, startBenchInfra } from './lib/bench-infra';
 
 const arg = (name: string, fallback: number): number => {
   const index = process.argv.indexOf(`--${name}`);
@@ -28,8 +29,9 @@ const ERROR_RATE = arg('error-rate', 0.05);
 const MEASURE_SECONDS = arg('measure', 30);
 const PAGE_SIZE = 100;
 const PAGES_PER_WINDOW = 8;
-const brokers = (processEnv().KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-const databaseUrl = processEnv().BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/erpsync_bench';
+// set by main from startBenchInfra: the broker, and database erpsync_bench on the local (or embedded) server
+let brokers: string[] = [];
+let databaseUrl = '';
 
 type Served = Array<{ at: number; event: PageServedEvent }>;
 
@@ -174,6 +176,20 @@ function writeReport(backlog: Backlog, missing: number, run: Awaited<ReturnType<
 }
 
 async function main(): Promise<void> {
+  const infra = await startBenchInfra({
+    database: 'erpsync_bench',
+    databaseUrl: processEnv().BENCH_DATABASE_URL,
+  });
+  brokers = infra.brokers;
+  databaseUrl = infra.databaseUrl!;
+  try {
+    await measure();
+  } finally {
+    await infra.stop();
+  }
+}
+
+async function measure(): Promise<void> {
   const backlog = await startSandbox();
   const { sandbox, expected } = backlog;
   const lastModified = expected[expected.length - 1].modified;
@@ -202,10 +218,6 @@ async function main(): Promise<void> {
   await admin.disconnect();
   const missing = expected.filter((t) => !seen.has(`${t.trade_no}|${t.modified}`)).length;
   writeReport(backlog, missing, run);
-  process.exit(0);
 }
 
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exit(1);
-});
+runBench(main);

@@ -1,20 +1,10 @@
 #!/usr/bin/env bash
-# Makes sure PostgreSQL answers at DATABASE_URL's host: starts the local Debian cluster when it is
-# installed and stopped. Does nothing for a remote server.
+# Runs a command with a PostgreSQL: `scripts/ensure-postgres.sh [--] COMMAND [ARGS…]` (see
+# docs/local-database.md). DATABASE_URL is used as is when set; otherwise the server on
+# 127.0.0.1:5432 (ERPSYNC_LOCAL_PG_PORT) when one answers; otherwise an embedded PostgreSQL started
+# there for the command's lifetime. COMMAND gets the effective DATABASE_URL.
 set -euo pipefail
-url="${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/erpsync}"
-hostport="$(node -e 'const u=new URL(process.argv[1]);process.stdout.write(`${u.hostname} ${u.port||5432}`)' "$url")"
-host="${hostport% *}"; port="${hostport#* }"
-if pg_isready -q -h "$host" -p "$port" 2>/dev/null; then exit 0; fi
-case "$host" in
-  127.0.0.1|localhost|::1) ;;
-  *) echo "ensure-postgres: $host:$port does not answer (remote server; not starting anything)" >&2; exit 1 ;;
-esac
-if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ]; then
-  version="$(ls /etc/postgresql | sort -V | tail -1)"
-  echo "ensure-postgres: starting local PostgreSQL $version"
-  pg_ctlcluster --skip-systemctl-redirect "$version" main start || true
-fi
-for _ in $(seq 1 60); do pg_isready -q -h "$host" -p "$port" && exit 0; sleep 0.5; done
-echo "ensure-postgres: PostgreSQL at $host:$port is not reachable" >&2
-exit 1
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+entry="$ROOT/dist/libs/stack/src/local-postgres.main.js"
+if [ ! -f "$entry" ]; then (cd "$ROOT" && npm run -s build >&2); fi
+exec node -r "$ROOT/scripts/preload-dist.js" "$entry" "$@"

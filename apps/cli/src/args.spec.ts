@@ -1,23 +1,59 @@
-import { checkKnownOptions, intOption, parseArgs, UsageError } from './args';
+import { commandHelp, parseCommandArgs, UsageError, type CommandSpec } from './args';
+import { env } from '@app/config';
 
-describe('command-line arguments', () => {
-  it('reads a command, valued options in both spellings and flags', () => {
-    const args = parseArgs(['demo', '--once', '--out', 'out/run', '--trades=300', '--mapping', 'm.yaml']);
-    expect(args).toEqual({
+const spec: CommandSpec = {
+  name: 'demo',
+  summary: 'the demo',
+  options: {
+    once: { type: 'boolean', describe: 'until idle' },
+    out: { type: 'string', value: 'DIR', default: 'out/demo', describe: 'where' },
+    trades: { type: 'string', value: 'N', default: '2000', describe: 'how many' },
+  },
+  env: { KAFKA_BROKERS: env.list({ default: ['127.0.0.1:9092'] }), SECRET_URL: env.url({ secret: true }) },
+  run: async () => 0,
+};
+
+const refused = (argv: string[]) => {
+  try {
+    parseCommandArgs(spec, argv);
+  } catch (error) {
+    expect(error).toBeInstanceOf(UsageError);
+    return (error as Error).message;
+  }
+  throw new Error(`${argv.join(' ')} was accepted`);
+};
+
+describe('command-line arguments (node:util parseArgs, strict)', () => {
+  it('reads flags and valued options in both spellings', () => {
+    expect(parseCommandArgs(spec, ['--once', '--out', 'out/run', '--trades=300'])).toEqual({
       command: 'demo',
-      options: { once: true, out: 'out/run', trades: '300', mapping: 'm.yaml' },
+      options: { once: true, out: 'out/run', trades: '300' },
       positional: [],
     });
-    expect(intOption(args, 'trades', 10)).toBe(300);
   });
 
-  it('rejects unknown options and non-numeric numbers with a message naming them', () => {
-    const args = parseArgs(['demo', '--trade', 'x']);
-    expect(() => checkKnownOptions(args, ['trades'])).toThrow(
-      new UsageError('unknown option(s): --trade (known: --trades)'),
-    );
-    expect(() => intOption(parseArgs(['demo', '--trades', 'many']), 'trades', 1)).toThrow(
-      '--trades must be a whole number, got "many"',
-    );
+  it('refuses a stray word after a flag, bare words, unknown options and a missing value, in one line', () => {
+    expect(refused(['--once', 'fast'])).toBe("demo: unexpected word 'fast' (every option starts with --)");
+    expect(refused(['trades', '5'])).toMatch(/^demo: unexpected word 'trades'/);
+    expect(refused(['--trade', '5'])).toBe('demo: unknown option --trade');
+    expect(refused(['--out'])).toMatch(/^demo: Option '--out <value>' argument missing/);
+    expect(refused(['--out', '--once'])).toMatch(/^demo: .*--out/);
+    expect(refused(['--once=yes'])).toMatch(/^demo: Option '--once' does not take an argument/);
+    for (const argv of [['--once', 'fast'], ['--trade', '5'], ['--out']])
+      expect(refused(argv)).not.toContain('\n');
+  });
+
+  it('answers help for --help and -h wherever they stand', () => {
+    expect(parseCommandArgs(spec, ['--help'])).toBe('help');
+    expect(parseCommandArgs(spec, ['--once', '-h'])).toBe('help');
+  });
+
+  it("shows usage, every option with its default, the schema's environment (secrets not shown) and the exit codes", () => {
+    const help = commandHelp(spec);
+    expect(help).toContain('usage: ./erpsync demo [--once] [--out DIR] [--trades N]');
+    expect(help).toMatch(/--out DIR\s+where \(default: out\/demo\)/);
+    expect(help).toMatch(/KAFKA_BROKERS\s+default 127\.0\.0\.1:9092/);
+    expect(help).toMatch(/SECRET_URL\s+required/);
+    expect(help).toContain('exit codes: 0 clean, 1 ran but the result is not clean, 2 wrong command line');
   });
 });

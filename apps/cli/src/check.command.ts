@@ -9,18 +9,13 @@ import {
   type XingchenOrderView,
 } from '@app/reconciliation';
 import { readDetailFor, type XingchenApiFamily } from '@app/xingchen-client';
-import { checkKnownOptions, stringOption, type ParsedArgs } from './args';
+import { stringOption, type CommandSpec, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { type Kafka } from 'kafkajs';
 import { createKafka } from '@app/kafka';
 import { Topics, wdtTradeNoOf } from '@app/contracts';
 import { fetchDeadLetters, fetchLedger, type DeadLetterTopics } from './reconcile-sources';
 import { repoRoot, DEFAULT_PORTS } from '@app/stack';
-
-export const CHECK_USAGE =
-  './erpsync check [--wdt URL] [--xingchen URL] [--database-url URL] [--mapping FILE] [--out FILE]   (the sandboxes against the ledger)';
-
-const CHECK_OPTIONS = ['wdt', 'xingchen', 'database-url', 'mapping', 'out'];
 
 export interface CheckSources {
   /** The WDT sandbox: its `/__sandbox/trades` is the truth (every visible trade, latest version). */
@@ -176,7 +171,6 @@ export function formatCheck(result: CheckResult): string {
 
 /** `./erpsync check`: exits 1 when anything is missing, duplicated, stale or mismatched. */
 export async function checkCommand(args: ParsedArgs): Promise<number> {
-  checkKnownOptions(args, CHECK_OPTIONS);
   const mappingFile = resolve(stringOption(args, 'mapping') ?? join(repoRoot, 'config', 'mapping.demo.yaml'));
   const databaseUrl = stringOption(args, 'database-url') ?? loadCliEnv(cliDatabaseEnv).DATABASE_URL;
   const result = await checkSandboxes({
@@ -198,3 +192,34 @@ export async function checkCommand(args: ParsedArgs): Promise<number> {
   }
   return result.clean ? 0 : 1;
 }
+
+export const CHECK_COMMAND: CommandSpec = {
+  name: 'check',
+  summary:
+    'The sandboxes against the ledger: every WDT sandbox trade in Xingchen once, current, and in the ledger.',
+  options: {
+    wdt: {
+      type: 'string',
+      value: 'URL',
+      default: `http://127.0.0.1:${DEFAULT_PORTS.wdt}`,
+      describe: 'the WDT sandbox',
+    },
+    xingchen: {
+      type: 'string',
+      value: 'URL',
+      default: `http://127.0.0.1:${DEFAULT_PORTS.xingchen}`,
+      describe: 'the Xingchen sandbox',
+    },
+    'database-url': { type: 'string', value: 'URL', default: 'DATABASE_URL', describe: 'the ledger' },
+    mapping: {
+      type: 'string',
+      value: 'FILE',
+      default: 'config/mapping.demo.yaml',
+      describe: 'the mapping rules',
+    },
+    out: { type: 'string', value: 'FILE', describe: 'also write the result as JSON' },
+  },
+  env: { ...cliDatabaseEnv, ...cliKafkaEnv },
+  notes: ['exit 1 when anything is missing, duplicated, stale, mismatched or dead-lettered.'],
+  run: checkCommand,
+};

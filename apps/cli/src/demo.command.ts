@@ -4,12 +4,14 @@ import { Kafka, logLevel } from 'kafkajs';
 import { loadMappingFile, type MappingRules } from '@app/mapping';
 import { formatReport } from '@app/reconciliation';
 import { formatWdtTime } from '@app/contracts';
-import { checkKnownOptions, intOption, stringOption, UsageError, type ParsedArgs } from './args';
-import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
+import { intOption, stringOption, UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
 import {
+  localDatabaseEnv,
+  openLocalDatabase,
   repoRoot,
   startLocalKafka,
   stopLocalKafka,
@@ -19,19 +21,6 @@ import {
 } from '@app/stack';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
-export const DEMO_USAGE = `./erpsync demo [--once] [--out DIR] [--trades N] [--seed N] [--wdt-fixture FILE] [--xingchen-fixture FILE] [--mapping FILE] [--xingchen-api v1|v2] [--timeout SECONDS]`;
-
-const DEMO_OPTIONS = [
-  'once',
-  'out',
-  'trades',
-  'seed',
-  'wdt-fixture',
-  'xingchen-fixture',
-  'mapping',
-  'xingchen-api',
-  'timeout',
-];
 /** Quotas of the demo's sandboxes and clients: generous, so a day of orders syncs in a minute or two. */
 const DEMO_WDT_QUOTA_PER_MINUTE = 3000;
 const DEMO_XINGCHEN_QUOTA_PER_MINUTE = 12000;
@@ -61,7 +50,6 @@ interface DemoOptions {
 
 /** The demo's options, validated before anything starts. */
 function demoOptions(args: ParsedArgs): Omit<DemoOptions, 'databaseUrl'> {
-  checkKnownOptions(args, DEMO_OPTIONS);
   const outDir = resolve(stringOption(args, 'out') ?? join(repoRoot, 'out', 'demo'));
   return {
     once: args.options.once === true,
@@ -114,17 +102,49 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   const options = demoOptions(args);
   const rules = loadMappingFile(options.mappingFile); // fails early, naming the bad key
   const kafkaConfig = loadCliEnv(cliKafkaEnv);
-  const o: DemoOptions = {
-    ...options,
-    databaseUrl: demoDatabaseUrl(loadCliEnv(cliDatabaseEnv).DATABASE_URL),
-  };
-  mkdirSync(o.runDir, { recursive: true });
+  mkdirSync(options.runDir, { recursive: true });
   const say: Say = (line) => process.stdout.write(`${line}\n`);
+  const database = await openLocalDatabase();
+  const o: DemoOptions = { ...options, databaseUrl: demoDatabaseUrl(database.url) };
 
   say(
     `erpsync demo: Xingchen API ${o.xingchenApi} (${o.xingchenApi === 'v1' ? 'legacy /jdy/sal/sal_order_save' : 'open platform /jdy/v2/scm/sal_order'}); ${o.once ? 'runs until idle, then reconciles' : 'runs until Ctrl-C'}; logs in ${join(o.runDir, 'logs')}`,
   );
+  say(database.description);
+  let startedKafka = false;
+  let stack: PipelineStack | undefined;
+  let stopping: Promise<void> | undefined;
+  const stopEverything = () => {
+    stopping ??= (async () => {
+      say('\nstopping everything the demo started…');
+      await stack?.stopAll();
+      if (startedKafka) await stopLocalKafka();
+      await database.stop();
+    })();
+    return stopping;
+  };
+  const onSignal = () => void stopEverything().then(() => process.exit(130));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    return await runDemo(o, kafkaConfig, rules, say, {
+      kafkaStarted: () => (startedKafka = true),
+      stackCreated: (created) => (stack = created),
+    });
+  } finally {
+    await stopEverything();
+  }
+}
+
+async function runDemo(
+  o: DemoOptions,
+  kafkaConfig: ReturnType<typeof loadCliEnv<typeof cliKafkaEnv>>,
+  rules: MappingRules,
+  say: Say,
+  track: { kafkaStarted: () => void; stackCreated: (stack: PipelineStack) => void },
+): Promise<number> {
   const startedKafka = await startLocalKafka();
+  if (startedKafka) track.kafkaStarted();
   say(startedKafka ? 'kafka: local broker started' : `kafka: using ${kafkaConfig.KAFKA_BROKERS.join(',')}`);
   const kafka = new Kafka({
     brokers: kafkaConfig.KAFKA_BROKERS,
@@ -133,42 +153,26 @@ export async function demoCommand(args: ParsedArgs): Promise<number> {
   });
 
   const stack = demoStack(o, kafkaConfig.KAFKA_BROKERS);
+  track.stackCreated(stack);
   await stack.prepare(kafka, kafkaConfig.KAFKA_TOPIC_PARTITIONS);
   say(
     `postgres: ${new URL(o.databaseUrl).pathname.slice(1)} recreated and migrated; kafka: pipeline topics and groups reset`,
   );
 
-  let stopping: Promise<void> | undefined;
-  const stopEverything = () => {
-    stopping ??= (async () => {
-      say('\nstopping everything the demo started…');
-      await stack.stopAll();
-      if (startedKafka) await stopLocalKafka();
-    })();
-    return stopping;
-  };
-  const onSignal = () => void stopEverything().then(() => process.exit(130));
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const modifiedTimes = await startPipeline(stack, o, say);
+  const view = new ProgressView(process.stdout, modifiedTimes.length, `Xingchen ${o.xingchenApi}`);
+  const watch = () =>
+    stack.waitUntilIdle(kafka, {
+      timeoutMs: o.timeoutSeconds * 1000,
+      onSnapshot: (snapshot, idle) => view.render(snapshot, idle ? '(idle)' : ''),
+    });
+  await watch();
+  // without --once the demo keeps syncing (orders keep changing in the sandbox) until Ctrl-C
+  while (!o.once) await watch().catch(() => undefined);
 
-  try {
-    const modifiedTimes = await startPipeline(stack, o, say);
-    const view = new ProgressView(process.stdout, modifiedTimes.length, `Xingchen ${o.xingchenApi}`);
-    const watch = () =>
-      stack.waitUntilIdle(kafka, {
-        timeoutMs: o.timeoutSeconds * 1000,
-        onSnapshot: (snapshot, idle) => view.render(snapshot, idle ? '(idle)' : ''),
-      });
-    await watch();
-    // without --once the demo keeps syncing (orders keep changing in the sandbox) until Ctrl-C
-    while (!o.once) await watch().catch(() => undefined);
-
-    say('\npipeline idle: every WDT trade processed, lag 0, no retry pending');
-    const clean = await reconcileDemo(stack, o, { kafka, rules, modifiedTimes, say });
-    return clean ? 0 : 1;
-  } finally {
-    await stopEverything();
-  }
+  say('\npipeline idle: every WDT trade processed, lag 0, no retry pending');
+  const clean = await reconcileDemo(stack, o, { kafka, rules, modifiedTimes, say });
+  return clean ? 0 : 1;
 }
 
 /** Starts the sandboxes, points the extractor a minute before the oldest trade, starts the services. */
@@ -230,3 +234,40 @@ function xingchenApiOption(args: ParsedArgs): XingchenApiFamily {
     throw new UsageError(`--xingchen-api must be one of ${XINGCHEN_API_FAMILIES.join(', ')}, got "${value}"`);
   return value as XingchenApiFamily;
 }
+
+export const DEMO_COMMAND: CommandSpec = {
+  name: 'demo',
+  summary:
+    'The whole pipeline against the local sandboxes: starts Kafka and PostgreSQL when needed (see docs/local-database.md), syncs, reconciles.',
+  options: {
+    once: { type: 'boolean', describe: 'run until idle, reconcile, exit (default: run until Ctrl-C)' },
+    out: {
+      type: 'string',
+      value: 'DIR',
+      default: 'out/demo',
+      describe: 'where the report and the orders go',
+    },
+    trades: { type: 'string', value: 'N', default: '2000', describe: "the WDT sandbox's trades" },
+    seed: { type: 'string', value: 'N', default: '42', describe: "the WDT sandbox's random seed" },
+    'wdt-fixture': {
+      type: 'string',
+      value: 'FILE',
+      describe: 'WDT trades from a fixture instead of generated ones',
+    },
+    'xingchen-fixture': { type: 'string', value: 'FILE', describe: 'Xingchen master data from a fixture' },
+    mapping: {
+      type: 'string',
+      value: 'FILE',
+      default: 'config/mapping.demo.yaml',
+      describe: 'the mapping rules',
+    },
+    'xingchen-api': { type: 'string', value: 'v1|v2', default: 'v1', describe: 'the Xingchen API family' },
+    timeout: { type: 'string', value: 'SECONDS', default: '900', describe: 'give up when not idle by then' },
+  },
+  env: { ...cliKafkaEnv, ...localDatabaseEnv },
+  notes: [
+    'The demo database is <DATABASE_URL database>_demo, dropped and recreated each run.',
+    'ERPSYNC_LOCAL_PG_PORT (testing/ops knob) only changes the local port probed and used by the embedded server.',
+  ],
+  run: demoCommand,
+};

@@ -7,18 +7,12 @@ import { createLogger, createServiceMetrics } from '@app/observability';
 import { formatReport } from '@app/reconciliation';
 import { ReplayService, ReplaySources, type ReplaySource } from '@app/replay';
 import { parseWdtTime, Topics } from '@app/contracts';
-import { checkKnownOptions, stringOption, UsageError, type ParsedArgs } from './args';
-import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
+import { extractorEnv, SERVICE_SCHEMAS } from '@app/config';
+import { stringOption, UsageError, type CommandSpec, type ParsedArgs } from './args';
+import { cliDatabaseEnv, cliKafkaEnv, cliReconcileEnv, loadCliEnv } from './cli-config';
 import { buildClients } from './clients';
 import { reconcileThroughApis } from './reconcile-sources';
 import { migrate, repoRoot } from '@app/stack';
-
-export const REPLAY_USAGE =
-  './erpsync replay [--source raw|raw-dlq|normalized-dlq] [--from ISO-TIME] [--to ISO-TIME] [--trades JY1,JY2] [--reason DLQ-REASON]';
-export const RESYNC_USAGE =
-  './erpsync resync --from "yyyy-MM-dd HH:mm:ss" --to "yyyy-MM-dd HH:mm:ss"   (Beijing time)';
-export const RECONCILE_USAGE =
-  './erpsync reconcile --from "yyyy-MM-dd HH:mm:ss" --to "yyyy-MM-dd HH:mm:ss" [--out report.json]';
 
 const isoTime = (args: ParsedArgs, name: string): Date | undefined => {
   const value = stringOption(args, name);
@@ -41,7 +35,6 @@ const beijingTime = (args: ParsedArgs, name: string): number => {
 
 /** Re-sends raw trades (or a DLQ) through the low-priority replay topic; the ledger makes it create nothing twice. */
 export async function replayCommand(args: ParsedArgs): Promise<number> {
-  checkKnownOptions(args, ['source', 'from', 'to', 'trades', 'reason']);
   const source = (stringOption(args, 'source') ?? 'raw') as ReplaySource;
   if (!ReplaySources.includes(source))
     throw new UsageError(`--source must be one of ${ReplaySources.join(', ')}`);
@@ -80,7 +73,6 @@ export async function replayCommand(args: ParsedArgs): Promise<number> {
 
 /** The extractor's backfill: re-reads a WDT range without moving the live checkpoint. */
 export async function resyncCommand(args: ParsedArgs): Promise<number> {
-  checkKnownOptions(args, ['from', 'to']);
   const from = stringOption(args, 'from');
   const to = stringOption(args, 'to');
   beijingTime(args, 'from');
@@ -97,7 +89,6 @@ export async function resyncCommand(args: ParsedArgs): Promise<number> {
 
 /** Compares WDT (through its API), the ledger and Xingchen (through its API) for a period. */
 export async function reconcileCommand(args: ParsedArgs): Promise<number> {
-  checkKnownOptions(args, ['from', 'to', 'out']);
   const fromMs = beijingTime(args, 'from');
   const toMs = beijingTime(args, 'to');
   if (toMs < fromMs) throw new UsageError('--to must not be earlier than --from');
@@ -128,9 +119,78 @@ export async function reconcileCommand(args: ParsedArgs): Promise<number> {
   }
 }
 
-export async function migrateCommand(args: ParsedArgs): Promise<number> {
-  checkKnownOptions(args, []);
+export async function migrateCommand(): Promise<number> {
   const applied = await migrate(loadCliEnv(cliDatabaseEnv).DATABASE_URL);
   process.stdout.write(applied.length ? `applied: ${applied.join(', ')}\n` : 'database is up to date\n');
   return 0;
 }
+
+const BEIJING = '"yyyy-MM-dd HH:mm:ss"';
+
+export const REPLAY_COMMAND: CommandSpec = {
+  name: 'replay',
+  summary:
+    'Re-sends raw trades (or a dead-letter queue) through the low-priority replay topic; the ledger makes it create nothing twice.',
+  options: {
+    source: { type: 'string', value: ReplaySources.join('|'), default: 'raw', describe: 'what to re-send' },
+    from: { type: 'string', value: 'ISO-TIME', describe: 'messages from this time (with an offset)' },
+    to: { type: 'string', value: 'ISO-TIME', describe: 'messages up to this time (with an offset)' },
+    trades: { type: 'string', value: 'JY1,JY2', describe: 'only these trade numbers' },
+    reason: { type: 'string', value: 'DLQ-REASON', describe: 'only dead letters with this reason' },
+  },
+  env: cliKafkaEnv,
+  notes: ['exit 1 when the replay did not finish (state other than done).'],
+  run: replayCommand,
+};
+
+export const RESYNC_COMMAND: CommandSpec = {
+  name: 'resync',
+  summary: "The extractor's backfill: re-reads a WDT range without moving the live checkpoint.",
+  options: {
+    from: { type: 'string', value: BEIJING, required: true, describe: 'start, Beijing time' },
+    to: { type: 'string', value: BEIJING, required: true, describe: 'end, Beijing time' },
+  },
+  env: extractorEnv,
+  run: resyncCommand,
+};
+
+export const RECONCILE_COMMAND: CommandSpec = {
+  name: 'reconcile',
+  summary: 'Compares WDT (through its API), the ledger and Xingchen (through its API) for a period.',
+  options: {
+    from: { type: 'string', value: BEIJING, required: true, describe: 'start, Beijing time' },
+    to: { type: 'string', value: BEIJING, required: true, describe: 'end, Beijing time' },
+    out: { type: 'string', value: 'FILE', default: 'report.json', describe: 'where the report goes' },
+  },
+  env: { ...cliReconcileEnv, ...cliKafkaEnv },
+  notes: ['exit 1 when anything is missing, duplicated, stale, mismatched or dead-lettered.'],
+  run: reconcileCommand,
+};
+
+export const MIGRATE_COMMAND: CommandSpec = {
+  name: 'migrate',
+  summary: "Applies the ledger's pending migrations to DATABASE_URL.",
+  options: {},
+  env: cliDatabaseEnv,
+  run: migrateCommand,
+};
+
+const SERVICES = SERVICE_SCHEMAS.map((s) => s.service);
+
+/** `./erpsync service <name>`: the launcher execs scripts/start.js itself; this is its help (and a fallback). */
+export const SERVICE_COMMAND: CommandSpec = {
+  name: 'service',
+  summary: 'One service in the foreground (as the container image runs it).',
+  options: {},
+  positionals: { name: 'service', describe: 'the service to run', values: SERVICES },
+  env: Object.assign({}, ...SERVICE_SCHEMAS.map((s) => s.schema)) as CommandSpec['env'],
+  notes: ['Each service reads its own part of the environment: see docs/config.md.'],
+  run: async (args) => {
+    if (args.positional.length !== 1)
+      throw new UsageError(`service: name one service (${SERVICES.join(', ')})`);
+    const child = spawn(process.execPath, [join(repoRoot, 'scripts', 'start.js'), args.positional[0]], {
+      stdio: 'inherit',
+    });
+    return new Promise((done) => child.once('exit', (code) => done(code ?? 3)));
+  },
+};

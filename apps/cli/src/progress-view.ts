@@ -1,6 +1,14 @@
 import { type PipelineSnapshot } from '@app/stack';
 
-/** Live progress: a redrawn table on a terminal, a plain line every few seconds otherwise. */
+/** A line cut to `width` columns (with an ellipsis), so a terminal never wraps it. */
+export function fitLine(line: string, width: number): string {
+  return line.length <= width ? line : `${line.slice(0, Math.max(0, width - 1))}…`;
+}
+
+/**
+ * Live progress: on a terminal a redrawn table, each line cut to the terminal's width (a wrapped
+ * line would break the redraw); otherwise a plain line (no escape codes) every few seconds.
+ */
 export class ProgressView {
   private lastPlainAt = 0;
   private drawnLines = 0;
@@ -32,7 +40,8 @@ export class ProgressView {
       this.lastPlainAt = Date.now();
       this.out.write(
         `[${elapsed}s] windows=${snapshot.windows} fetched=${snapshot.tradesFetched} extractor-dead-letters=${snapshot.extractorDeadLetters} mapped=${snapshot.mapped} filtered=${snapshot.filtered} cancelled=${snapshot.cancelled} invalid=${snapshot.invalid} ` +
-          `created=${l.created} updated=${l.updated} unchanged=${l.unchanged} rejected=${l.rejected} failed=${l.failed} lag(raw/norm)=${snapshot.rawLag}/${snapshot.normalizedLag} ${note}\n`,
+          `created=${l.created} updated=${l.updated} unchanged=${l.unchanged} rejected=${l.rejected} failed=${l.failed} lag(raw/norm)=${snapshot.rawLag}/${snapshot.normalizedLag} ${note}`.trimEnd() +
+          '\n',
       );
       return;
     }
@@ -49,8 +58,9 @@ export class ProgressView {
       `  loader       created ${l.created}, updated ${l.updated}, unchanged ${l.unchanged}, stale ${l.stale}, cancelled ${l.cancelled}, audited ${l.audited ?? 0}, rejected ${l.rejected}, failed ${l.failed}   lag ${snapshot.normalizedLag}`,
       `               Xingchen calls ${snapshot.xingchenCalls}, dead letters ${snapshot.dlq}, pending intents ${snapshot.pendingLedger}`,
     ];
+    const width = this.out.columns || 80;
     if (this.drawnLines > 0) this.out.write(`\x1b[${this.drawnLines}A`);
-    this.out.write(lines.map((line) => `\x1b[2K${line}`).join('\n') + '\n');
+    this.out.write(lines.map((line) => `\x1b[2K${fitLine(line.trimEnd(), width)}`).join('\n') + '\n');
     this.drawnLines = lines.length;
   }
 }

@@ -5,6 +5,7 @@
  * bench drive it too.
  */
 export * from './local-infra';
+export * from './local-postgres';
 export * from './pipeline-stack';
 export * from './process-supervisor';
 export * from './prometheus-text';

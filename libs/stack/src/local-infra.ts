@@ -36,11 +36,15 @@ export async function stopLocalKafka(): Promise<void> {
   await run('bash', [join(repoRoot, 'scripts', 'kafka.sh'), 'stop'], { timeout: 120000 });
 }
 
+/** Fails with one line when nothing answers at DATABASE_URL's host and port (see openLocalDatabase). */
 export async function ensureLocalPostgres(databaseUrl: string): Promise<void> {
-  await run('bash', [join(repoRoot, 'scripts', 'ensure-postgres.sh')], {
-    env: { ...process.env, DATABASE_URL: databaseUrl },
-    timeout: 60000,
-  });
+  const url = new URL(databaseUrl);
+  const port = Number(url.port || 5432);
+  const { portAnswers } = await import('./local-postgres');
+  if (!(await portAnswers(port, url.hostname)))
+    throw new Error(
+      `PostgreSQL at ${url.hostname}:${port} does not answer (unset DATABASE_URL to get the local or embedded server, see docs/local-database.md)`,
+    );
 }
 
 /** Drops and recreates a database (the demo's own, never a production one), then migrates it. */
