@@ -37,6 +37,8 @@ export interface BudgetGrant {
   granted: number;
   /** Delay from the store's now to each granted start, ascending. */
   delaysMs: number[];
+  /** The granted starts on the store's clock (epoch ms). */
+  startsMs: number[];
   /** When nothing was granted: how long until asking again makes sense. */
   retryInMs: number;
   /** Pace in force (share of `perMinute`). */
@@ -80,13 +82,14 @@ export function claimStep(
   if (granted === 0)
     return {
       state,
-      grant: { granted, delaysMs: [], retryInMs: Math.max(1, start - policy.horizonMs - now), factor },
+      grant: { granted, delaysMs: [], startsMs: [], retryInMs: Math.max(1, start - policy.horizonMs - now), factor },
     };
   return {
     state: { ...state, tatMs: start + granted * gap },
     grant: {
       granted,
       delaysMs: Array.from({ length: granted }, (_, i) => start - now + i * gap),
+      startsMs: Array.from({ length: granted }, (_, i) => start + i * gap),
       retryInMs: 0,
       factor,
     },
