@@ -23,6 +23,8 @@ export interface SharedRateLimiterOptions {
   /** Paces the calls while the store does not answer (the per-process limiter). */
   fallback: RateLimiter;
   onEvent?: (event: SharedLimiterEvent) => void;
+  /** After a failed claim, calls go straight to the fallback this long before the store is tried again. */
+  storeRetryMs?: number;
 }
 
 /**
@@ -36,6 +38,7 @@ export class SharedRateLimiter implements RateLimiter {
   private tail: Promise<void> = Promise.resolve();
   private degraded = false;
   private pausedUntil = 0;
+  private storeRetryAt = 0;
   private gapMs: number;
   private readonly maxBatch: number;
 
@@ -92,6 +95,7 @@ export class SharedRateLimiter implements RateLimiter {
         return;
       }
       const { store, accountSet, policy, onEvent, fallback } = this.options;
+      if (this.degraded && now < this.storeRetryAt) return fallback.acquire();
       let grant;
       try {
         grant = await store.claim(accountSet, Math.min(this.maxBatch, this.waiting), policy);
@@ -117,6 +121,7 @@ export class SharedRateLimiter implements RateLimiter {
   }
 
   private fail(error: unknown): void {
+    this.storeRetryAt = this.clock.now() + (this.options.storeRetryMs ?? 5000);
     if (!this.degraded) {
       this.degraded = true;
       this.options.onEvent?.({ kind: 'fallback', error });

@@ -85,3 +85,46 @@ const toState = (row: BudgetRow): BudgetState => ({
   loweredAtMs: Number(row.lowered_at_ms),
   throttledUntilMs: Number(row.throttled_until_ms),
 });
+
+/**
+ * A budget store with its own small pool, connected on first use (the CLI: a process that may
+ * never call Xingchen). A connection that fails is tried again on the next claim; the limiter
+ * paces with its local fallback meanwhile.
+ */
+export class ConnectingCallBudgetStore implements CallBudgetStore {
+  private ready?: Promise<PostgresCallBudgetStore>;
+  private source?: DataSource;
+
+  constructor(private readonly connect: () => DataSource) {}
+
+  claim(accountSet: string, want: number, policy: BudgetPolicy): Promise<BudgetGrant> {
+    return this.store().then((store) => store.claim(accountSet, want, policy));
+  }
+
+  reportThrottled(
+    accountSet: string,
+    retryAfterMs: number | undefined,
+    policy: BudgetPolicy,
+  ): Promise<ThrottleResult> {
+    return this.store().then((store) => store.reportThrottled(accountSet, retryAfterMs, policy));
+  }
+
+  async close(): Promise<void> {
+    const source = this.source;
+    this.ready = undefined;
+    this.source = undefined;
+    if (source?.isInitialized) await source.destroy();
+  }
+
+  private store(): Promise<PostgresCallBudgetStore> {
+    this.ready ??= (async () => {
+      this.source = this.connect();
+      await this.source.initialize();
+      return new PostgresCallBudgetStore(this.source);
+    })().catch((error: unknown) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+}
