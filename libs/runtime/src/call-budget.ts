@@ -82,7 +82,13 @@ export function claimStep(
   if (granted === 0)
     return {
       state,
-      grant: { granted, delaysMs: [], startsMs: [], retryInMs: Math.max(1, start - policy.horizonMs - now), factor },
+      grant: {
+        granted,
+        delaysMs: [],
+        startsMs: [],
+        retryInMs: Math.max(1, start - policy.horizonMs - now),
+        factor,
+      },
     };
   return {
     state: { ...state, tatMs: start + granted * gap },

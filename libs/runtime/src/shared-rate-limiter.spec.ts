@@ -110,7 +110,11 @@ describe('SharedRateLimiter', () => {
   it('keeps three processes of one account set at the quota in every sliding minute', async () => {
     const clock = new VirtualClock();
     const store = new InMemoryCallBudgetStore(clock);
-    const starts = drive([0, 1, 2].map(() => limiter(store, clock, 120)), 8, clock);
+    const starts = drive(
+      [0, 1, 2].map(() => limiter(store, clock, 120)),
+      8,
+      clock,
+    );
     await clock.runUntil(180_000);
     expect(maxInSlidingWindow(starts, 60_000)).toBeLessThanOrEqual(120);
     // …and the quota is used: within a call of the ceiling over three minutes

@@ -46,10 +46,10 @@ export class PostgresCallBudgetStore implements CallBudgetStore {
 
   /** The row as stored (tests and `erpsync` diagnostics). */
   async state(accountSet: string): Promise<BudgetState | undefined> {
-    const rows = (await this.dataSource.query(
+    const rows = await this.dataSource.query<BudgetRow[]>(
       'SELECT tat_ms, factor, lowered_at_ms, throttled_until_ms FROM xingchen_call_budget WHERE account_set = $1',
       [accountSet],
-    )) as BudgetRow[];
+    );
     return rows[0] && toState(rows[0]);
   }
 
@@ -58,13 +58,13 @@ export class PostgresCallBudgetStore implements CallBudgetStore {
     decide: (state: BudgetState, now: number) => { next?: BudgetState; answer: T },
   ): Promise<T> {
     return this.dataSource.transaction(async (manager: EntityManager) => {
-      const rows = (await manager.query(
+      const rows = await manager.query<BudgetRow[]>(
         `INSERT INTO xingchen_call_budget (account_set) VALUES ($1)
            ON CONFLICT (account_set) DO UPDATE SET account_set = EXCLUDED.account_set
            RETURNING tat_ms, factor, lowered_at_ms, throttled_until_ms,
                      extract(epoch FROM clock_timestamp()) * 1000 AS now_ms`,
         [accountSet],
-      )) as BudgetRow[];
+      );
       const row = rows[0];
       const { next, answer } = decide(toState(row), Number(row.now_ms));
       if (next)
