@@ -34,11 +34,6 @@ describe('fault: loader replicas come and go while a backlog drains under one ac
       saveLatencyMs: { min: 20, max: 60 },
     });
     const bills = Array.from({ length: ORDERS }, (_, i) => `${billNumber('QR')}-${i}`);
-    await produceOrders(
-      broker.kafka,
-      topics.normalized,
-      bills.map((billNo) => normalizedOrder({ billNo })),
-    );
     const synced = () => sandbox.stats().ordersCreated;
     /** The consumer group is stable with `members` replicas, each assigned partitions. */
     const groupOf = async (members: number) => {
@@ -51,11 +46,22 @@ describe('fault: loader replicas come and go while a backlog drains under one ac
       );
     };
     const replicas: RunningLoader[] = [];
-    // the same quota configured in every replica, as a Deployment has it
+    // the same quota configured in every replica, as a Deployment has it;
+    // QUOTA_SPEC_SHARED=false runs the per-replica limiters, to watch this spec fail
     const start = async () =>
       replicas.push(
-        await startLoader(topics, sandbox, { XINGCHEN_SHARED_QUOTA: process.env.QR_SHARED ?? 'true' }),
+        await startLoader(topics, sandbox, {
+          XINGCHEN_SHARED_QUOTA: process.env.QUOTA_SPEC_SHARED ?? 'true',
+        }),
       );
+    // a first part of the backlog for one replica, the rest once three are in the group
+    const produceBills = (from: number, to: number) =>
+      produceOrders(
+        broker.kafka,
+        topics.normalized,
+        bills.slice(from, to).map((billNo) => normalizedOrder({ billNo })),
+      );
+    await produceBills(0, 15);
     try {
       await start();
       await waitFor(() => synced() >= 5, {
@@ -65,8 +71,11 @@ describe('fault: loader replicas come and go while a backlog drains under one ac
       await start();
       await start();
       await waitFor(() => groupOf(3), { timeoutMs: 60_000, description: 'three replicas in the group' });
-      const atThree = synced();
-      await waitFor(() => synced() >= atThree + 15, { timeoutMs: 90_000, description: '15 orders by three' });
+      await produceBills(15, ORDERS);
+      await waitFor(() => synced() >= 30, {
+        timeoutMs: 90_000,
+        description: '30 orders synced, 15 by three',
+      });
       await replicas.splice(1, 1)[0].close(); // one replica leaves (scale-in) mid-backlog
       await waitFor(() => synced() >= ORDERS, { timeoutMs: 120_000, description: 'every order synced' });
 
