@@ -8,7 +8,14 @@
  * Each Q: a backlog of new orders on a fresh topic, a warm-up (group join, master data cached),
  * then a MEASURE-second window read from the sandbox's counters.
  * Both Xingchen API families (V1 legacy, V2 open platform), each against the same sandbox.
- * Run: npm run build && node -r ./scripts/preload-dist.js dist/bench/p4-loader.js [--measure 20] [--quotas 2,10,40] [--families v1,v2] [--json]
+ * `--replicas N` runs each Q with 1 and then N loader replicas of one account set (one consumer
+ * group, each replica its own Nest app, Xingchen client, limiter and database pool, as separate
+ * pods have): P4 is then saves/min of all replicas ÷ the one quota, and the sandbox's own quota
+ * refuses what goes beyond it. The replicas share the quota through PostgreSQL (docs/quota.md);
+ * `--shared false` shows what per-replica limiters do instead.
+ * Kafka and PostgreSQL are started as `npm run bench` starts them (scripts/kafka.sh,
+ * scripts/ensure-postgres.sh); when one cannot be, the bench says so in one line.
+ * Run: npm run bench:p4 -- [--replicas 3] [--measure 20] [--quotas 2,10,40] [--families v1,v2] [--shared false] [--json]
  */
 import { createHash } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
@@ -17,6 +24,7 @@ import { type NormalizedSalesOrder } from '@app/contracts';
 import { createKafka } from '@app/kafka';
 import { ensureDatabase } from '@app/persistence';
 import { sleep, waitUntilQuiet } from '@app/runtime';
+import { ensureLocalPostgres, startLocalKafka } from '@app/stack';
 import { catalogShops, catalogSkus, catalogWarehouses } from '@app/sandbox-catalog';
 import { createLoaderApp } from '../apps/loader/src';
 import {
@@ -39,6 +47,9 @@ type Family = 'v1' | 'v2';
 /** Calls that are not the account set's business quota: logins, tokens, authorizations. */
 const AUTH_ROUTES = new Set(['v1.login', 'v1.account_group', 'v2.token', 'v2.push_app_authorize']);
 const FAMILIES = arg('families', 'v1,v2').split(',') as Family[];
+const REPLICAS = Number(arg('replicas', '1'));
+const REPLICA_COUNTS = REPLICAS > 1 ? [1, REPLICAS] : [1];
+const SHARED = arg('shared', 'true') !== 'false';
 const WARMUP_SECONDS = 4;
 /** The warm-up lasts until no master-data look-up happened for this long (every number cached)… */
 const QUIET_LOOKUPS_SECONDS = 3;
@@ -182,8 +193,8 @@ async function measure(sandbox: XingchenSandbox) {
   };
 }
 
-async function runQuota(family: Family, quotaPerSecond: number) {
-  const run = `${family}-${quotaPerSecond}-${Date.now().toString(36)}`;
+async function runQuota(family: Family, quotaPerSecond: number, replicas: number) {
+  const run = `${family}-${quotaPerSecond}-${replicas}-${Date.now().toString(36)}`;
   const topic = `bench.loader.${run}`;
   const kafka = createKafka({ brokers, clientId: 'bench-p4' });
   const admin = kafka.admin();
@@ -213,45 +224,83 @@ async function runQuota(family: Family, quotaPerSecond: number) {
     ...xingchenClientEnvFor(sandbox, family),
     // the tenant's quota, as configured in production; the client stays 5 % below it
     XINGCHEN_RATE_LIMIT_PER_MINUTE: String(quotaPerSecond * 60),
+    XINGCHEN_SHARED_QUOTA: String(SHARED),
   });
-  let app: INestApplication | undefined;
+  const apps: INestApplication[] = [];
   try {
-    app = await createLoaderApp(config);
-    return { family, quotaPerSecond, ...(await measure(sandbox)) };
+    for (let i = 0; i < replicas; i++) apps.push(await createLoaderApp(config));
+    return { family, quotaPerSecond, replicas, ...(await measure(sandbox)) };
   } finally {
-    await app?.close();
+    await Promise.all(apps.map((app) => app.close()));
     await sandbox.close();
     await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
     await admin.disconnect();
   }
 }
 
+/** Kafka and PostgreSQL as `npm run bench` has them; false (and one line saying what) when one is missing. */
+async function infrastructure(): Promise<boolean> {
+  const local = brokers.every((broker) => /^(127\.0\.0\.1|localhost):/.test(broker));
+  try {
+    if (local && (await startLocalKafka())) console.error('kafka: local broker started');
+  } catch (error) {
+    console.error(
+      `p4: no Kafka broker at ${brokers.join(',')} and scripts/kafka.sh start failed: ${oneLine(error)}`,
+    );
+    return false;
+  }
+  try {
+    await ensureLocalPostgres(databaseUrl);
+    await ensureDatabase(databaseUrl);
+  } catch (error) {
+    console.error(
+      `p4: no PostgreSQL at ${new URL(databaseUrl).host} (BENCH_DATABASE_URL): ${oneLine(error)}`,
+    );
+    return false;
+  }
+  const admin = createKafka({ brokers, clientId: 'bench-p4-probe' }).admin();
+  try {
+    await admin.connect();
+    await admin.listTopics();
+  } catch (error) {
+    console.error(`p4: the Kafka broker at ${brokers.join(',')} does not answer: ${oneLine(error)}`);
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  return true;
+}
+
+const oneLine = (error: unknown): string =>
+  (error instanceof Error ? error.message : String(error)).split('\n')[0].slice(0, 200);
+
 async function main(): Promise<void> {
-  await ensureDatabase(databaseUrl);
+  if (!(await infrastructure())) process.exit(2);
   const results = [];
   for (const family of FAMILIES)
-    for (const quota of QUOTAS) {
-      const result = await runQuota(family, quota);
-      console.error(
-        `${family} Q=${quota}/s: ${result.savesPerSecond.toFixed(2)} saves/s over ${result.seconds.toFixed(1)} s, ` +
-          `throttled ${(result.throttledShare * 100).toFixed(2)} %, ${result.callsPerOrder.toFixed(3)} calls/order, duplicates ${result.duplicates}`,
-      );
-      results.push(result);
-    }
+    for (const quota of QUOTAS)
+      for (const replicas of REPLICA_COUNTS) {
+        const result = await runQuota(family, quota, replicas);
+        console.error(
+          `${family} Q=${quota}/s ×${replicas} replica(s)${SHARED ? '' : ' (per-replica limiters)'}: ${result.savesPerSecond.toFixed(2)} saves/s over ${result.seconds.toFixed(1)} s, ` +
+            `throttled ${(result.throttledShare * 100).toFixed(2)} %, ${result.callsPerOrder.toFixed(3)} calls/order, duplicates ${result.duplicates}`,
+        );
+        results.push(result);
+      }
   const rows = results.flatMap((r) => [
     ratio({
-      id: `P4 ${r.family} Q=${r.quotaPerSecond}/s`,
-      description: 'loader sal_order_save calls/s ÷ sandbox quota (save latency 100–300 ms)',
-      numerator: r.savesPerSecond,
-      denominator: r.quotaPerSecond,
-      unit: 'calls/s',
+      id: `P4 ${r.family} Q=${r.quotaPerSecond * 60}/min ×${r.replicas}`,
+      description: `saves/min of ${r.replicas} loader replica(s) ÷ the account set's quota (save latency 100–300 ms${SHARED ? ', shared quota' : ', per-replica limiters'})`,
+      numerator: r.savesPerSecond * 60,
+      denominator: r.quotaPerSecond * 60,
+      unit: 'calls/min',
       goal: '≥ 0.90',
       goalMin: 0.9,
       notes: `throttled ${(r.throttledShare * 100).toFixed(2)} % (goal ≤ 1 %)${r.throttledShare > 0.01 ? ' — FAILS' : ''}`,
     }),
   ]);
   for (const family of FAMILIES) {
-    const ofFamily = results.filter((r) => r.family === family);
+    const ofFamily = results.filter((r) => r.family === family && r.replicas === 1);
     const steady = ofFamily.find((r) => r.quotaPerSecond === 10) ?? ofFamily[0];
     rows.push(
       ratio({

@@ -6,10 +6,11 @@ import { LOGGER, METRICS, serviceObservability, type Logger, type Metrics } from
 import {
   PersistenceModule,
   persistenceOptionsFromEnv,
+  PostgresCallBudgetStore,
   PostgresLedgerStore,
   PostgresMasterDataStore,
 } from '@app/persistence';
-import { XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
+import { sharedQuotaFromEnv, XingchenClient, xingchenClientConfigFromEnv } from '@app/xingchen-client';
 import {
   LEDGER_STORE,
   LOADER_CONFIG,
@@ -43,10 +44,12 @@ export class LoaderModule {
         { provide: LOADER_CONFIG, useValue: config },
         {
           provide: XINGCHEN_CLIENT,
-          inject: [METRICS, LOGGER],
-          useFactory: (metrics: Metrics, logger: Logger) => {
+          inject: [METRICS, LOGGER, DataSource],
+          useFactory: (metrics: Metrics, logger: Logger, dataSource: DataSource) => {
+            // every replica (and the CLI) of the account set draws from one budget (docs/quota.md)
             const client = new XingchenClient(xingchenClientConfigFromEnv(config), metrics, {
               logger: logger.child({ component: 'xingchen-client' }),
+              sharedQuota: sharedQuotaFromEnv(config, new PostgresCallBudgetStore(dataSource)),
             });
             metrics.xingchenApiInfo.labels(client.family).set(1);
             return client;

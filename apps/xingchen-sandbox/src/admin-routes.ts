@@ -51,6 +51,7 @@ export class AdminRoutes {
     this.table = [
       ['GET', /^\/__sandbox\/orders$/, (_q, res, url) => send(res, 200, { orders: this.orders(url) })],
       ['GET', /^\/__sandbox\/stats$/, (_q, res) => send(res, 200, this.ctx.stats.value)],
+      ['GET', /^\/__sandbox\/call-times$/, (_q, res, url) => send(res, 200, this.callTimes(url))],
       [
         'POST',
         /^\/__sandbox\/stats\/reset$/,
@@ -98,6 +99,12 @@ export class AdminRoutes {
 
   private book(url: URL): OrderBook | undefined {
     return this.ctx.books.get(url.searchParams.get('accountId') ?? this.hooks.defaultAccountId);
+  }
+
+  /** Arrival and admission times (epoch ms) of every business call of an account set (both families). */
+  private callTimes(url: URL) {
+    const accountId = url.searchParams.get('accountId') ?? this.hooks.defaultAccountId;
+    return { accountId, ...this.ctx.callTimes(accountId) };
   }
 
   private orders(url: URL) {

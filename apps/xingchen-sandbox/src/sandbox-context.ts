@@ -10,6 +10,8 @@ import { type SandboxState } from './sandbox-state';
 export class SandboxContext {
   readonly hanging = new Set<ServerResponse>();
   private readonly quotas = new Map<string, Quota>();
+  /** When each business call of an account set arrived, and when each one was let through the quota (epoch ms). */
+  private readonly times = new Map<string, { arrived: number[]; admitted: number[] }>();
 
   constructor(
     readonly master: SandboxState,
@@ -40,13 +42,31 @@ export class SandboxContext {
     return quota;
   }
 
+  /** `GET /__sandbox/call-times`: what a test checks a sliding-minute quota against. */
+  callTimes(accountId: string): { arrived: number[]; admitted: number[] } {
+    let times = this.times.get(accountId);
+    if (!times) {
+      times = { arrived: [], admitted: [] };
+      this.times.set(accountId, times);
+    }
+    return times;
+  }
+
+  clearCallTimes(): void {
+    this.times.clear();
+  }
+
   setRate(perMinute: number): void {
     for (const quota of this.quotas.values()) quota.setRate(perMinute);
   }
 
   /** The account-set quota (429) and the injected 519/5003; false when the call was answered here. */
   admit(call: ApiCall, route: string, accountId: string): boolean {
+    const times = this.callTimes(accountId);
+    const at = this.now();
+    times.arrived.push(at);
     const wait = this.quota(accountId).take();
+    if (wait === 0) times.admitted.push(at);
     if (wait > 0) {
       this.stats.throttle(call.res, route, wait);
       return false;

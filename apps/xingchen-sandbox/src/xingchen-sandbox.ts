@@ -63,6 +63,8 @@ export interface XingchenSandbox {
   orders(accountId?: string): AdminOrder[];
   rotateSecret(): string;
   expireTokens(): void;
+  /** Arrival and admission times of the business calls of an account set, as `GET /__sandbox/call-times`. */
+  callTimes(accountId?: string): { arrived: number[]; admitted: number[] };
 }
 
 function settingsOf(options: XingchenSandboxOptions) {
@@ -133,6 +135,7 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
     v1Auth.clear();
     v2Auth.clear();
     stats.reset();
+    ctx.clearCallTimes();
   };
   const admin = new AdminRoutes(ctx, {
     defaultAccountId: main.accountId,
@@ -180,6 +183,10 @@ export function createXingchenSandbox(options: XingchenSandboxOptions = {}): Xin
       (books.get(accountId)?.list() ?? []).map((order) => adminOrderView(order, ctx)),
     rotateSecret: () => v2Auth.rotate(),
     expireTokens,
+    callTimes: (accountId = main.accountId) => {
+      const times = ctx.callTimes(accountId);
+      return { arrived: [...times.arrived], admitted: [...times.admitted] };
+    },
   });
 }
 

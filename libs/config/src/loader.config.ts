@@ -57,6 +57,15 @@ export const xingchenClientEnv = {
   XINGCHEN_RATE_LIMIT_PER_MINUTE: env.int({ default: 500, min: 1 }),
   /** How far below the quota the client's token bucket runs, in percent. */
   XINGCHEN_RATE_HEADROOM_PERCENT: env.int({ default: 5, min: 0, max: 90 }),
+  /**
+   * Pace calls by the account set's budget in PostgreSQL (DATABASE_URL), shared by every replica and
+   * the CLI (docs/quota.md); false, or no database: each process paces itself at the full quota.
+   */
+  XINGCHEN_SHARED_QUOTA: env.bool({ default: true }),
+  /** Call starts a process reserves from the shared budget per database round trip. */
+  XINGCHEN_QUOTA_CLAIM_BATCH: env.int({ default: 4, min: 1, max: 64 }),
+  /** Seconds for the shared pace to climb back from its lowest (after throttled answers) to the full pace. */
+  XINGCHEN_QUOTA_RECOVERY_SECONDS: env.int({ default: 30, min: 1 }),
   /** Xingchen requests in flight at most. */
   XINGCHEN_MAX_CONCURRENCY: env.int({ default: 16, min: 1, max: 256 }),
   XINGCHEN_REQUEST_TIMEOUT_SECONDS: env.number({ default: 15, min: 0.1 }),

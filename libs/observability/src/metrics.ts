@@ -98,7 +98,7 @@ const extractorMetrics = ({ counter, gauge, histogram }: MetricKit) => ({
 });
 
 /** The transformer's mapping outcomes, the Xingchen API, the loader's outcomes and the sync latency. */
-const loaderMetrics = ({ counter, histogram }: MetricKit) => ({
+const loaderMetrics = ({ counter, gauge, histogram }: MetricKit) => ({
   transformerOrders: counter('erpsync_transformer_orders_total', 'Raw trades by mapping outcome', byOutcome),
   xingchenRequests: counter(
     'erpsync_xingchen_api_requests_total',
@@ -110,6 +110,27 @@ const loaderMetrics = ({ counter, histogram }: MetricKit) => ({
     'Xingchen API call duration',
     byOperationOutcome,
     latencyBuckets,
+  ),
+  quotaTokensClaimed: counter(
+    'erpsync_xingchen_quota_tokens_claimed_total',
+    "Call starts reserved from the account set's shared budget (docs/quota.md)",
+  ),
+  quotaWaits: counter(
+    'erpsync_xingchen_quota_waits_total',
+    "Claims that found the account set's shared budget spent and waited",
+  ),
+  quotaLowerings: counter(
+    'erpsync_xingchen_quota_throttle_lowerings_total',
+    'Throttled answers (429 / 5007) by which this process lowered the shared pace',
+  ),
+  quotaPace: gauge(
+    'erpsync_xingchen_quota_pace_ratio',
+    "Share of the account set's call rate in force (1 = full pace; lower after throttled answers)",
+  ),
+  quotaMode: gauge(
+    'erpsync_xingchen_quota_mode',
+    'Which limiter paces Xingchen calls: shared (PostgreSQL budget) or local (fallback); 1 for the one in force',
+    byMode,
   ),
   loaderOrders: counter('erpsync_loader_orders_total', 'Normalized orders by loader outcome', byOutcome),
   syncLatency: histogram(

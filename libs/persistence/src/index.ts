@@ -8,3 +8,4 @@ export * from './ledger/ledger.queries';
 export * from './master-data/master-data.types';
 export * from './master-data/master-data.repository';
 export * from './persistence-env';
+export * from './quota/call-budget.repository';

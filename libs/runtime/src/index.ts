@@ -9,3 +9,5 @@ export * from './idle';
 export * from './rate-limiter';
 export * from './seeded-random';
 export * from './sleep';
+export * from './call-budget';
+export * from './shared-rate-limiter';

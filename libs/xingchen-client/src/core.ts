@@ -1,7 +1,7 @@
 import { randomInt } from 'node:crypto';
 import { FatalError, RetriableError, type ApiOutcome, type SyncError } from '@app/contracts';
 import { type Logger, type Metrics } from '@app/observability';
-import { AdaptiveRateLimiter, backoffDelay, Semaphore, systemClock, type Clock } from '@app/runtime';
+import { backoffDelay, Semaphore, systemClock, type Clock, type RateLimiter } from '@app/runtime';
 import {
   createHttpTransport,
   TransportFailureError,
@@ -10,6 +10,7 @@ import {
 } from './http-transport';
 import { asRecord, str, type Json } from './json';
 import { parseRetryAfter } from './retry-after';
+import { createXingchenLimiter, type SharedQuotaOptions } from './shared-quota';
 import { type XingchenApiFamily } from './sales-order';
 import { TOKEN_FAILURE_BACKOFF } from './token-manager';
 import {
@@ -29,6 +30,8 @@ export interface XingchenClientDeps {
   logger?: Logger;
   /** Nonce source of the V2 gateway signature (tests pin it). */
   nonce?: () => string;
+  /** The account set's budget shared by every process (docs/quota.md); without it, a per-process limiter. */
+  sharedQuota?: SharedQuotaOptions;
 }
 
 /** One request as a family describes it, before the family's authentication is added. */
@@ -77,7 +80,9 @@ export class XingchenCore {
   readonly logger?: Logger;
   readonly nonce: () => string;
   private readonly transport: HttpTransport & { close?: () => void };
-  private readonly limiter: AdaptiveRateLimiter;
+  private readonly limiter: RateLimiter;
+  private readonly rate: () => number;
+  private readonly closeQuota?: () => Promise<void> | void;
   private readonly concurrency: Semaphore;
   private readonly baseUrl: string;
 
@@ -91,20 +96,26 @@ export class XingchenCore {
     this.logger = deps.logger;
     this.nonce = deps.nonce ?? (() => String(randomInt(1_000_000_000, 10_000_000_000)));
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
-    const headroom = (100 - (config.rateHeadroomPercent ?? 5)) / 100;
-    this.limiter = new AdaptiveRateLimiter(
-      { ratePerSecond: (config.rateLimitPerMinute / 60) * headroom },
+    const { limiter, rate } = createXingchenLimiter(
+      config,
+      metrics,
       this.clock,
+      this.logger,
+      deps.sharedQuota,
     );
+    this.limiter = limiter;
+    this.rate = rate;
+    this.closeQuota = deps.sharedQuota?.close;
     this.concurrency = new Semaphore(config.maxConcurrency);
   }
 
   get currentRate(): number {
-    return this.limiter.currentRate;
+    return this.rate();
   }
 
   close(): void {
     this.transport.close?.();
+    void Promise.resolve(this.closeQuota?.()).catch(() => undefined);
   }
 
   /**

@@ -9,3 +9,4 @@ export { XingchenCore, type FamilyWire, type Reading, type WireCall } from './co
 export * from './families';
 export * from './xingchen-client';
 export * from './sales-order';
+export { accountSetKey, sharedQuotaFromEnv, type SharedQuotaOptions } from './shared-quota';

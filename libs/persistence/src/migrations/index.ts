@@ -8,3 +8,5 @@ import { LoaderLedger1764400000000 } from './1764400000000-loader-ledger';
 allMigrations.push(LoaderLedger1764400000000);
 import { LedgerAuditedStatus1764900000000 } from './1764900000000-ledger-audited-status';
 allMigrations.push(LedgerAuditedStatus1764900000000);
+import { XingchenCallBudget1765000000000 } from './1765000000000-xingchen-call-budget';
+allMigrations.push(XingchenCallBudget1765000000000);
