@@ -1,4 +1,4 @@
-import { type MigrationInterface, type QueryRunner } from 'typeorm';
+import { sqlMigration } from './sql-migration';
 
 /**
  * The shared Xingchen call budget of each account set (docs/quota.md): one row per account set,
@@ -6,11 +6,9 @@ import { type MigrationInterface, type QueryRunner } from 'typeorm';
  * process reads (`factor` lowered at `lowered_at_ms`, no start before `throttled_until_ms`).
  * Times are epoch milliseconds of the database's clock, so the replicas' clocks never matter.
  */
-export class XingchenCallBudget1765000000000 implements MigrationInterface {
-  name = 'XingchenCallBudget1765000000000';
-
-  async up(runner: QueryRunner): Promise<void> {
-    await runner.query(`
+export const XingchenCallBudget1765000000000 = sqlMigration('XingchenCallBudget1765000000000', {
+  up: [
+    `
       CREATE TABLE xingchen_call_budget (
         account_set        text PRIMARY KEY,
         tat_ms             double precision NOT NULL DEFAULT 0,
@@ -18,10 +16,7 @@ export class XingchenCallBudget1765000000000 implements MigrationInterface {
         lowered_at_ms      double precision NOT NULL DEFAULT '-Infinity',
         throttled_until_ms double precision NOT NULL DEFAULT 0,
         updated_at         timestamptz NOT NULL DEFAULT now()
-      )`);
-  }
-
-  async down(runner: QueryRunner): Promise<void> {
-    await runner.query('DROP TABLE IF EXISTS xingchen_call_budget');
-  }
-}
+      )`,
+  ],
+  down: ['DROP TABLE IF EXISTS xingchen_call_budget'],
+});
