@@ -12,6 +12,7 @@ import { parseMappingText } from '@app/mapping';
 import { isObject, problem, str, type Problem } from './common';
 import { podSpecs, type K8sObject } from './kustomize';
 import { checkKafkaUsers } from './kafka-acls';
+import { modelModule } from './model-modules';
 import type { StrictFieldChecker } from './strict-fields';
 
 type Obj = Record<string, unknown>;
@@ -90,11 +91,13 @@ function podTemplates(objects: K8sObject[]): PodTemplate[] {
   );
 }
 
+const kindOf = (object: K8sObject) => ({ apiVersion: String(object.apiVersion), kind: String(object.kind) });
+
 /** Runs the kubernetes-models validators (ESM) in a child Node process. */
 export function schemaErrors(objects: K8sObject[]): { errors: string[]; skipped: boolean }[] {
   const script = path.join(__dirname, 'k8s-schema.mjs');
   const result = spawnSync(process.execPath, [script], {
-    input: JSON.stringify(objects),
+    input: JSON.stringify(objects.map((object) => ({ specifier: modelModule(kindOf(object)), object }))),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -409,22 +412,22 @@ const configData = (ctx: CheckContext): Record<string, string> =>
     'data',
   ) ?? {}) as Record<string, string>;
 
+/** The Deployment an HPA or a ScaledObject scales; a problem when it is not rendered. */
+function scaleTarget(ctx: CheckContext, scaler: K8sObject): K8sObject | undefined {
+  const name = get(scaler, 'spec', 'scaleTargetRef', 'name');
+  const target = ctx.byKind('Deployment').find((d) => d.metadata.name === name);
+  if (!target) ctx.add(scaler, `scaleTargetRef ${str(name)} is not a rendered Deployment`);
+  return target;
+}
+
 /** KEDA: the Kafka trigger watches the service's own group and topic on the services' brokers. */
 function checkScaledObjects(ctx: CheckContext): void {
   const { add } = ctx;
   const config = configData(ctx);
   const authentications = new Set(ctx.byKind('TriggerAuthentication').map((t) => t.metadata.name));
   for (const scaled of ctx.byKind('ScaledObject')) {
-    const target = ctx
-      .byKind('Deployment')
-      .find((d) => d.metadata.name === get(scaled, 'spec', 'scaleTargetRef', 'name'));
-    if (!target) {
-      add(
-        scaled,
-        `scaleTargetRef ${str(get(scaled, 'spec', 'scaleTargetRef', 'name'))} is not a rendered Deployment`,
-      );
-      continue;
-    }
+    const target = scaleTarget(ctx, scaled);
+    if (!target) continue;
     const service = SERVICES[componentOf(ctx, target)];
     if (!service?.consumes || !service.group) {
       add(scaled, `${componentOf(ctx, target)} does not consume a topic; it should not be autoscaled`);
@@ -502,16 +505,8 @@ function checkKafkaCredentials(ctx: CheckContext): void {
 function checkAutoscalers(ctx: CheckContext): void {
   const { add } = ctx;
   for (const hpa of ctx.byKind('HorizontalPodAutoscaler')) {
-    const target = ctx
-      .byKind('Deployment')
-      .find((d) => d.metadata.name === get(hpa, 'spec', 'scaleTargetRef', 'name'));
-    if (!target) {
-      add(
-        hpa,
-        `scaleTargetRef ${String(get(hpa, 'spec', 'scaleTargetRef', 'name'))} is not a rendered Deployment`,
-      );
-      continue;
-    }
+    const target = scaleTarget(ctx, hpa);
+    if (!target) continue;
     const component = componentOf(ctx, target);
     const topic = SERVICES[component]?.consumes;
     const max = Number(get(hpa, 'spec', 'maxReplicas'));

@@ -2,26 +2,13 @@
 // `@kubernetes-models/prometheus-operator`, `@kubernetes-models/strimzi-kafka-operator` (generated from
 // the Strimzi 1.0.0 CRDs: kafka.strimzi.io/v1) and `@kubernetes-models/keda` (keda.sh/v1alpha1)
 // (ESM-only packages, hence a separate Node process). A kind no package models is an error, never a skip.
-// stdin: JSON array of objects; stdout: JSON array of {index, errors: string[], skipped?: true}.
+// stdin: JSON array of {specifier (the model's module, from model-modules.ts, or null), object}; stdout: JSON array of {index, errors: string[], skipped?: true}.
 import { readFileSync } from 'node:fs';
 
 const input = JSON.parse(readFileSync(0, 'utf8'));
 
-function modulePath(apiVersion, kind) {
-  const [group, version] = apiVersion.includes('/') ? apiVersion.split('/') : ['', apiVersion];
-  if (group === 'monitoring.coreos.com')
-    return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
-  if (group === 'kafka.strimzi.io')
-    return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
-  if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/${kind}`;
-  if (group === '') return `kubernetes-models/${version}/${kind}`;
-  if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined; // a CRD we do not model
-  return `kubernetes-models/${group}/${version}/${kind}`;
-}
-
 const results = [];
-for (const [index, object] of input.entries()) {
-  const specifier = modulePath(String(object.apiVersion), String(object.kind));
+for (const [index, { specifier, object }] of input.entries()) {
   if (!specifier) {
     results.push({ index, errors: [], skipped: true });
     continue;

@@ -8,26 +8,7 @@
 import * as path from 'node:path';
 import ts from 'typescript';
 import { REPO_ROOT } from './common';
-
-interface Kind {
-  apiVersion: string;
-  kind: string;
-}
-
-function typeModule({ apiVersion, kind }: Kind): string | undefined {
-  const [group, version] = apiVersion.includes('/')
-    ? (apiVersion.split('/') as [string, string])
-    : ['', apiVersion];
-  if (!/^[A-Za-z]+$/.test(kind) || !/^v[0-9a-z]+$/.test(version)) return undefined;
-  if (group === 'monitoring.coreos.com')
-    return `@kubernetes-models/prometheus-operator/${group}/${version}/${kind}`;
-  if (group === 'kafka.strimzi.io')
-    return `@kubernetes-models/strimzi-kafka-operator/${group}/${version}/${kind}`;
-  if (group === 'keda.sh') return `@kubernetes-models/keda/${group}/${version}/${kind}`;
-  if (group === '') return `kubernetes-models/${version}/${kind}`;
-  if (group.includes('.') && !group.endsWith('.k8s.io')) return undefined;
-  return `kubernetes-models/${group}/${version}/${kind}`;
-}
+import { modelModule, type Kind } from './model-modules';
 
 export class StrictFieldChecker {
   private readonly checker: ts.TypeChecker;
@@ -35,12 +16,12 @@ export class StrictFieldChecker {
 
   constructor(kinds: Kind[], root = REPO_ROOT) {
     const unique = [...new Map(kinds.map((k) => [`${k.apiVersion}/${k.kind}`, k])).values()].filter((k) =>
-      typeModule(k),
+      modelModule(k),
     );
     const fileName = path.join(root, '__erpsync_strict_fields__.ts');
     const source = unique
       .map(
-        (k, i) => `import type { I${k.kind} as T${i} } from '${typeModule(k)}';\nexport type E${i} = T${i};`,
+        (k, i) => `import type { I${k.kind} as T${i} } from '${modelModule(k)}';\nexport type E${i} = T${i};`,
       )
       .join('\n');
     const options: ts.CompilerOptions = {

@@ -68,11 +68,13 @@ describe('check-promql against a real Prometheus', () => {
     });
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
-    // a labelled counter nobody incremented is declared by the target (# TYPE) but has no series
+    // labelled metrics nobody touched yet are declared by the target (# TYPE) but have no series: a
+    // dead-letter counter, and the quota-mode gauge (set once a Xingchen client paces its first call)
     expect(result.notes).toEqual([
       'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
+      'erpsync_xingchen_quota_mode: declared by a target but has no series yet (used by 1 expression(s))',
     ]);
-    expect(result.expressions).toBe(44 + 9); // board targets (the exporter's panel included) + alert rules
+    expect(result.expressions).toBe(49 + 9); // board targets (the exporter's panel included) + alert rules
   });
 
   it('fails on a metric name with a typo', async () => {

@@ -126,6 +126,11 @@ export async function migrateCommand(): Promise<number> {
 }
 
 const BEIJING = '"yyyy-MM-dd HH:mm:ss"';
+/** A WDT period: both ends in Beijing time. */
+const BEIJING_PERIOD = {
+  from: { type: 'string', value: BEIJING, required: true, describe: 'start, Beijing time' },
+  to: { type: 'string', value: BEIJING, required: true, describe: 'end, Beijing time' },
+} as const;
 
 export const REPLAY_COMMAND: CommandSpec = {
   name: 'replay',
@@ -146,10 +151,7 @@ export const REPLAY_COMMAND: CommandSpec = {
 export const RESYNC_COMMAND: CommandSpec = {
   name: 'resync',
   summary: "The extractor's backfill: re-reads a WDT range without moving the live checkpoint.",
-  options: {
-    from: { type: 'string', value: BEIJING, required: true, describe: 'start, Beijing time' },
-    to: { type: 'string', value: BEIJING, required: true, describe: 'end, Beijing time' },
-  },
+  options: BEIJING_PERIOD,
   env: extractorEnv,
   run: resyncCommand,
 };
@@ -158,8 +160,7 @@ export const RECONCILE_COMMAND: CommandSpec = {
   name: 'reconcile',
   summary: 'Compares WDT (through its API), the ledger and Xingchen (through its API) for a period.',
   options: {
-    from: { type: 'string', value: BEIJING, required: true, describe: 'start, Beijing time' },
-    to: { type: 'string', value: BEIJING, required: true, describe: 'end, Beijing time' },
+    ...BEIJING_PERIOD,
     out: { type: 'string', value: 'FILE', default: 'report.json', describe: 'where the report goes' },
   },
   env: { ...cliReconcileEnv, ...cliKafkaEnv },

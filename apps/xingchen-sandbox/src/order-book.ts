@@ -64,6 +64,8 @@ export interface FamilyNames {
   entryView: Record<string, EntryField>;
   /** A bill in list answers (and the head of its detail): answer field → where it comes from. */
   listView: Record<string, ListField>;
+  /** The header fields a detail answer adds to the list row. */
+  detailHead(order: NeutralOrder): Record<string, unknown>;
 }
 
 export type SaveResult = { id: string; created: boolean; order: NeutralOrder };
@@ -288,10 +290,10 @@ export const listRowOf = (
   return Object.fromEntries(Object.entries(listView).map(([name, from]) => [name, source[from]]));
 };
 
-/** A stored bill's detail: its header fields, then its entries (undefined fields left out). */
-export const detailOf = (
-  header: Record<string, unknown>,
-  order: NeutralOrder,
-  master: { materialById(id: string): { number: string } | undefined },
-  names: FamilyNames,
-) => defined({ ...header, [names.entries]: entriesOf(order, master, names) });
+/** A stored bill's detail: its list row, the detail's header fields, then its entries (undefined fields left out). */
+export const detailOf = (order: NeutralOrder, master: SandboxState, names: FamilyNames) =>
+  defined({
+    ...listRowOf(order, master, names),
+    ...names.detailHead(order),
+    [names.entries]: entriesOf(order, master, names),
+  });

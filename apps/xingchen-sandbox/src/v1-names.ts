@@ -33,6 +33,11 @@ export const V1_NAMES: FamilyNames = {
     customerid_number: 'customerNumber',
     totalamount: 'totalAmount',
   },
+  detailHead: (order) => ({
+    remark: order.remark ?? '',
+    billsource: order.billSource,
+    ...order.custom,
+  }),
 };
 
 /** Top-level custom header fields (the tenant's 项目 field is one). */
@@ -91,16 +96,4 @@ export function parseV1Save(input: unknown): { draft: OrderDraft; body: Record<s
 
 export const v1ListRow = (order: NeutralOrder, master: SandboxState) => listRowOf(order, master, V1_NAMES);
 
-export function v1Detail(order: NeutralOrder, master: SandboxState) {
-  return detailOf(
-    {
-      ...v1ListRow(order, master),
-      remark: order.remark ?? '',
-      billsource: order.billSource,
-      ...order.custom,
-    },
-    order,
-    master,
-    V1_NAMES,
-  );
-}
+export const v1Detail = (order: NeutralOrder, master: SandboxState) => detailOf(order, master, V1_NAMES);

@@ -36,6 +36,11 @@ export const V2_NAMES: FamilyNames = {
     total_amount: 'totalAmount',
     create_time: 'createdAt',
   },
+  detailHead: (order) => ({
+    remark: order.remark ?? '',
+    default_bill_source: order.billSource,
+    custom_field: { ...order.custom },
+  }),
 };
 
 /** Every key of zhuger/kingdee docs/Model/SalOrderSaveReq.md; `double` fields are decimal strings here. */
@@ -149,16 +154,4 @@ export function parseV2Save(
 
 export const v2ListRow = (order: NeutralOrder, master: SandboxState) => listRowOf(order, master, V2_NAMES);
 
-export function v2Detail(order: NeutralOrder, master: SandboxState) {
-  return detailOf(
-    {
-      ...v2ListRow(order, master),
-      remark: order.remark ?? '',
-      default_bill_source: order.billSource,
-      custom_field: { ...order.custom },
-    },
-    order,
-    master,
-    V2_NAMES,
-  );
-}
+export const v2Detail = (order: NeutralOrder, master: SandboxState) => detailOf(order, master, V2_NAMES);

@@ -16,3 +16,10 @@ export const systemClock: Clock = {
   now: () => Date.now(),
   sleep: (ms) => sleep(ms),
 };
+
+/** Sleeps until `until` when `now` is before it; true when it slept (the caller reads its state again). */
+export async function sleptUntil(clock: Clock, until: number, now: number): Promise<boolean> {
+  if (now >= until) return false;
+  await clock.sleep(until - now);
+  return true;
+}

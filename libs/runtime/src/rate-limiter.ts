@@ -1,4 +1,4 @@
-import { systemClock, type Clock } from './clock';
+import { sleptUntil, systemClock, type Clock } from './clock';
 
 /**
  * The client-side quota of an HTTP client: `acquire` before each call (callers are served in
@@ -187,10 +187,7 @@ export class AdaptiveRateLimiter implements RateLimiter {
   private async take(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      if (now < this.pausedUntil) {
-        await this.clock.sleep(this.pausedUntil - now);
-        continue;
-      }
+      if (await sleptUntil(this.clock, this.pausedUntil, now)) continue;
       this.refill(now);
       if (this.tokens >= 1) {
         this.tokens -= 1;

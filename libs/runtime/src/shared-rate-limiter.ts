@@ -1,5 +1,5 @@
 import { type BudgetPolicy, type CallBudgetStore } from './call-budget';
-import { systemClock, type Clock } from './clock';
+import { sleptUntil, systemClock, type Clock } from './clock';
 import { type RateLimiter } from './rate-limiter';
 
 /** What the shared limiter reports (the client turns these into metrics and log lines). */
@@ -83,10 +83,7 @@ export class SharedRateLimiter implements RateLimiter {
   private async next(): Promise<void> {
     for (;;) {
       const now = this.clock.now();
-      if (now < this.pausedUntil) {
-        await this.clock.sleep(this.pausedUntil - now);
-        continue;
-      }
+      if (await sleptUntil(this.clock, this.pausedUntil, now)) continue;
       // a slot used much later than reserved would crowd the next process's slot: drop it
       while (this.slots.length > 0 && this.slots[0] < now - this.gapMs) this.slots.shift();
       const slot = this.slots.shift();
