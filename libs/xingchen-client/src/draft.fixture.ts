@@ -48,17 +48,20 @@ export const v1WireLine = (overrides: Record<string, unknown> = {}): Record<stri
 });
 
 /** Bill 9 (B1, audited `C`) as a detail answer reads back `draftOf()` with its `storedLine()`. */
-export const storedOrder = (overrides: Partial<XingchenSalesOrder> = {}): XingchenSalesOrder => ({
-  id: '9',
-  billNo: 'B1',
-  billDate: '2024-01-02',
-  customerId: 'c1',
-  audited: true,
-  status: 'C',
-  customFields: { custom_field42obgp309axx5_number: 'P-01' },
-  lines: [storedLine()],
-  ...overrides,
-});
+export const storedOrder = (overrides: Partial<XingchenSalesOrder> = {}): XingchenSalesOrder => {
+  const { billNo, billDate, customerId, customFields } = draftOf();
+  return {
+    id: '9',
+    billNo,
+    billDate,
+    customerId,
+    audited: true,
+    status: 'C',
+    customFields,
+    lines: [storedLine()],
+    ...overrides,
+  };
+};
 
 /** `draftLine()` in the V2 wire names of `POST /jdy/v2/scm/sal_order` (`material_entity[]`). */
 export const v2WireLine = (overrides: Record<string, unknown> = {}): Record<string, unknown> => ({
