@@ -17,11 +17,11 @@
  * scripts/ensure-postgres.sh); when one cannot be, the bench says so in one line.
  * Run: npm run bench:p4 -- [--replicas 3] [--measure 20] [--quotas 2,10,40] [--families v1,v2] [--shared false] [--json]
  */
-import { createHash } from 'node:crypto';
 import { type INestApplication } from '@nestjs/common';
 import { loadEnv, loaderEnv, processEnv } from '@app/config';
 import { type NormalizedSalesOrder } from '@app/contracts';
 import { createKafka } from '@app/kafka';
+import { normalizedOrderOf } from '@app/mapping';
 import { ensureDatabase } from '@app/persistence';
 import { sleep, waitUntilQuiet } from '@app/runtime';
 import { ensureLocalPostgres, startLocalKafka } from '@app/stack';
@@ -76,12 +76,10 @@ function order(run: string, index: number): NormalizedSalesOrder {
     };
   });
   const billNo = `BENCH-${run}-${String(index).padStart(6, '0')}`;
-  const business = { billNo, billDate: '2024-06-18', customerNumber: shop.customerNumber, lines };
-  return {
-    kind: 'order',
-    schemaVersion: 1,
-    ...business,
-    source: {
+  return normalizedOrderOf(
+    billNo,
+    { billDate: '2024-06-18', customerNumber: shop.customerNumber, lines },
+    {
       system: 'wdt',
       tradeId: `T${run}${index}`,
       tradeNo: billNo,
@@ -90,8 +88,7 @@ function order(run: string, index: number): NormalizedSalesOrder {
       tradeStatus: 95,
       modified: '2024-06-18T10:05:00+08:00',
     },
-    contentHash: createHash('sha256').update(JSON.stringify(business)).digest('hex'),
-  };
+  );
 }
 
 const sum = (

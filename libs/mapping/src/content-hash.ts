@@ -1,5 +1,10 @@
 import { createHash } from 'node:crypto';
-import { type NormalizedOrderLine, type NormalizedSalesOrder } from '@app/contracts';
+import {
+  NORMALIZED_ORDER_SCHEMA_VERSION,
+  type NormalizedOrderLine,
+  type NormalizedSalesOrder,
+  type OrderSource,
+} from '@app/contracts';
 import { normalizeDecimal } from './decimal';
 
 /** The business fields of an order: what Xingchen stores. Provenance (times, ids, logistics) is not here. */
@@ -38,3 +43,23 @@ export function contentHash(order: ContentFields): string {
   ];
   return createHash('sha256').update(JSON.stringify(canonical), 'utf8').digest('hex');
 }
+
+/** A normalized sales order's fields besides its bill number, envelope, source and hash. */
+export type OrderBusiness = Omit<
+  NormalizedSalesOrder,
+  'kind' | 'schemaVersion' | 'billNo' | 'source' | 'contentHash'
+>;
+
+/** The normalized sales order of `billNo`: the envelope, its business fields and source, and their content hash. */
+export const normalizedOrderOf = (
+  billNo: string,
+  business: OrderBusiness,
+  source: OrderSource,
+): NormalizedSalesOrder => ({
+  kind: 'order',
+  schemaVersion: NORMALIZED_ORDER_SCHEMA_VERSION,
+  billNo,
+  ...business,
+  source,
+  contentHash: contentHash(business),
+});

@@ -13,7 +13,7 @@ import {
   type ProjectField,
   type WdtTrade,
 } from '@app/contracts';
-import { contentHash } from './content-hash';
+import { normalizedOrderOf } from './content-hash';
 import { Dec, divideHalfUp, normalizeDecimal } from './decimal';
 import { CANCELLED_STATUS, lookUp, renderTemplate, type MappingRules } from './mapping-rules';
 
@@ -214,14 +214,7 @@ function orderOf(
     ...(remark ? { remark } : {}),
     lines: parts.lines,
   };
-  const order: NormalizedSalesOrder = {
-    kind: 'order',
-    schemaVersion: NORMALIZED_ORDER_SCHEMA_VERSION,
-    billNo,
-    ...business,
-    source: parts.source,
-    contentHash: contentHash(business),
-  };
+  const order = normalizedOrderOf(billNo, business, parts.source);
   return checkOutput(NormalizedSalesOrder, order, billNo) ?? { outcome: 'mapped', order };
 }
 

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { type Admin, type Kafka } from 'kafkajs';
 import { loadEnv, loaderEnv, xingchenClientEnv } from '@app/config';
 import { createServiceMetrics } from '@app/observability';
@@ -20,6 +19,7 @@ import {
   listenLocally,
   type RunningApp,
 } from '@app/testing';
+import { normalizedOrderOf } from '@app/mapping';
 import { createLoaderApp } from '../../../apps/loader/src';
 import {
   createXingchenSandbox,
@@ -131,18 +131,15 @@ export function normalizedOrder(spec: OrderSpec): NormalizedSalesOrder {
     taxPercent: line.tax ?? '13',
     shareAmount: '0.0000',
   }));
-  const business = {
-    billNo: spec.billNo,
-    billDate: '2024-06-18',
-    customerNumber: spec.customer ?? 'CUST-TM001',
-    project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
-    lines,
-  };
-  return {
-    kind: 'order',
-    schemaVersion: 1,
-    ...business,
-    source: {
+  return normalizedOrderOf(
+    spec.billNo,
+    {
+      billDate: '2024-06-18',
+      customerNumber: spec.customer ?? 'CUST-TM001',
+      project: { field: 'custom_field42obgp309axx5_number', value: 'TM001' },
+      lines,
+    },
+    {
       system: 'wdt',
       tradeId: `T-${spec.billNo}`,
       tradeNo: spec.billNo,
@@ -152,8 +149,7 @@ export function normalizedOrder(spec: OrderSpec): NormalizedSalesOrder {
       modified: spec.modified ?? '2024-06-18T10:05:00+08:00',
       ...(spec.versionId ? { versionId: spec.versionId } : {}),
     },
-    contentHash: createHash('sha256').update(JSON.stringify(business)).digest('hex'),
-  };
+  );
 }
 
 export const cancellationOf = (billNo: string, modified: string): OrderCancellation => ({
