@@ -76,15 +76,27 @@ export async function startPrometheus(targets: string[]): Promise<RunningPrometh
   );
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // a binary that cannot be spawned (not installed) emits 'error' and never 'exit'
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.once('exit', () => resolve());
+    child.once('error', (error) => {
+      spawnError = error;
+      resolve();
+    });
+  });
   const stop = async () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+    if (child.exitCode === null && !spawnError) child.kill('SIGTERM');
     await exited;
     fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     await waitFor(
       async () => {
+        if (spawnError)
+          throw new Error(
+            `prometheus could not be started (${spawnError.message}): install Debian's "prometheus" package`,
+          );
         if (child.exitCode !== null) throw new Error(`prometheus exited: ${stderr}`);
         const response = await fetch(`${url}/api/v1/targets?state=active`);
         const body = (await response.json()) as { data: { activeTargets: { health: string }[] } };
