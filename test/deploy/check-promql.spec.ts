@@ -69,12 +69,14 @@ describe('check-promql against a real Prometheus', () => {
     expect(result.failures).toEqual([]);
     expect(result.ok).toBe(true);
     // labelled metrics nobody touched yet are declared by the target (# TYPE) but have no series: a
-    // dead-letter counter, and the quota-mode gauge (set once a Xingchen client paces its first call)
+    // dead-letter counter, the consumer-replacement counter, and the quota-mode gauge (set once a
+    // Xingchen client paces its first call)
     expect(result.notes).toEqual([
       'erpsync_dead_letter_messages_total: declared by a target but has no series yet (used by 5 expression(s))',
+      'erpsync_kafka_consumer_rebuilds_total: declared by a target but has no series yet (used by 1 expression(s))',
       'erpsync_xingchen_quota_mode: declared by a target but has no series yet (used by 1 expression(s))',
     ]);
-    expect(result.expressions).toBe(49 + 9); // board targets (the exporter's panel included) + alert rules
+    expect(result.expressions).toBe(50 + 9); // board targets (the exporter's panel included) + alert rules
   });
 
   it('fails on a metric name with a typo', async () => {

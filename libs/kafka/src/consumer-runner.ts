@@ -22,6 +22,11 @@ const COMMIT_INTERVAL_MS = 1000;
 /** A consumer counts as busy for this long after its last batch (the gap between two fetches). */
 const BUSY_GRACE_MS = 250;
 
+/** Out of its group longer than this (kafkajs retrying on its own), a consumer is replaced. */
+const REJOIN_DEADLINE_MS = 60_000;
+/** Replacements of a consumer that never rejoins back off up to this. */
+const REBUILD_MAX_DELAY_MS = 30_000;
+
 /** Thrown inside a batch when the runner is stopping: the message stays uncommitted. */
 class StopRequested extends Error {}
 
@@ -131,17 +136,25 @@ async function handleByKey(
  * Handlers return an Outcome; the runner alone writes the DLQ and commits.
  */
 export class ConsumerRunner {
-  private readonly consumer: Consumer;
+  private consumer: Consumer;
   private readonly retry: RetryPolicy;
   private readonly deadLetterTopicOf: (topic: string) => string;
+  private readonly rejoinDeadlineMs: number;
   private state: ConsumerHealth = { joined: false, crashed: false };
   private stopping = false;
   private fatal: FatalError | undefined;
   private activeBatches = 0;
   private lastBatchEndedAt = 0;
+  private handler: MessageHandler | undefined;
+  private outOfGroupSince = Date.now();
+  private watchdog: NodeJS.Timeout | undefined;
+  private pendingRebuild: NodeJS.Timeout | undefined;
+  private rebuilding = false;
+  /** Replacements since the consumer last joined its group (the backoff of the next one). */
+  private rebuildsSinceJoin = 0;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     private readonly producer: BatchingProducer,
     private readonly metrics: Metrics,
     private readonly logger: Logger,
@@ -149,28 +162,57 @@ export class ConsumerRunner {
   ) {
     this.retry = { ...DEFAULT_RETRY, ...options.retry };
     this.deadLetterTopicOf = options.deadLetterTopic ?? deadLetterTopic;
-    this.consumer = kafka.consumer({
-      groupId: options.groupId,
-      sessionTimeout: options.sessionTimeoutMs ?? 30000,
-      heartbeatInterval: Math.floor((options.sessionTimeoutMs ?? 30000) / 10),
-      maxBytesPerPartition: options.maxBytesPerPartition ?? 1048576,
+    this.rejoinDeadlineMs = options.rejoinDeadlineMs ?? REJOIN_DEADLINE_MS;
+    this.consumer = this.createConsumer();
+  }
+
+  /**
+   * A kafkajs consumer whose events drive the health state. Events of a consumer that has been
+   * replaced are ignored. kafkajs restarts a crashed consumer itself only when it deems the error
+   * retriable; when it gives up (`restart: false`) on anything but a FatalError, or when the
+   * consumer stays out of its group past the deadline, the runner replaces it.
+   */
+  private createConsumer(): Consumer {
+    const sessionTimeout = this.options.sessionTimeoutMs ?? 30000;
+    const consumer = this.kafka.consumer({
+      groupId: this.options.groupId,
+      sessionTimeout,
+      heartbeatInterval: Math.floor(sessionTimeout / 10),
+      maxBytesPerPartition: this.options.maxBytesPerPartition ?? 1048576,
       allowAutoTopicCreation: false,
       retry: {
         retries: 10,
         restartOnFailure: async (error) => !(error instanceof FatalError) && !this.fatal,
       },
     });
-    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = this.consumer.events;
-    this.consumer.on(GROUP_JOIN, () => (this.state = { joined: true, crashed: false }));
-    this.consumer.on(CRASH, ({ payload }) => {
+    const current = () => consumer === this.consumer;
+    const { GROUP_JOIN, CRASH, STOP, DISCONNECT } = consumer.events;
+    consumer.on(GROUP_JOIN, () => {
+      if (!current()) return;
+      this.state = { joined: true, crashed: false };
+      this.rebuildsSinceJoin = 0;
+    });
+    consumer.on(CRASH, ({ payload }) => {
+      if (!current()) return;
       this.logger.error(
-        { consumer: options.name, err: payload.error, restart: payload.restart },
+        { consumer: this.options.name, err: payload.error, restart: payload.restart },
         'kafka consumer crashed',
       );
-      this.state = { joined: false, crashed: !payload.restart, cause: payload.error.message };
+      this.leaveGroup();
+      // kafkajs has stopped this consumer already; a FatalError outside a batch stops the runner too
+      if (payload.error instanceof FatalError) this.fatal ??= payload.error;
+      const givenUp = !payload.restart && !this.fatal && !this.stopping;
+      this.state = { joined: false, crashed: !payload.restart && !givenUp, cause: payload.error.message };
+      if (givenUp) this.scheduleRebuild('gave_up', `kafkajs gave up: ${payload.error.message}`);
     });
-    this.consumer.on(STOP, () => (this.state = { ...this.state, joined: false }));
-    this.consumer.on(DISCONNECT, () => (this.state = { ...this.state, joined: false }));
+    consumer.on(STOP, () => current() && this.leaveGroup());
+    consumer.on(DISCONNECT, () => current() && this.leaveGroup());
+    return consumer;
+  }
+
+  private leaveGroup(): void {
+    if (this.state.joined) this.outOfGroupSince = Date.now();
+    this.state = { ...this.state, joined: false };
   }
 
   get name(): string {
@@ -188,12 +230,28 @@ export class ConsumerRunner {
   }
 
   async start(handler: MessageHandler): Promise<void> {
-    await this.consumer.connect();
-    await this.consumer.subscribe({
+    this.handler = handler;
+    this.outOfGroupSince = Date.now();
+    await this.launch(this.consumer, handler);
+    this.watchdog = setInterval(() => this.checkMembership(), Math.min(5000, this.rejoinDeadlineMs / 4));
+    this.watchdog.unref();
+  }
+
+  /** Graceful stop: no new fetches, the batch in hand finishes its current messages, progress is committed. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    clearInterval(this.watchdog);
+    clearTimeout(this.pendingRebuild);
+    await this.consumer.disconnect();
+  }
+
+  private async launch(consumer: Consumer, handler: MessageHandler): Promise<void> {
+    await consumer.connect();
+    await consumer.subscribe({
       topics: this.options.topics,
       fromBeginning: this.options.fromBeginning ?? true,
     });
-    await this.consumer.run({
+    await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: this.options.partitionConcurrency ?? 1,
@@ -201,10 +259,50 @@ export class ConsumerRunner {
     });
   }
 
-  /** Graceful stop: no new fetches, the batch in hand finishes its current messages, progress is committed. */
-  async stop(): Promise<void> {
-    this.stopping = true;
-    await this.consumer.disconnect();
+  /** Out of the group past the deadline with no batch in hand: kafkajs is not getting back in. */
+  private checkMembership(): void {
+    if (this.stopping || this.fatal || this.rebuilding || this.pendingRebuild) return;
+    if (this.state.joined || this.activeBatches > 0) return;
+    const outFor = Date.now() - this.outOfGroupSince;
+    if (outFor < this.rejoinDeadlineMs) return;
+    this.scheduleRebuild('out_of_group', `out of its group for ${Math.round(outFor / 1000)} s`);
+  }
+
+  private scheduleRebuild(reason: 'gave_up' | 'out_of_group', detail: string): void {
+    if (this.pendingRebuild || this.rebuilding) return;
+    const delay = Math.min(REBUILD_MAX_DELAY_MS, 1000 * 2 ** this.rebuildsSinceJoin);
+    this.pendingRebuild = setTimeout(() => {
+      this.pendingRebuild = undefined;
+      void this.rebuild(reason, detail);
+    }, delay);
+    this.pendingRebuild.unref();
+  }
+
+  /** Replaces the kafkajs consumer: the old one disconnected (bounded), a new one joins the same group. */
+  private async rebuild(reason: 'gave_up' | 'out_of_group', detail: string): Promise<void> {
+    const handler = this.handler;
+    if (this.stopping || this.fatal || !handler) return;
+    this.rebuilding = true;
+    this.rebuildsSinceJoin++;
+    this.metrics.consumerRebuilds.inc({ reason });
+    this.logger.warn(
+      { consumer: this.options.name, groupId: this.options.groupId, reason, detail },
+      'replacing the kafka consumer',
+    );
+    const old = this.consumer;
+    this.consumer = this.createConsumer();
+    this.state = { joined: false, crashed: false, cause: detail };
+    this.outOfGroupSince = Date.now();
+    try {
+      await Promise.race([old.disconnect(), sleep(10_000)]).catch(() => undefined);
+      if (this.stopping) return;
+      await this.launch(this.consumer, handler);
+    } catch (error) {
+      // the watchdog tries again once the deadline has passed
+      this.logger.warn({ consumer: this.options.name, err: error }, 'the new kafka consumer did not start');
+    } finally {
+      this.rebuilding = false;
+    }
   }
 
   pause(): void {

@@ -77,6 +77,11 @@ export interface ConsumerRunnerOptions {
   yieldWhile?: () => boolean;
   sessionTimeoutMs?: number;
   maxBytesPerPartition?: number;
+  /**
+   * How long the consumer may stay out of its group (kafkajs reconnecting on its own) before the
+   * runner replaces it with a new one; default 60 s.
+   */
+  rejoinDeadlineMs?: number;
 }
 
 export interface ConsumerHealth {

@@ -48,7 +48,9 @@ export async function startKafkaConsumers(
         const state = runner.health();
         if (state.crashed)
           return { ok: false, detail: `consumer crashed: ${state.cause ?? 'unknown cause'}` };
-        return state.joined ? { ok: true } : { ok: false, detail: 'consumer has not joined its group' };
+        if (state.joined) return { ok: true };
+        const last = state.cause ? ` (last: ${state.cause})` : '';
+        return { ok: false, detail: `consumer has not joined its group${last}` };
       },
     });
     started.push({ runner, handler });

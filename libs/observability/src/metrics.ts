@@ -67,6 +67,11 @@ const kafkaMetrics = ({ counter, gauge, histogram }: MetricKit) => ({
     'Messages sent to a dead-letter topic',
     byTopicReason,
   ),
+  consumerRebuilds: counter(
+    'erpsync_kafka_consumer_rebuilds_total',
+    'Kafka consumers the runner replaced because kafkajs gave up or stayed out of its group',
+    ['reason'] as const,
+  ),
   consumerLag: gauge(
     'erpsync_kafka_consumer_lag_messages',
     'Messages between the consumed offset and the end of the partition',
