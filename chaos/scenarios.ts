@@ -190,8 +190,7 @@ export const scenarios: Scenario[] = [
         if (!saw503.has(name))
           ctx.fail(`${name}: /health/ready never answered 503 while the broker was down`);
       if (checkpointMoved) ctx.fail('the extractor checkpoint advanced while producing failed');
-      for (const name of SERVICES)
-        await ctx.until(`${name} ready again`, async () => (await ctx.ready(name)) === 200, 120000);
+      for (const name of SERVICES) await ctx.untilReady(name, `${name} ready again`);
       ctx.note(`outage ${outage / 1000} s; readiness 503 then 200 on ${[...saw503].join(', ')}`);
     },
   },
@@ -213,12 +212,7 @@ export const scenarios: Scenario[] = [
         if (!managed || managed.exitCode !== undefined || managed.pid !== pids[name])
           ctx.fail(`${name} did not survive the PostgreSQL restarts (exit code ${managed?.exitCode})`);
       }
-      for (const name of SERVICES)
-        await ctx.until(
-          `${name} ready after the restarts`,
-          async () => (await ctx.ready(name)) === 200,
-          120000,
-        );
+      for (const name of SERVICES) await ctx.untilReady(name, `${name} ready after the restarts`);
       ctx.note('services recovered without a restart of their own');
     },
   },

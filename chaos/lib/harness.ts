@@ -52,6 +52,8 @@ export interface ScenarioContext {
   xingchenStats(): Promise<XingchenStats>;
   metrics(name: string): Promise<Sample[]>;
   ready(name: string): Promise<number>;
+  /** Waits (bounded) until the service answers /health/ready 200; a timeout names its last answer. */
+  untilReady(name: string, description: string, timeoutMs?: number): Promise<void>;
   sleep(ms: number): Promise<void>;
   /** Waits (bounded) until `condition` holds. */
   until(description: string, condition: () => Promise<boolean>, timeoutMs?: number): Promise<void>;
@@ -227,12 +229,15 @@ async function pollUntil(
   description: string,
   condition: () => Promise<boolean>,
   timeoutMs = 120000,
+  lastSeen?: () => string,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition().catch(() => false)) return;
     if (Date.now() > deadline)
-      throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${description}`);
+      throw new Error(
+        `timed out after ${timeoutMs / 1000} s waiting for ${description}${lastSeen ? ` (${lastSeen()})` : ''}`,
+      );
     await sleep(250);
   }
 }
@@ -280,11 +285,24 @@ function processControls(
   };
 }
 
+/** A service's /health/ready status and body (status 0: no answer within 3 s). */
+async function readiness(url: string): Promise<{ status: number; body: string }> {
+  try {
+    const response = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(3000) });
+    return { status: response.status, body: (await response.text()).slice(0, 600) };
+  } catch (error) {
+    return { status: 0, body: (error as Error).message };
+  }
+}
+
 /** The sandboxes' fault switches and statistics, and every process's metrics and readiness. */
 function probeControls(
   stack: PipelineStack,
   state: RunState,
-): Pick<ScenarioContext, 'wdtFaults' | 'xingchenFaults' | 'xingchenStats' | 'metrics' | 'ready'> {
+): Pick<
+  ScenarioContext,
+  'wdtFaults' | 'xingchenFaults' | 'xingchenStats' | 'metrics' | 'ready' | 'untilReady'
+> {
   const urlOf = (name: string): string =>
     state.extraPorts.has(name)
       ? `http://127.0.0.1:${state.extraPorts.get(name)}`
@@ -297,12 +315,19 @@ function probeControls(
     xingchenStats: async () =>
       (await (await fetch(`${stack.url('xingchen-sandbox')}/__sandbox/stats`)).json()) as XingchenStats,
     metrics: (name) => scrape(`${urlOf(name)}/metrics`),
-    ready: async (name) => {
-      try {
-        return (await fetch(`${urlOf(name)}/health/ready`, { signal: AbortSignal.timeout(3000) })).status;
-      } catch {
-        return 0;
-      }
+    ready: async (name) => (await readiness(urlOf(name))).status,
+    untilReady: async (name, description, timeoutMs = 120000) => {
+      let last = 'no answer yet';
+      await pollUntil(
+        description,
+        async () => {
+          const answer = await readiness(urlOf(name));
+          last = `last /health/ready: ${answer.status} ${answer.body}`;
+          return answer.status === 200;
+        },
+        timeoutMs,
+        () => last,
+      );
     },
   };
 }
