@@ -1,4 +1,5 @@
 import { type Admin } from 'kafkajs';
+import { groupPartitionOffsets } from '@app/kafka';
 
 function labels(values: Record<string, string | number>): string {
   const pairs = Object.entries(values).map(([key, value]) => `${key}=${JSON.stringify(String(value))}`);
@@ -17,40 +18,31 @@ export async function brokerLagExposition(
   groupIds: string[],
   topics: string[],
 ): Promise<string> {
-  const high = new Map<string, Map<number, number>>(); // topic → partition → high watermark
-  for (const topic of topics) {
-    const offsets = await admin.fetchTopicOffsets(topic);
-    high.set(topic, new Map(offsets.map((o) => [o.partition, Number(o.high)])));
-  }
-  const lines = [
-    '# HELP kafka_topic_partition_current_offset Current Offset of a Broker at Topic/Partition',
-    '# TYPE kafka_topic_partition_current_offset gauge',
-  ];
-  for (const [topic, partitions] of high)
-    for (const [partition, offset] of partitions)
-      lines.push(`kafka_topic_partition_current_offset${labels({ partition, topic })} ${offset}`);
+  const ends: string[] = [];
   const current: string[] = [];
   const lag: string[] = [];
-  for (const groupId of groupIds) {
-    for (const { topic, partitions } of await admin.fetchOffsets({ groupId, topics })) {
-      for (const { partition, offset } of partitions) {
-        const committed = Number(offset);
+  for (const topic of topics) {
+    for (const [index, groupId] of groupIds.entries()) {
+      for (const { partition, high, committed } of await groupPartitionOffsets(admin, groupId, topic)) {
+        if (index === 0)
+          ends.push(`kafka_topic_partition_current_offset${labels({ partition, topic })} ${high}`);
         if (committed < 0) continue;
         const series = labels({ consumergroup: groupId, partition, topic });
         current.push(`kafka_consumergroup_current_offset${series} ${committed}`);
-        lag.push(
-          `kafka_consumergroup_lag${series} ${(high.get(topic)?.get(partition) ?? committed) - committed}`,
-        );
+        lag.push(`kafka_consumergroup_lag${series} ${high - committed}`);
       }
     }
   }
-  lines.push(
+  return [
+    '# HELP kafka_topic_partition_current_offset Current Offset of a Broker at Topic/Partition',
+    '# TYPE kafka_topic_partition_current_offset gauge',
+    ...ends,
     '# HELP kafka_consumergroup_current_offset Current Offset of a ConsumerGroup at Topic/Partition',
     '# TYPE kafka_consumergroup_current_offset gauge',
     ...current,
     '# HELP kafka_consumergroup_lag Current Approximate Lag of a ConsumerGroup at Topic/Partition',
     '# TYPE kafka_consumergroup_lag gauge',
     ...lag,
-  );
-  return `${lines.join('\n')}\n`;
+    '',
+  ].join('\n');
 }

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigValidationError } from '@app/config';
+import { ConfigValidationError, loadEnv, processEnv, serviceEnv } from '@app/config';
 import { MappingConfigError } from '@app/mapping';
 import { repoRoot } from '@app/stack';
 import {
@@ -51,8 +51,8 @@ export function overview(): string {
 /** package.json's version and the git commit (when this is a checkout), e.g. `erpsync 0.1.0 (bab71b9)`. */
 export function versionText(): string {
   const { version } = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
-  let commit =
-    process.env.BUILD_COMMIT && process.env.BUILD_COMMIT !== 'unknown' ? process.env.BUILD_COMMIT : '';
+  const { BUILD_COMMIT } = loadEnv({ BUILD_COMMIT: serviceEnv.BUILD_COMMIT }, processEnv());
+  let commit = BUILD_COMMIT === 'unknown' ? '' : BUILD_COMMIT;
   try {
     commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], {
       cwd: repoRoot,

@@ -63,6 +63,14 @@ const crash = (error: Error, restart: boolean) => ({ error, restart, groupId: 'e
 
 describe('consumer runner: a kafkajs consumer that will not get back into its group is replaced', () => {
   const started: ConsumerRunner[] = [];
+  /** A runner started on fakes whose first consumer has joined its group. */
+  const joinedRunner = async (rejoinDeadlineMs: number) => {
+    const fakes = runnerWithFakes(rejoinDeadlineMs);
+    started.push(fakes.runner);
+    await fakes.runner.start(handler);
+    fakes.consumers[0].emit('join');
+    return fakes;
+  };
   beforeEach(() => jest.useFakeTimers());
   afterEach(async () => {
     await Promise.all(started.splice(0).map((runner) => runner.stop()));
@@ -70,10 +78,7 @@ describe('consumer runner: a kafkajs consumer that will not get back into its gr
   });
 
   it('replaces a consumer kafkajs gave up on (restart: false) and turns ready when the new one joins', async () => {
-    const { runner, consumers, rebuilds } = runnerWithFakes(60_000);
-    started.push(runner);
-    await runner.start(handler);
-    consumers[0].emit('join');
+    const { runner, consumers, rebuilds } = await joinedRunner(60_000);
     expect(runner.health()).toEqual({ joined: true, crashed: false });
 
     consumers[0].emit('crash', crash(new Error('Closed connection'), false));
@@ -93,10 +98,7 @@ describe('consumer runner: a kafkajs consumer that will not get back into its gr
   });
 
   it('backs off between replacements of a consumer that never joins, and starts over once one does', async () => {
-    const { runner, consumers } = runnerWithFakes(60_000);
-    started.push(runner);
-    await runner.start(handler);
-    consumers[0].emit('join');
+    const { consumers } = await joinedRunner(60_000);
     const gaveUp = () =>
       consumers[consumers.length - 1].emit('crash', crash(new Error('Closed connection'), false));
     gaveUp();
@@ -114,10 +116,7 @@ describe('consumer runner: a kafkajs consumer that will not get back into its gr
   });
 
   it('replaces a consumer that stays out of its group past the deadline', async () => {
-    const { runner, consumers, rebuilds } = runnerWithFakes(200);
-    started.push(runner);
-    await runner.start(handler);
-    consumers[0].emit('join');
+    const { runner, consumers, rebuilds } = await joinedRunner(200);
     consumers[0].emit('crash', crash(new Error('Connection error'), true)); // kafkajs restarts it, but it never joins
     await jest.advanceTimersByTimeAsync(150);
     expect(consumers).toHaveLength(1);
@@ -129,10 +128,7 @@ describe('consumer runner: a kafkajs consumer that will not get back into its gr
   });
 
   it('leaves a consumer alone that kafkajs restarts and that rejoins within the deadline', async () => {
-    const { runner, consumers, rebuilds } = runnerWithFakes(2000);
-    started.push(runner);
-    await runner.start(handler);
-    consumers[0].emit('join');
+    const { runner, consumers, rebuilds } = await joinedRunner(2000);
     consumers[0].emit('crash', crash(new Error('Connection error'), true));
     consumers[0].emit('join');
     await jest.advanceTimersByTimeAsync(60_000);
@@ -142,10 +138,7 @@ describe('consumer runner: a kafkajs consumer that will not get back into its gr
   });
 
   it('does not replace a consumer stopped by a FatalError: readiness stays red naming the cause', async () => {
-    const { runner, consumers } = runnerWithFakes(200);
-    started.push(runner);
-    await runner.start(handler);
-    consumers[0].emit('join');
+    const { runner, consumers } = await joinedRunner(200);
     consumers[0].emit('crash', crash(new FatalError('bad secret', { reason: 'auth' }), false));
     await jest.advanceTimersByTimeAsync(60_000);
     expect(consumers).toHaveLength(1);

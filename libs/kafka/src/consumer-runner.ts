@@ -27,6 +27,9 @@ const REJOIN_DEADLINE_MS = 60_000;
 /** Replacements of a consumer that never rejoins back off up to this. */
 const REBUILD_MAX_DELAY_MS = 30_000;
 
+/** Why the runner replaced a consumer (the `reason` label of erpsync_kafka_consumer_rebuilds_total). */
+type RebuildReason = 'gave_up' | 'out_of_group';
+
 /** Thrown inside a batch when the runner is stopping: the message stays uncommitted. */
 class StopRequested extends Error {}
 
@@ -202,7 +205,8 @@ export class ConsumerRunner {
       // kafkajs has stopped this consumer already; a FatalError outside a batch stops the runner too
       if (payload.error instanceof FatalError) this.fatal ??= payload.error;
       const givenUp = !payload.restart && !this.fatal && !this.stopping;
-      this.state = { joined: false, crashed: !payload.restart && !givenUp, cause: payload.error.message };
+      const crashed = !payload.restart && !givenUp; // stopped or fatal: no replacement comes
+      this.state = { joined: false, crashed, cause: payload.error.message };
       if (givenUp) this.scheduleRebuild('gave_up', `kafkajs gave up: ${payload.error.message}`);
     });
     consumer.on(STOP, () => current() && this.leaveGroup());
@@ -268,7 +272,7 @@ export class ConsumerRunner {
     this.scheduleRebuild('out_of_group', `out of its group for ${Math.round(outFor / 1000)} s`);
   }
 
-  private scheduleRebuild(reason: 'gave_up' | 'out_of_group', detail: string): void {
+  private scheduleRebuild(reason: RebuildReason, detail: string): void {
     if (this.pendingRebuild || this.rebuilding) return;
     const delay = Math.min(REBUILD_MAX_DELAY_MS, 1000 * 2 ** this.rebuildsSinceJoin);
     this.pendingRebuild = setTimeout(() => {
@@ -279,7 +283,7 @@ export class ConsumerRunner {
   }
 
   /** Replaces the kafkajs consumer: the old one disconnected (bounded), a new one joins the same group. */
-  private async rebuild(reason: 'gave_up' | 'out_of_group', detail: string): Promise<void> {
+  private async rebuild(reason: RebuildReason, detail: string): Promise<void> {
     const handler = this.handler;
     if (this.stopping || this.fatal || !handler) return;
     this.rebuilding = true;
