@@ -6,7 +6,7 @@ import {
   type SyncError,
 } from '@app/contracts';
 import { type Logger, type Metrics } from '@app/observability';
-import { classifyFailure } from '@app/xingchen-client';
+import { captureXingchenExchanges, classifyFailure, type XingchenExchange } from '@app/xingchen-client';
 import { errorCode, errorFields } from './ledger-rows';
 import {
   decide,
@@ -142,50 +142,60 @@ export class LoadSteps {
   ): Promise<Answer<T>> {
     const started = Date.now();
     const isSave = operation === 'create' || operation === 'modify';
-    try {
-      const value = await call.run();
-      const [outcome, xingchenId] = call.answered(value);
-      await this.attempt(session, row, operation, outcome, started, xingchenId);
-      return { value };
-    } catch (error) {
-      const failure = classifyFailure(error);
-      if (failure?.kind === 'refused' && isSave) {
-        await this.attempt(session, row, operation, 'business_error', started, failedId, failure.error);
-        return { refused: failure.error };
-      }
-      if (failure && failure.kind !== 'refused') {
-        await session.put({ ...row, ...errorFields(failure.error) });
-        const outcome: AttemptOutcome =
-          failure.kind === 'fatal'
-            ? 'fatal'
-            : failure.kind === 'ambiguous' && isSave
-              ? 'ambiguous'
-              : 'retriable_error';
-        await this.attempt(session, row, operation, outcome, started, failedId, failure.error);
-      }
-      throw error;
+    const { exchanges, outcome: result } = await captureXingchenExchanges(call.run);
+    const record = (outcome: AttemptOutcome, xingchenId: string | null, error?: SyncError) =>
+      this.attempt(session, row, { operation, outcome, startedAt: started, xingchenId, exchanges }, error);
+    if ('value' in result) {
+      const [outcome, xingchenId] = call.answered(result.value);
+      await record(outcome, xingchenId);
+      return { value: result.value };
     }
+    const { error } = result;
+    const failure = classifyFailure(error);
+    if (failure?.kind === 'refused' && isSave) {
+      await record('business_error', failedId, failure.error);
+      return { refused: failure.error };
+    }
+    if (failure && failure.kind !== 'refused') {
+      await session.put({ ...row, ...errorFields(failure.error) });
+      const outcome: AttemptOutcome =
+        failure.kind === 'fatal'
+          ? 'fatal'
+          : failure.kind === 'ambiguous' && isSave
+            ? 'ambiguous'
+            : 'retriable_error';
+      await record(outcome, failedId, failure.error);
+    }
+    throw error;
   }
 
   private async attempt(
     session: LedgerSession,
     row: LedgerRow,
-    operation: AttemptOperation,
-    outcome: AttemptOutcome,
-    startedAt: number,
-    xingchenId: string | null,
+    call: {
+      operation: AttemptOperation;
+      outcome: AttemptOutcome;
+      startedAt: number;
+      xingchenId: string | null;
+      exchanges: XingchenExchange[];
+    },
     error?: SyncError,
   ): Promise<void> {
+    // the last exchange is the one that answered (a refused token is renewed and the call repeated)
+    const last = call.exchanges.at(-1);
     await session.appendAttempt({
       billNo: row.billNo,
-      operation,
-      outcome,
-      xingchenId,
+      operation: call.operation,
+      outcome: call.outcome,
+      xingchenId: call.xingchenId,
       contentHash: row.contentHash,
       sourceModified: row.sourceModified,
       errorCode: error ? errorCode(error) : null,
       errorMessage: error ? errorFields(error).lastErrorMessage : null,
-      durationMs: Date.now() - startedAt,
+      durationMs: Date.now() - call.startedAt,
+      exchange: last
+        ? { requestBody: last.requestBody, responseStatus: last.status, responseBody: last.responseBody }
+        : null,
     });
   }
 

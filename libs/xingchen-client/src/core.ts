@@ -8,6 +8,7 @@ import {
   type HttpResponse,
   type HttpTransport,
 } from './http-transport';
+import { recordXingchenExchange } from './exchange-capture';
 import { asRecord, str, type Json } from './json';
 import { parseRetryAfter } from './retry-after';
 import { createXingchenLimiter, type SharedQuotaOptions } from './shared-quota';
@@ -195,20 +196,25 @@ export class XingchenCore {
     const { headers, query } = wire.decorate(call, token);
     const search = new URLSearchParams(query).toString().replace(/\+/g, '%20');
     const url = `${this.baseUrl}${call.path}${search ? `?${search}` : ''}`;
+    const body = call.body === undefined ? undefined : JSON.stringify(call.body);
+    const exchange = { operation: call.operation, method: call.method, path: call.path, requestBody: body ?? null };
     let response: HttpResponse;
     try {
       response = await this.transport({
         method: call.method,
         url,
         headers: { Accept: 'application/json', ...headers },
-        body: call.body === undefined ? undefined : JSON.stringify(call.body),
+        body,
         timeoutMs: this.config.requestTimeoutMs,
       });
     } catch (error) {
       if (!(error instanceof TransportFailureError)) throw error;
+      if (call.business) recordXingchenExchange({ ...exchange, status: null, responseBody: null });
       const { error: mapped, outcome } = transportError(call.operation, error);
       return { ok: false, error: mapped, outcome };
     }
+    // authentication calls carry credentials: only business calls are kept
+    if (call.business) recordXingchenExchange({ ...exchange, status: response.status, responseBody: response.body });
     return this.interpret(wire, call.operation, response);
   }
 

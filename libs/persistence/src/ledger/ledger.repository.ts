@@ -33,7 +33,7 @@ const LEDGER_COLUMNS = [
 ] as const;
 
 const ATTEMPT_COLUMNS =
-  'bill_no, operation, outcome, xingchen_id, content_hash, source_modified, error_code, error_message, duration_ms';
+  'bill_no, operation, outcome, xingchen_id, content_hash, source_modified, error_code, error_message, duration_ms, request_body, response_status, response_body';
 
 type SqlValue = string | number | Date | null;
 
@@ -86,6 +86,9 @@ const attemptStatement = (a: AttemptRecord): string => `
     a.errorCode,
     a.errorMessage,
     Math.round(a.durationMs),
+    a.exchange?.requestBody ?? null,
+    a.exchange?.responseStatus ?? null,
+    a.exchange?.responseBody ?? null,
   ]
     .map(sqlLiteral)
     .join(', ')})`;

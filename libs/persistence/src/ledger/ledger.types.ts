@@ -50,6 +50,16 @@ export interface AttemptRecord {
   errorCode: string | null;
   errorMessage: string | null;
   durationMs: number;
+  /** The call as it went over the wire (the last exchange when the client repeated it), when known. */
+  exchange?: AttemptExchange | null;
+}
+
+/** What one attempt sent and what Xingchen answered, as text. */
+export interface AttemptExchange {
+  requestBody: string | null;
+  /** null when no answer came. */
+  responseStatus: number | null;
+  responseBody: string | null;
 }
 
 /** Exclusive access to one bill's ledger row while a decision and its Xingchen calls run. */

@@ -10,3 +10,5 @@ import { LedgerAuditedStatus1764900000000 } from './1764900000000-ledger-audited
 allMigrations.push(LedgerAuditedStatus1764900000000);
 import { XingchenCallBudget1765000000000 } from './1765000000000-xingchen-call-budget';
 allMigrations.push(XingchenCallBudget1765000000000);
+import { OperationsConsole1765100000000 } from './1765100000000-operations-console';
+allMigrations.push(OperationsConsole1765100000000);
