@@ -1,7 +1,8 @@
 import { deadLetterTopic, formatWdtTime, parseWdtTime } from '@app/contracts';
 
 import { join } from 'node:path';
-import { repoRoot, sumOf } from '@app/stack';
+import { sumOf } from '@app/observability';
+import { repoRoot } from '@app/stack';
 import { saveCallsOf } from '../apps/xingchen-sandbox/src';
 import { type Scenario, type ScenarioContext } from './lib/harness';
 import { type SandboxTrade } from './lib/mutator';

@@ -14,9 +14,8 @@ import {
   type SandboxName,
   type ServiceName,
   type ManagedProcess,
-  scrape,
-  type Sample,
 } from '@app/stack';
+import { scrape, type Sample } from '@app/observability';
 import { type ChaosInfra, freePort } from './infra';
 import { Mutator, type SandboxTrade } from './mutator';
 

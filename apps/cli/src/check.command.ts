@@ -14,7 +14,7 @@ import { cliDatabaseEnv, cliKafkaEnv, loadCliEnv } from './cli-config';
 import { type Kafka } from 'kafkajs';
 import { createKafka } from '@app/kafka';
 import { Topics, wdtTradeNoOf } from '@app/contracts';
-import { fetchDeadLetters, fetchLedger, type DeadLetterTopics } from './reconcile-sources';
+import { fetchDeadLetters, fetchLedger, type DeadLetterTopics } from '@app/operations';
 import { repoRoot, DEFAULT_PORTS } from '@app/stack';
 
 export interface CheckSources {

@@ -8,7 +8,7 @@ import { intOption, stringOption, UsageError, type CommandSpec, type ParsedArgs 
 import { cliKafkaEnv, loadCliEnv } from './cli-config';
 import { ProgressView } from './progress-view';
 import { buildClients } from './clients';
-import { reconcileThroughApis } from './reconcile-sources';
+import { reconcileThroughApis } from '@app/operations';
 import {
   localDatabaseEnv,
   openLocalDatabase,

@@ -11,7 +11,7 @@ import { extractorEnv, SERVICE_SCHEMAS } from '@app/config';
 import { stringOption, UsageError, type CommandSpec, type ParsedArgs } from './args';
 import { cliDatabaseEnv, cliKafkaEnv, cliReconcileEnv, loadCliEnv } from './cli-config';
 import { buildClients } from './clients';
-import { reconcileThroughApis } from './reconcile-sources';
+import { reconcileThroughApis } from '@app/operations';
 import { migrate, repoRoot } from '@app/stack';
 
 const isoTime = (args: ParsedArgs, name: string): Date | undefined => {

@@ -1,38 +1,8 @@
 import { Decimal } from 'decimal.js';
 import { type NormalizedSalesOrder } from '@app/contracts';
-import { type SalesOrderDraft, type XingchenSalesOrder } from '@app/xingchen-client';
-import { type ResolvedIds } from './loader.ports';
+import { salesOrderDraft, type SalesOrderDraft, type XingchenSalesOrder } from '@app/xingchen-client';
 
-/**
- * The family-neutral sales order of a normalized order with its numbers resolved to ids; with
- * `xingchenId` it modifies that bill. Which wire names it gets is the client's business.
- */
-export function salesOrderDraft(
-  order: NormalizedSalesOrder,
-  ids: ResolvedIds,
-  xingchenId?: string,
-): SalesOrderDraft {
-  return {
-    ...(xingchenId ? { id: xingchenId } : {}),
-    billNo: order.billNo,
-    billDate: order.billDate,
-    customerId: ids.customerId,
-    ...(order.remark ? { remark: order.remark } : {}),
-    customFields: order.project ? { [order.project.field]: order.project.value } : {},
-    lines: order.lines.map((line, index) => {
-      const resolved = ids.lines[index];
-      return {
-        materialId: resolved.materialId,
-        storeId: resolved.storeId,
-        qty: line.qty,
-        unitId: resolved.unitId,
-        taxPrice: line.taxPrice,
-        isFree: line.isFree,
-        taxPercent: line.taxPercent,
-      };
-    }),
-  };
-}
+export { salesOrderDraft };
 
 /**
  * A modify replaces the stored lines: the first lines reuse the stored entries' ids in order, so

@@ -4,7 +4,7 @@ import { deadLetterTopic, Headers, Topics } from '@app/contracts';
 import { decodeHeaders, headerText, type BatchingProducer, type OutgoingMessage } from '@app/kafka';
 import { rangesForTimes, readRanges } from './topic-range-reader';
 
-export const ReplaySources = ['raw', 'raw-dlq', 'normalized-dlq'] as const;
+export const ReplaySources = ['raw', 'raw-dlq', 'replay-dlq', 'normalized-dlq'] as const;
 export type ReplaySource = (typeof ReplaySources)[number];
 
 export interface ReplayRequest {
@@ -16,6 +16,8 @@ export interface ReplayRequest {
   tradeNos?: string[];
   /** For a DLQ redrive: only records dead-lettered for this reason (`dlq-error-reason`). */
   reason?: string;
+  /** Only these records (`partition:offset`), e.g. the dead letters an operator selected. */
+  records?: string[];
 }
 
 export interface ReplayProgress {
@@ -47,9 +49,15 @@ export function replayTopics(names: { raw: string; replay: string; normalized: s
     source: {
       raw: names.raw,
       'raw-dlq': deadLetterTopic(names.raw),
+      'replay-dlq': deadLetterTopic(names.replay),
       'normalized-dlq': deadLetterTopic(names.normalized),
     },
-    target: { raw: names.replay, 'raw-dlq': names.replay, 'normalized-dlq': names.normalized },
+    target: {
+      raw: names.replay,
+      'raw-dlq': names.replay,
+      'replay-dlq': names.replay,
+      'normalized-dlq': names.normalized,
+    },
   };
 }
 
@@ -80,12 +88,14 @@ export class ReplayService {
       startedAt: new Date().toISOString(),
     };
     const wanted = request.tradeNos ? new Set(request.tradeNos) : undefined;
+    const records = request.records ? new Set(request.records) : undefined;
     const topic = this.topics.source[request.source];
     try {
       const ranges = await rangesForTimes(this.kafka, topic, request.from, request.to);
       let pending: Promise<void>[] = [];
-      await readRanges(this.kafka, topic, ranges, `erpsync.replay.${id}`, async ({ message }) => {
+      await readRanges(this.kafka, topic, ranges, `erpsync.replay.${id}`, async ({ partition, message }) => {
         progress.scanned++;
+        if (records && !records.has(`${partition}:${message.offset}`)) return;
         const key = message.key?.toString('utf8') ?? null;
         if (wanted && (key === null || !wanted.has(key))) return;
         if (request.reason && headerText(message.headers, Headers.dlqErrorReason) !== request.reason) return;
@@ -140,6 +150,9 @@ export function validateRequest(request: ReplayRequest): void {
   if (request.from && request.to && request.from >= request.to)
     throw new ReplayRequestError('from must be before to');
   if (request.tradeNos && request.tradeNos.length === 0) throw new ReplayRequestError('tradeNos is empty');
+  if (request.records && request.records.length === 0) throw new ReplayRequestError('records is empty');
+  if (request.records?.some((record) => !/^\d+:\d+$/.test(record)))
+    throw new ReplayRequestError('records are partition:offset');
   if (request.source === 'raw' && !request.from && !request.to && !request.tradeNos) {
     throw new ReplayRequestError(
       'a replay of the raw topic needs a time range or trade numbers (refusing to replay everything by accident; pass from=1970-01-01 to mean it)',

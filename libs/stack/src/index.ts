@@ -8,4 +8,3 @@ export * from './local-infra';
 export * from './local-postgres';
 export * from './pipeline-stack';
 export * from './process-supervisor';
-export * from './prometheus-text';

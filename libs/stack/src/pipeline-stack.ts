@@ -17,7 +17,7 @@ import { type XingchenApiFamily } from '@app/xingchen-client';
 
 import { ensureLocalPostgres, recreateDatabase, repoRoot, resetTopics, waitForHttp } from './local-infra';
 import { ProcessSupervisor, type ManagedProcess } from './process-supervisor';
-import { scrape, sumOf, type Sample } from './prometheus-text';
+import { scrape, sumOf, type Sample } from '@app/observability';
 
 export type ServiceName = 'extractor' | 'transformer' | 'loader';
 export type SandboxName = 'wdt-sandbox' | 'xingchen-sandbox';

@@ -10,3 +10,5 @@ export * from './families';
 export * from './xingchen-client';
 export * from './sales-order';
 export { accountSetKey, sharedQuotaFromEnv, type SharedQuotaOptions } from './shared-quota';
+export * from './exchange-capture';
+export * from './sales-order-draft';
