@@ -14,6 +14,7 @@ import {
   type CommandSpec,
 } from './args';
 import { CHECK_COMMAND } from './check.command';
+import { CONSOLE_USER_COMMAND } from './console-user.command';
 import { DEMO_COMMAND } from './demo.command';
 import {
   MIGRATE_COMMAND,
@@ -30,6 +31,7 @@ export const COMMANDS: CommandSpec[] = [
   RECONCILE_COMMAND,
   CHECK_COMMAND,
   MIGRATE_COMMAND,
+  CONSOLE_USER_COMMAND,
   SERVICE_COMMAND,
 ];
 
@@ -40,7 +42,7 @@ export function overview(): string {
     'usage: ./erpsync <command> [options]      ./erpsync help <command>      ./erpsync --version',
     '',
     'commands:',
-    ...COMMANDS.map((c) => `  ${c.name.padEnd(10)} ${c.summary}`),
+    ...COMMANDS.map((c) => `  ${c.name.padEnd(13)} ${c.summary}`),
     '',
     "Each command's --help shows its options, their defaults and the environment it reads.",
     EXIT_CODES_HELP,

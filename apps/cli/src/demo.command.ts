@@ -19,11 +19,18 @@ import {
   sandboxTradeTimeMs,
   xingchenCredentials,
 } from '@app/stack';
+import { hashPassword } from '@app/runtime';
 import { XINGCHEN_API_FAMILIES, type XingchenApiFamily } from '@app/xingchen-client';
 
 /** Quotas of the demo's sandboxes and clients: generous, so a day of orders syncs in a minute or two. */
 const DEMO_WDT_QUOTA_PER_MINUTE = 3000;
 const DEMO_XINGCHEN_QUOTA_PER_MINUTE = 12000;
+
+/** The demo console's sign-ins (demo only: a real console gets CONSOLE_USERS from a Secret). */
+export const DEMO_CONSOLE_LOGINS = [
+  { user: 'operator', role: 'operator', password: 'operator-demo' },
+  { user: 'viewer', role: 'viewer', password: 'viewer-demo' },
+] as const;
 
 /** The demo database: the server of DATABASE_URL, database `<name>_demo` (dropped and recreated each run). */
 export function demoDatabaseUrl(databaseUrl: string): string {
@@ -189,7 +196,15 @@ async function startPipeline(stack: PipelineStack, o: DemoOptions, say: Say): Pr
     `sandboxes: WDT with ${sandboxTrades.length} trades (${o.wdtFixture ? 'fixture' : `seed ${o.seed}`}) since ${formatWdtTime(firstModified)}, Xingchen ${o.xingchenFixture ? 'fixture' : 'generated'} master data`,
   );
   await stack.startServices();
-  say('services: extractor, transformer and loader are ready\n');
+  say('services: extractor, transformer and loader are ready');
+  const users = await Promise.all(
+    DEMO_CONSOLE_LOGINS.map(async (login) => `${login.user}:${login.role}:${await hashPassword(login.password)}`),
+  );
+  await stack.startConsole(users);
+  const consoleUrl = stack.url('console').replace('127.0.0.1', 'localhost');
+  say(
+    `console: ${consoleUrl} — sign in as ${DEMO_CONSOLE_LOGINS.map((l) => `${l.user} / ${l.password}`).join(' or ')}\n`,
+  );
   return modifiedTimes;
 }
 

@@ -4,6 +4,7 @@ import { loaderEnv } from './loader.config';
 import { transformerEnv } from './transformer.config';
 import { wdtSandboxEnv } from './wdt-sandbox.config';
 import { xingchenSandboxEnv } from './xingchen-sandbox.config';
+import { consoleEnv } from './console.config';
 
 /** Every process that reads the environment, with its schema: the source of docs/configuration.md. */
 export const SERVICE_SCHEMAS: Array<{ service: string; schema: EnvSchema }> = [
@@ -12,6 +13,7 @@ export const SERVICE_SCHEMAS: Array<{ service: string; schema: EnvSchema }> = [
   { service: 'loader', schema: loaderEnv },
   { service: 'wdt-sandbox', schema: wdtSandboxEnv },
   { service: 'xingchen-sandbox', schema: xingchenSandboxEnv },
+  { service: 'console', schema: consoleEnv },
 ];
 
 const shown = (value: unknown): string => {

@@ -7,3 +7,4 @@ export * from './transformer.config';
 export * from './xingchen-sandbox.config';
 export * from './loader.config';
 export * from './config-reference';
+export * from './console.config';

@@ -9,3 +9,7 @@ export * from './master-data/master-data.types';
 export * from './master-data/master-data.repository';
 export * from './persistence-env';
 export * from './quota/call-budget.repository';
+export * from './console/console-sessions.repository';
+export * from './console/console-audit.repository';
+export * from './console/console-jobs.repository';
+export * from './console/order-queries';

@@ -11,3 +11,4 @@ export * from './seeded-random';
 export * from './sleep';
 export * from './call-budget';
 export * from './shared-rate-limiter';
+export * from './password-hash';

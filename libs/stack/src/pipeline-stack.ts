@@ -21,6 +21,8 @@ import { scrape, sumOf, type Sample } from '@app/observability';
 
 export type ServiceName = 'extractor' | 'transformer' | 'loader';
 export type SandboxName = 'wdt-sandbox' | 'xingchen-sandbox';
+/** Every process a stack can run: the pipeline's services, the sandboxes and the operations console. */
+export type ProcessName = ServiceName | SandboxName | 'console';
 export const SERVICES: ServiceName[] = ['extractor', 'transformer', 'loader'];
 
 /** The Xingchen account the demo uses, given to the sandbox and to the loader alike. */
@@ -77,6 +79,7 @@ export interface StackPorts {
   extractor: number;
   transformer: number;
   loader: number;
+  console: number;
 }
 
 export const DEFAULT_PORTS: StackPorts = {
@@ -85,6 +88,7 @@ export const DEFAULT_PORTS: StackPorts = {
   extractor: 3001,
   transformer: 3002,
   loader: 3003,
+  console: 3000,
 };
 
 /** The pipeline's topic and group names, optionally namespaced so that several stacks share one broker. */
@@ -125,14 +129,15 @@ export async function freePorts(): Promise<StackPorts> {
         server.close(() => resolve(port));
       });
     });
-  const [wdt, xingchen, extractor, transformer, loader] = await Promise.all([
+  const [wdt, xingchen, extractor, transformer, loader, consolePort] = await Promise.all([
+    one(),
     one(),
     one(),
     one(),
     one(),
     one(),
   ]);
-  return { wdt, xingchen, extractor, transformer, loader };
+  return { wdt, xingchen, extractor, transformer, loader, console: consolePort };
 }
 
 export interface StackOptions {
@@ -144,7 +149,7 @@ export interface StackOptions {
   ports?: StackPorts;
   mappingFile: string;
   /** Environment of each process on top of the defaults below. */
-  env?: Partial<Record<ServiceName | SandboxName, Record<string, string>>>;
+  env?: Partial<Record<ProcessName, Record<string, string>>>;
   logLevel?: string;
   /** The Xingchen API family the loader speaks (default v1); the sandbox serves both. */
   xingchenApi?: XingchenApiFamily;
@@ -179,7 +184,7 @@ export class PipelineStack {
   readonly ports: StackPorts;
   readonly topology: StackTopology;
   readonly supervisor: ProcessSupervisor;
-  private readonly extraEnv: Partial<Record<ServiceName | SandboxName, Record<string, string>>> = {};
+  private readonly extraEnv: Partial<Record<ProcessName, Record<string, string>>> = {};
 
   constructor(private readonly options: StackOptions) {
     this.ports = options.ports ?? DEFAULT_PORTS;
@@ -191,23 +196,24 @@ export class PipelineStack {
     return this.options.xingchenApi ?? 'v1';
   }
 
-  url(name: ServiceName | SandboxName): string {
+  url(name: ProcessName): string {
     const port = {
       'wdt-sandbox': this.ports.wdt,
       'xingchen-sandbox': this.ports.xingchen,
       extractor: this.ports.extractor,
       transformer: this.ports.transformer,
       loader: this.ports.loader,
+      console: this.ports.console,
     }[name];
     return `http://127.0.0.1:${port}`;
   }
 
   /** Adds to a process's environment (takes effect at its next start). */
-  setEnv(name: ServiceName | SandboxName, vars: Record<string, string>): void {
+  setEnv(name: ProcessName, vars: Record<string, string>): void {
     this.extraEnv[name] = { ...(this.extraEnv[name] ?? {}), ...vars };
   }
 
-  envOf(name: ServiceName | SandboxName): Record<string, string> {
+  envOf(name: ProcessName): Record<string, string> {
     const common = {
       KAFKA_BROKERS: this.options.brokers.join(','),
       DATABASE_URL: this.options.databaseUrl,
@@ -215,7 +221,7 @@ export class PipelineStack {
       MAPPING_FILE: this.options.mappingFile,
     };
     const t = this.topology;
-    const base: Record<ServiceName | SandboxName, Record<string, string>> = {
+    const base: Record<ProcessName, Record<string, string>> = {
       'wdt-sandbox': {
         LOG_LEVEL: common.LOG_LEVEL,
         WDT_SANDBOX_PORT: String(this.ports.wdt),
@@ -253,11 +259,26 @@ export class PipelineStack {
         NORMALIZED_TOPIC: t.normalized,
         LOADER_GROUP_ID: t.loaderGroup,
       },
+      console: {
+        ...common,
+        CONSOLE_PORT: String(this.ports.console),
+        CONSOLE_HOST: '127.0.0.1',
+        CONSOLE_SERVICE_URLS: SERVICES.map((service) => `${service}=${this.url(service)}`).join(','),
+        WDT_BASE_URL: this.url('wdt-sandbox'),
+        XINGCHEN_BASE_URL: this.url('xingchen-sandbox'),
+        ...xingchenCredentials(this.xingchenApi),
+        RAW_TOPIC: t.raw,
+        RAW_REPLAY_TOPIC: t.replay,
+        NORMALIZED_TOPIC: t.normalized,
+        TRANSFORMER_GROUP_ID: t.transformerGroup,
+        TRANSFORMER_REPLAY_GROUP_ID: t.transformerReplayGroup,
+        LOADER_GROUP_ID: t.loaderGroup,
+      },
     };
     return { ...base[name], ...(this.options.env?.[name] ?? {}), ...(this.extraEnv[name] ?? {}) };
   }
 
-  startProcess(name: ServiceName | SandboxName, args: string[] = []): ManagedProcess {
+  startProcess(name: ProcessName, args: string[] = []): ManagedProcess {
     return this.supervisor.start(
       name,
       process.execPath,
@@ -290,7 +311,7 @@ export class PipelineStack {
 
   /** Starts a process and waits until `path` answers 2xx, failing early if the process exits. */
   private async startAndAwait(
-    name: ServiceName | SandboxName,
+    name: ProcessName,
     path: string,
     failure: string,
     timeoutMs: number,
@@ -302,6 +323,15 @@ export class PipelineStack {
       },
     );
     return managed;
+  }
+
+  /**
+   * The operations console on this stack (CONSOLE_USERS: `user:role:hash` entries, see
+   * `./erpsync console-user`), ready when its /health/ready answers.
+   */
+  async startConsole(users: string[], timeoutMs = 90000): Promise<ManagedProcess> {
+    this.setEnv('console', { CONSOLE_USERS: users.join(',') });
+    return this.startAndAwait('console', '/health/ready', 'did not become ready', timeoutMs);
   }
 
   async startServices(): Promise<void> {
