@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -46,6 +46,8 @@ describe('e2e: the operations console in a real browser, against the demo stack'
   };
 
   beforeAll(async () => {
+    if (!existsSync(CHROMIUM))
+      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
     mkdirSync(SHOTS, { recursive: true });
     // a shop left out of the mapping: its orders are dead-lettered until the mapping is fixed
     const dir = mkdtempSync(join(tmpdir(), 'erpsync-console-'));
