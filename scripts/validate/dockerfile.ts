@@ -2,12 +2,14 @@
  * A Dockerfile lint for CI without a Docker engine: parse the instructions, then check that the
  * image is multi-stage, the runtime stage installs production dependencies only, runs as a
  * non-root user, has a HEALTHCHECK and OCI labels, every COPY source exists in the build context
- * (and is not excluded by .dockerignore), COPY --from names an earlier stage, and the entry point
- * script is in the image.
+ * (and is not excluded by .dockerignore), COPY --from names an earlier stage, the entry point
+ * script is in the image, EXPOSE lists every service's port, and the stage that runs `npm run build`
+ * copies every path package.json's build script names (tsc -p, vite --config: the console's web build).
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { REPO_ROOT, problem, type Problem } from './common';
+import { SANDBOXES, SERVICES } from './k8s-checks';
 
 export interface Instruction {
   line: number;
@@ -105,7 +107,57 @@ export function lintDockerfile(text: string, root = REPO_ROOT, dockerignore?: st
   const copiedIntoFinal = checkCopies(stages, root, ignorePatterns(root, dockerignore), add);
   checkRuntimeStage(final, add);
   checkEntrypoint(final, copiedIntoFinal, root, add);
+  checkBuildInputs(stages, root, add);
   return problems;
+}
+
+/** The files and directories an npm script's commands name: `-p`/`--project` (tsc), `-c`/`--config` (vite …). */
+export function buildScriptInputs(script: string): string[] {
+  const words = script.split(/\s+/);
+  const inputs: string[] = [];
+  words.forEach((word, index) => {
+    const [flag, inline] = word.split('=');
+    if (!['-p', '--project', '-c', '--config'].includes(flag)) return;
+    const value = inline ?? words[index + 1];
+    if (value && !value.startsWith('-')) inputs.push(path.posix.normalize(value.replace(/^['"]|['"]$/g, '')));
+  });
+  return inputs;
+}
+
+/** The stage that runs `npm run build` copied what the build script reads before running it. */
+function checkBuildInputs(stages: Stage[], root: string, add: Add): void {
+  const packageFile = path.join(root, 'package.json');
+  if (!fs.existsSync(packageFile)) return;
+  const build = (JSON.parse(fs.readFileSync(packageFile, 'utf8')) as { scripts?: Record<string, string> })
+    .scripts?.build;
+  if (!build) return;
+  for (const stage of stages) {
+    const runIndex = stage.instructions.findIndex(
+      (i) => i.keyword === 'RUN' && /\bnpm run build\b/.test(i.args),
+    );
+    if (runIndex < 0) continue;
+    const copied = stage.instructions
+      .slice(0, runIndex)
+      .filter((i) => (i.keyword === 'COPY' || i.keyword === 'ADD') && !/--from=/.test(i.args))
+      .flatMap((i) => {
+        const rest = i.args.split(/\s+/).filter((w) => !w.startsWith('--'));
+        const parts = execForm(rest.join(' ')) ?? rest;
+        return parts.slice(0, -1).map((source) =>
+          path.posix
+            .normalize(source)
+            .replace(/^\.\/?/, '')
+            .replace(/\/$/, ''),
+        );
+      });
+    for (const input of buildScriptInputs(build)) {
+      const relative = input.replace(/^\.\//, '');
+      if (!copied.some((c) => c === '' || c === '.' || c === relative || relative.startsWith(`${c}/`)))
+        add(
+          `the build script reads ${input}, which the build stage does not copy before \`npm run build\``,
+          stage.instructions[runIndex].line,
+        );
+    }
+  }
 }
 
 function ignorePatterns(root: string, dockerignore?: string): string[] {
@@ -197,6 +249,17 @@ function checkRuntimeStage(final: Stage, add: Add): void {
       `USER ${user}: use a numeric uid so Kubernetes can verify runAsNonRoot`,
       users[users.length - 1]?.line,
     );
+  const exposed = new Set(
+    inStage(final, 'EXPOSE')
+      .flatMap((i) => i.args.split(/\s+/))
+      .map((port) => Number(port.split('/')[0])),
+  );
+  const ports = {
+    ...Object.fromEntries(Object.entries(SERVICES).map(([k, v]) => [k, v.port])),
+    ...SANDBOXES,
+  };
+  for (const [name, port] of Object.entries(ports))
+    if (!exposed.has(port)) add(`EXPOSE does not list ${port} (${name})`);
   const healthchecks = inStage(final, 'HEALTHCHECK');
   if (healthchecks.length === 0 || healthchecks.some((h) => /^NONE\b/i.test(h.args)))
     add('the runtime stage needs a HEALTHCHECK');

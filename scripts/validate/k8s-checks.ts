@@ -13,17 +13,43 @@ import { isObject, problem, str, type Problem } from './common';
 import { podSpecs, type K8sObject } from './kustomize';
 import { checkKafkaUsers } from './kafka-acls';
 import { modelModule } from './model-modules';
+import { blockedBy, type Endpoint } from './network-flows';
+import {
+  ALSO_RUNS,
+  boolValue,
+  checkServiceEnv,
+  emptyEnv,
+  listValue,
+  schemaOf,
+  serviceUrlEntries,
+  setKnown,
+  setUnknown,
+  urlPort,
+  type ResolvedEnv,
+} from './service-env';
 import type { StrictFieldChecker } from './strict-fields';
 
 type Obj = Record<string, unknown>;
 
-/** The erpsync services, their HTTP port and (for consumers) the topic that bounds their replicas. */
-export const SERVICES: Record<string, { port: number; consumes?: string; group?: string }> = {
-  extractor: { port: 3001 },
-  transformer: { port: 3002, consumes: Topics.rawTrades, group: ConsumerGroups.transformer },
-  loader: { port: 3003, consumes: Topics.normalizedOrders, group: ConsumerGroups.loader },
+/**
+ * The erpsync services: their HTTP port, the variable that sets it (HTTP_PORT unless said), (for
+ * consumers) the topic that bounds their replicas, and whether they are a pipeline stage (what the
+ * console's overview shows: CONSOLE_SERVICE_URLS).
+ */
+export const SERVICES: Record<
+  string,
+  { port: number; portEnv?: string; consumes?: string; group?: string; pipeline?: boolean }
+> = {
+  extractor: { port: 3001, pipeline: true },
+  transformer: { port: 3002, consumes: Topics.rawTrades, group: ConsumerGroups.transformer, pipeline: true },
+  loader: { port: 3003, consumes: Topics.normalizedOrders, group: ConsumerGroups.loader, pipeline: true },
+  console: { port: 3000, portEnv: 'CONSOLE_PORT' },
 };
+/** The sandboxes listen on WDT_SANDBOX_PORT / XINGCHEN_SANDBOX_PORT; HTTP_PORT tells the image HEALTHCHECK. */
 export const SANDBOXES: Record<string, number> = { 'wdt-sandbox': 18080, 'xingchen-sandbox': 18081 };
+/** The variable that sets a service's or sandbox's HTTP port. */
+export const portEnvOf = (component: string): string => SERVICES[component]?.portEnv ?? 'HTTP_PORT';
+export const PIPELINE = Object.keys(SERVICES).filter((name) => SERVICES[name].pipeline);
 
 const HEALTH = { liveness: '/health/live', readiness: '/health/ready', startup: '/health/live' } as const;
 
@@ -184,6 +210,10 @@ export function checkK8sObjects(input: K8sCheckInput): Problem[] {
   checkServices(ctx);
   checkDisruptionBudgets(ctx);
   checkNetworkPolicies(ctx);
+  checkServiceEnvironments(ctx);
+  checkIngresses(ctx);
+  checkConsole(ctx);
+  checkRequiredFlows(ctx);
   checkServiceMonitors(ctx);
   checkKafkaTopics(ctx);
   checkMonitoringObjects(ctx);
@@ -315,17 +345,18 @@ function checkDeployment(ctx: CheckContext, deployment: K8sObject): void {
       deployment,
       `unknown component "${component}" (expected one of ${[...Object.keys(SERVICES), ...Object.keys(SANDBOXES)].join(', ')})`,
     );
+  const portEnv = portEnvOf(component);
   for (const container of asArray(template.spec.containers)) {
     const where = `container ${String(container.name)}`;
     const ports = asArray(container.ports);
-    const httpPortEnv = asArray(container.env).find((e) => e.name === 'HTTP_PORT')?.value;
-    if (httpPortEnv === undefined) add(deployment, `${where}: HTTP_PORT is not set`);
+    const httpPortEnv = asArray(container.env).find((e) => e.name === portEnv)?.value;
+    if (httpPortEnv === undefined) add(deployment, `${where}: ${portEnv} is not set`);
     const httpPort = Number(httpPortEnv);
     if (expectedPort !== undefined && httpPortEnv !== undefined && httpPort !== expectedPort) {
-      add(deployment, `${where}: HTTP_PORT ${httpPort} but ${component} listens on ${expectedPort}`);
+      add(deployment, `${where}: ${portEnv} ${httpPort} but ${component} listens on ${expectedPort}`);
     }
     if (!ports.some((p) => p.containerPort === httpPort))
-      add(deployment, `${where}: no containerPort for HTTP_PORT ${httpPort}`);
+      add(deployment, `${where}: no containerPort for ${portEnv} ${httpPort}`);
     checkProbes(ctx, deployment, where, container, httpPort);
   }
   const hpa = ctx
@@ -707,21 +738,26 @@ function checkMappingAndMigration(ctx: CheckContext): void {
   }
   const config = configMaps.find((c) => c.metadata.name.startsWith('erpsync-config'));
   const mappingFile = get(config, 'data', 'MAPPING_FILE');
-  const transformer = ctx.templates.find((t) => t.labels['app.kubernetes.io/component'] === 'transformer');
   if (typeof mappingFile !== 'string') add('objects', 'erpsync-config has no MAPPING_FILE');
-  else if (transformer) {
-    const mounts = asArray(asArray(transformer.spec.containers)[0]?.volumeMounts);
-    const mount = mounts.find((m) => mappingFile.startsWith(`${String(m.mountPath)}/`));
-    const volume = asArray(transformer.spec.volumes).find((v) => v.name === mount?.name);
-    if (
-      !mount ||
-      !isObject(volume?.configMap) ||
-      !String(volume.configMap.name).startsWith('erpsync-mapping')
-    ) {
-      add(
-        transformer.owner,
-        `MAPPING_FILE ${mappingFile} is not inside a mount of the erpsync-mapping ConfigMap`,
-      );
+  else {
+    // every service that reads the mapping file (the transformer, the console's mapping preview)
+    const readers = ctx.templates.filter(
+      (t) => 'MAPPING_FILE' in (schemaOf(t.labels['app.kubernetes.io/component'] ?? '') ?? {}),
+    );
+    for (const reader of readers) {
+      const mounts = asArray(asArray(reader.spec.containers)[0]?.volumeMounts);
+      const mount = mounts.find((m) => mappingFile.startsWith(`${String(m.mountPath)}/`));
+      const volume = asArray(reader.spec.volumes).find((v) => v.name === mount?.name);
+      if (
+        !mount ||
+        !isObject(volume?.configMap) ||
+        !String(volume.configMap.name).startsWith('erpsync-mapping')
+      ) {
+        add(
+          reader.owner,
+          `MAPPING_FILE ${mappingFile} is not inside a mount of the erpsync-mapping ConfigMap`,
+        );
+      }
     }
   }
 }
@@ -763,4 +799,334 @@ export function checkSecretTemplate(secrets: K8sObject[], where: string): Proble
     }
   }
   return problems;
+}
+
+const componentLabel = (t: PodTemplate): string => t.labels['app.kubernetes.io/component'] ?? '';
+
+/** A rendered object of a kind and name in a namespace. */
+const renderedIn = (ctx: CheckContext, kind: string, name: string, namespace: string) =>
+  ctx.objects.find(
+    (o) => o.kind === kind && o.metadata.name === name && (o.metadata.namespace ?? '') === namespace,
+  );
+
+function secretValues(secret: K8sObject): Record<string, string> {
+  const data = (get(secret, 'data') ?? {}) as Record<string, string>;
+  return {
+    ...Object.fromEntries(
+      Object.entries(data).map(([k, v]) => [k, Buffer.from(str(v), 'base64').toString('utf8')]),
+    ),
+    ...Object.fromEntries(
+      Object.entries((get(secret, 'stringData') ?? {}) as Record<string, unknown>).map(([k, v]) => [
+        k,
+        str(v),
+      ]),
+    ),
+  };
+}
+
+/** A container's environment as far as the rendered objects (and the Secret template) tell it. */
+function containerEnv(ctx: CheckContext, template: PodTemplate, container: Obj): ResolvedEnv {
+  const env = emptyEnv();
+  const ns = template.namespace;
+  const external = new Map(ctx.input.externalSecrets.map((secret) => [secret.metadata.name, secret]));
+  for (const from of asArray(container.envFrom)) {
+    const prefix = str(from.prefix);
+    const cm = get(from, 'configMapRef', 'name');
+    if (typeof cm === 'string') {
+      const object = renderedIn(ctx, 'ConfigMap', cm, ns);
+      for (const [k, v] of Object.entries((get(object, 'data') ?? {}) as Obj))
+        setKnown(env, `${prefix}${k}`, str(v), `ConfigMap ${cm}`);
+      continue;
+    }
+    const secret = get(from, 'secretRef', 'name');
+    if (typeof secret !== 'string') continue;
+    const object = renderedIn(ctx, 'Secret', secret, ns);
+    if (object) {
+      for (const [k, v] of Object.entries(secretValues(object)))
+        setKnown(env, `${prefix}${k}`, v, `Secret ${secret}`);
+    } else {
+      const template_ = external.get(secret);
+      for (const k of Object.keys(template_ ? secretValues(template_) : {}))
+        setUnknown(env, `${prefix}${k}`, `Secret ${secret}`);
+    }
+  }
+  for (const variable of asArray(container.env)) {
+    const name = str(variable.name);
+    if (variable.value !== undefined) {
+      setKnown(env, name, str(variable.value), 'env');
+      env.literal[name] = str(variable.value);
+      continue;
+    }
+    const secretRef = get(variable, 'valueFrom', 'secretKeyRef');
+    const cmRef = get(variable, 'valueFrom', 'configMapKeyRef');
+    const ref = secretRef ?? cmRef;
+    const object = isObject(ref)
+      ? renderedIn(ctx, secretRef ? 'Secret' : 'ConfigMap', str(ref.name), ns)
+      : undefined;
+    const values = object
+      ? secretRef
+        ? secretValues(object)
+        : ((get(object, 'data') ?? {}) as Record<string, string>)
+      : {};
+    if (isObject(ref) && str(ref.key) in values)
+      setKnown(env, name, values[str(ref.key)], `${secretRef ? 'Secret' : 'ConfigMap'} ${str(ref.name)}`);
+    else setUnknown(env, name, 'env valueFrom');
+  }
+  return env;
+}
+
+/** Every service and sandbox container against its environment schema (scripts/validate/service-env.ts). */
+function checkServiceEnvironments(ctx: CheckContext): void {
+  for (const template of ctx.templates) {
+    const component = componentLabel(template);
+    if (!(component in SERVICES) && !(component in SANDBOXES)) continue;
+    for (const container of asArray(template.spec.containers)) {
+      const env = containerEnv(ctx, template, container);
+      const options = { literalSecrets: component in SANDBOXES };
+      for (const message of checkServiceEnv(component, env, portEnvOf(component), options))
+        ctx.add(template.owner, `container ${str(container.name)}: ${message}`);
+    }
+  }
+}
+
+/** The pod templates a Service selects in its namespace. */
+const selectedBy = (ctx: CheckContext, service: K8sObject): PodTemplate[] =>
+  ctx.inNamespace(service).filter((t) => mapSelectorMatches(get(service, 'spec', 'selector'), t.labels));
+
+/** The port a pod listens on for a Service port (its targetPort, a name resolved in the pod). */
+function targetPortOf(servicePort: Obj, template: PodTemplate): number | undefined {
+  const target = servicePort.targetPort ?? servicePort.port;
+  if (typeof target === 'number') return target;
+  const port = asArray(template.spec.containers)
+    .flatMap((c) => asArray(c.ports))
+    .find((p) => p.name === target);
+  return typeof port?.containerPort === 'number' ? port.containerPort : undefined;
+}
+
+const podEndpoint = (t: PodTemplate): Endpoint => ({
+  kind: 'pod',
+  namespace: t.namespace,
+  labels: t.labels,
+  ports: asArray(t.spec.containers).flatMap((c) => asArray(c.ports)),
+});
+
+/**
+ * Where a host name (and port) leads from a namespace: the pods behind a rendered Service
+ * (`svc`, `svc.ns`, `svc.ns.svc…`), another namespace, or outside the cluster; loopback: nowhere.
+ */
+function destinationsOf(
+  ctx: CheckContext,
+  host: string,
+  port: number,
+  namespace: string,
+): { to: Endpoint; port: number; what: string }[] {
+  if (host === 'localhost' || host.startsWith('127.') || host === '::1' || host === '[::1]') return [];
+  const labels = host.split('.');
+  const inCluster =
+    labels.length === 1 || labels[2] === 'svc' || (labels.length === 2 && !host.includes(':'));
+  if (!inCluster) return [{ to: { kind: 'outside' }, port, what: `${host}:${port}` }];
+  const ns = labels[1] ?? namespace;
+  const service = renderedIn(ctx, 'Service', labels[0], ns);
+  if (!service) return [{ to: { kind: 'outside', namespace: ns }, port, what: `${host}:${port}` }];
+  const servicePort = asArray(get(service, 'spec', 'ports')).find((p) => p.port === port);
+  if (!servicePort) return [];
+  return selectedBy(ctx, service).flatMap((t) => {
+    const target = targetPortOf(servicePort, t);
+    return target === undefined
+      ? []
+      : [{ to: podEndpoint(t), port: target, what: `${idOf(t.owner)}:${target}` }];
+  });
+}
+
+/** The namespace k8s/components/console-ingress admits the console's traffic from. */
+export const INGRESS_CONTROLLER_NAMESPACE = 'ingress-nginx';
+
+/** Services an Ingress routes to, with the Service port each path names. */
+function ingressBackends(
+  ctx: CheckContext,
+  ingress: K8sObject,
+): { service?: K8sObject; port?: Obj; name: string; wanted: Obj }[] {
+  const rules = asArray(get(ingress, 'spec', 'rules'));
+  const backends = [
+    ...rules.flatMap((r) => asArray(get(r, 'http', 'paths')).map((p) => get(p, 'backend', 'service'))),
+    get(ingress, 'spec', 'defaultBackend', 'service'),
+  ].filter(isObject);
+  return backends.map((backend) => {
+    const name = str(backend.name);
+    const service = renderedIn(ctx, 'Service', name, ingress.metadata.namespace ?? '');
+    const wanted = isObject(backend.port) ? backend.port : {};
+    const port = asArray(get(service, 'spec', 'ports')).find((p) =>
+      wanted.name !== undefined ? p.name === wanted.name : p.port === wanted.number,
+    );
+    return { service, port, name, wanted };
+  });
+}
+
+/** Ingresses: a class, hosts, TLS for every host, backends that are rendered Service ports the controller reaches. */
+function checkIngresses(ctx: CheckContext): void {
+  const { add } = ctx;
+  const policies = ctx.byKind('NetworkPolicy');
+  for (const ingress of ctx.byKind('Ingress')) {
+    const className =
+      get(ingress, 'spec', 'ingressClassName') ??
+      ingress.metadata.annotations?.['kubernetes.io/ingress.class'];
+    if (!className)
+      add(ingress, 'no ingressClassName: the cluster default controller (if any) would serve it');
+    const rules = asArray(get(ingress, 'spec', 'rules'));
+    const hosts = rules.map((r) => str(r.host));
+    if (hosts.some((h) => h === '')) add(ingress, 'a rule without host answers for every host name');
+    const tls = asArray(get(ingress, 'spec', 'tls'));
+    for (const entry of tls) {
+      if (!str(entry.secretName)) add(ingress, 'a tls entry without secretName');
+      for (const host of Array.isArray(entry.hosts) ? (entry.hosts as string[]) : [])
+        if (!hosts.includes(host)) add(ingress, `tls host ${host} has no rule`);
+    }
+    for (const host of hosts.filter(Boolean))
+      if (!tls.some((t) => Array.isArray(t.hosts) && (t.hosts as string[]).includes(host)))
+        add(ingress, `host ${host} is served without TLS (no tls entry names it)`);
+    for (const { service, port, name, wanted } of ingressBackends(ctx, ingress)) {
+      if (!service) {
+        add(ingress, `backend Service ${name} is not rendered`);
+        continue;
+      }
+      if (!port) {
+        add(ingress, `backend port ${JSON.stringify(wanted)} is not a port of Service ${name}`);
+        continue;
+      }
+      for (const t of selectedBy(ctx, service)) {
+        const target = targetPortOf(port, t);
+        if (target === undefined) continue;
+        const from: Endpoint = { kind: 'outside', namespace: INGRESS_CONTROLLER_NAMESPACE };
+        const reason = blockedBy(policies, { from, to: podEndpoint(t), port: target });
+        if (reason)
+          add(
+            ingress,
+            `the ingress controller (namespace ${INGRESS_CONTROLLER_NAMESPACE}) cannot reach ${idOf(t.owner)}:${target}: ${reason}`,
+          );
+      }
+    }
+  }
+}
+
+/**
+ * The console: CONSOLE_SERVICE_URLS names each pipeline service by a rendered Service that selects it
+ * and that the console may reach; CONSOLE_TRUST_PROXY is true exactly when an Ingress routes to it.
+ */
+function checkConsole(ctx: CheckContext): void {
+  const policies = ctx.byKind('NetworkPolicy');
+  const exposed = new Set(
+    ctx
+      .byKind('Ingress')
+      .flatMap((ingress) => ingressBackends(ctx, ingress))
+      .flatMap(({ service }) => (service ? selectedBy(ctx, service) : [])),
+  );
+  for (const template of ctx.templates.filter((t) => componentLabel(t) === 'console')) {
+    const container = asArray(template.spec.containers)[0];
+    if (!container) continue;
+    const env = containerEnv(ctx, template, container);
+    const add = (message: string) => ctx.add(template.owner, `container ${str(container.name)}: ${message}`);
+    const trustProxy = boolValue('console', env, 'CONSOLE_TRUST_PROXY');
+    if (exposed.has(template) && trustProxy !== true)
+      add(
+        'an Ingress routes to it but CONSOLE_TRUST_PROXY is not true: the audit and the login throttle would see the controller, not the client',
+      );
+    if (!exposed.has(template) && trustProxy === true)
+      add(
+        'CONSOLE_TRUST_PROXY=true but no Ingress routes to it: any client could claim an address in X-Forwarded-For',
+      );
+    const urls = listValue('console', env, 'CONSOLE_SERVICE_URLS');
+    if (!urls) continue;
+    const entries = serviceUrlEntries(urls);
+    for (const entry of entries) {
+      const where = `CONSOLE_SERVICE_URLS ${entry.raw}`;
+      if (!PIPELINE.includes(entry.name))
+        add(`${where}: ${entry.name} is not a pipeline service (${PIPELINE.join(', ')})`);
+      if (!entry.url) {
+        add(`${where}: not a URL`);
+        continue;
+      }
+      const host = entry.url.hostname;
+      const labels = host.split('.');
+      const service = renderedIn(ctx, 'Service', labels[0], labels[1] ?? template.namespace);
+      if (!service) {
+        add(`${where}: ${host} is not a rendered Service`);
+        continue;
+      }
+      const port = urlPort(entry.url);
+      const servicePort = asArray(get(service, 'spec', 'ports')).find((p) => p.port === port);
+      if (!servicePort) {
+        add(`${where}: port ${port} is not a port of ${idOf(service)}`);
+        continue;
+      }
+      const targets = selectedBy(ctx, service);
+      if (PIPELINE.includes(entry.name) && !targets.some((t) => componentLabel(t) === entry.name))
+        add(`${where}: ${idOf(service)} does not select the ${entry.name} pods`);
+      for (const t of targets) {
+        const target = targetPortOf(servicePort, t);
+        if (target === undefined) continue;
+        const reason = blockedBy(policies, { from: podEndpoint(template), to: podEndpoint(t), port: target });
+        if (reason) add(`${where}: the console cannot reach ${idOf(t.owner)}:${target}: ${reason}`);
+      }
+    }
+    for (const name of PIPELINE)
+      if (!entries.some((e) => e.name === name))
+        add(`CONSOLE_SERVICE_URLS has no entry for ${name}: the overview would not show it`);
+  }
+}
+
+/** The base URLs a service (or what it starts) calls, from its environment or its schema's default. */
+const API_URLS = ['WDT_BASE_URL', 'XINGCHEN_BASE_URL'];
+
+/**
+ * Traffic every service needs, through the rendered NetworkPolicies: DNS; the Kafka brokers
+ * (KAFKA_BROKERS); the WDT / Xingchen APIs of whoever calls them (an https host, or a sandbox in dev);
+ * Prometheus (namespace monitoring) scraping each service when a ServiceMonitor is rendered.
+ */
+function checkRequiredFlows(ctx: CheckContext): void {
+  const policies = ctx.byKind('NetworkPolicy');
+  const scraped = ctx.byKind('ServiceMonitor').length > 0;
+  for (const template of ctx.templates) {
+    const component = componentLabel(template);
+    if (!(component in SERVICES)) continue;
+    const container = asArray(template.spec.containers)[0];
+    if (!container) continue;
+    const env = containerEnv(ctx, template, container);
+    const from = podEndpoint(template);
+    const need = (what: string, to: Endpoint, port: number, protocol: 'TCP' | 'UDP' = 'TCP') => {
+      const reason = blockedBy(policies, { from, to, port, protocol });
+      if (reason) ctx.add(template.owner, `${component} cannot reach ${what}: ${reason}`);
+    };
+    need('DNS (53/UDP)', { kind: 'outside', namespace: 'kube-system' }, 53, 'UDP');
+    for (const broker of listValue(component, env, 'KAFKA_BROKERS') ?? []) {
+      const [host, port] = broker.split(':');
+      for (const d of destinationsOf(ctx, host, Number(port || 9092), template.namespace))
+        need(`the Kafka broker ${broker} (${d.what})`, d.to, d.port);
+    }
+    const schemas = [component, ...(ALSO_RUNS[component] ?? [])].map((name) => schemaOf(name) ?? {});
+    for (const name of API_URLS) {
+      if (!schemas.some((schema) => name in schema)) continue;
+      const raw = env.values[name] || str(schemas.map((schema) => schema[name]?.defaultValue).find(Boolean));
+      let url: URL;
+      try {
+        url = new URL(raw);
+      } catch {
+        continue; // the environment check reports it
+      }
+      for (const d of destinationsOf(ctx, url.hostname, urlPort(url), template.namespace))
+        need(`${name} ${raw} (${d.what})`, d.to, d.port);
+    }
+    if (scraped) {
+      const port = SERVICES[component].port;
+      const reason = blockedBy(policies, {
+        from: { kind: 'outside', namespace: 'monitoring' },
+        to: from,
+        port,
+      });
+      if (reason)
+        ctx.add(
+          template.owner,
+          `Prometheus (namespace monitoring) cannot scrape ${component}:${port}: ${reason}`,
+        );
+    }
+  }
 }

@@ -57,14 +57,24 @@ export const EXPECTED_ACLS: Record<string, Grant[]> = {
     group('erpsync.replay.', 'prefix', 'Describe', 'Read', 'Delete'),
     group('erpsync.reconcile.', 'prefix', 'Describe', 'Read', 'Delete'),
   ],
+  // apps/console: reads the DLQs and the raw topic (replay source, the mapping preview's recent trades);
+  // redrives into the replay and normalized topics; a resync runs the extractor's backfill with the
+  // console's login (publishes raw trades, dead-letters like the extractor); its throw-away readers
+  // (erpsync.console.<uuid>; replay and reconcile as the CLI's) delete their groups; Describe on the
+  // pipeline's groups is what OffsetFetch and DescribeGroups need for their lag
   'erpsync-console': [
-    // reads every topic and DLQ; redrives by producing to the replay topic
-    ...[raw, normalized, dlq(raw), dlq(replay), dlq(normalized)].map((t) => topic(t, 'Describe', 'Read')),
-    topic(replay, 'Describe', 'Read', 'Write'),
+    topic(raw, 'Describe', 'Read', 'Write'),
+    topic(dlq(raw), 'Describe', 'Read', 'Write'),
+    topic(dlq(replay), 'Describe', 'Read'),
+    topic(dlq(normalized), 'Describe', 'Read'),
+    topic(replay, 'Describe', 'Write'),
+    topic(normalized, 'Describe', 'Write'),
     group(ConsumerGroups.transformer, 'literal', 'Describe'),
     group(ConsumerGroups.transformerReplay, 'literal', 'Describe'),
     group(ConsumerGroups.loader, 'literal', 'Describe'),
     group('erpsync.console.', 'prefix', 'Describe', 'Read', 'Delete'),
+    group('erpsync.replay.', 'prefix', 'Describe', 'Read', 'Delete'),
+    group('erpsync.reconcile.', 'prefix', 'Describe', 'Read', 'Delete'),
   ],
 };
 

@@ -7,8 +7,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { parse, parseAllDocuments, stringify } from 'yaml';
 import { isObject, str } from './common';
 
 export type K8sObject = {
@@ -77,7 +78,39 @@ export function renderKustomization(dir: string, kubectl = 'kubectl'): K8sObject
 
 const KUSTOMIZATION_FILES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
 
-/** The kustomization files of a directory and of every directory it includes as a resource. */
+/**
+ * An overlay with optional components added (what an operator's own overlay does to enable them):
+ * rendered from a temporary kustomization that includes the overlay and the components, in the
+ * overlay's namespace. The temporary directory is removed afterwards.
+ */
+export function renderWithComponents(
+  overlay: string,
+  components: string[],
+  kubectl = 'kubectl',
+): K8sObject[] {
+  const file = KUSTOMIZATION_FILES.map((name) => path.join(overlay, name)).find((f) => fs.existsSync(f));
+  const content: unknown = file ? parse(fs.readFileSync(file, 'utf8')) : {};
+  const namespace = isObject(content) ? str(content.namespace) : '';
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'erpsync-components-'));
+  try {
+    const relative = (target: string) => path.relative(dir, path.resolve(target));
+    fs.writeFileSync(
+      path.join(dir, 'kustomization.yaml'),
+      stringify({
+        apiVersion: 'kustomize.config.k8s.io/v1beta1',
+        kind: 'Kustomization',
+        ...(namespace ? { namespace } : {}),
+        resources: [relative(overlay)],
+        components: components.map(relative),
+      }),
+    );
+    return renderKustomization(dir, kubectl);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The kustomization files of a directory and of every directory it includes as a resource or component. */
 function kustomizations(dir: string, seen = new Set<string>()): { file: string; content: Obj }[] {
   const resolved = path.resolve(dir);
   if (seen.has(resolved)) return [];
@@ -86,7 +119,10 @@ function kustomizations(dir: string, seen = new Set<string>()): { file: string; 
   if (!file) return [];
   const content: unknown = parse(fs.readFileSync(file, 'utf8'));
   if (!isObject(content)) return [];
-  const included = (Array.isArray(content.resources) ? content.resources : [])
+  const included = [
+    ...(Array.isArray(content.resources) ? (content.resources as unknown[]) : []),
+    ...(Array.isArray(content.components) ? (content.components as unknown[]) : []),
+  ]
     .filter((r): r is string => typeof r === 'string')
     .map((r) => path.join(resolved, r))
     .filter((r) => fs.existsSync(r) && fs.statSync(r).isDirectory());

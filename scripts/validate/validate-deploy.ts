@@ -3,9 +3,11 @@
  *   npm run validate:deploy              # all checks; exit 1 on any problem
  *   npm run validate:deploy -- --sync    # first regenerate the Kubernetes copies of monitoring/
  * Checks: Dockerfile lint; docker-compose.yml against the Compose spec + stack rules; .env.example
- * vs the Kubernetes ConfigMap/Secret names; both kustomize overlays rendered (`kubectl kustomize`,
- * scripts/validate/kustomize.ts) and validated (schemas incl. Strimzi 1.0 and KEDA, unknown fields, selectors, probes, resources, security,
- * HPAs vs partitions, topics); the Grafana board and alert rules vs the metrics in the code;
+ * vs the Kubernetes ConfigMap/Secret names; the kustomize overlays, and prod with the optional
+ * console-ingress component, rendered (`kubectl kustomize`, scripts/validate/kustomize.ts) and validated
+ * (schemas incl. Strimzi 1.0 and KEDA, unknown fields, selectors, probes, resources, security, HPAs vs
+ * partitions, topics, each service's environment vs its libs/config schema, the console's service URLs,
+ * Ingresses, required traffic through the NetworkPolicies); the Grafana board and alert rules vs the metrics in the code;
  * promtool check/test rules. A missing kubectl or promtool fails its section, naming the tool.
  */
 import * as fs from 'node:fs';
@@ -15,7 +17,7 @@ import { REPO_ROOT, formatProblems, type Problem } from './common';
 import { checkCompose, checkEnvConsistency, loadCompose } from './compose';
 import { lintDockerfile } from './dockerfile';
 import { checkK8sObjects, checkSecretTemplate, schemaProblems } from './k8s-checks';
-import { loadYamlObjects, renderKustomization, type K8sObject } from './kustomize';
+import { loadYamlObjects, renderKustomization, renderWithComponents, type K8sObject } from './kustomize';
 import { metricCatalog } from './metric-catalog';
 import {
   MONITORING,
@@ -29,6 +31,15 @@ import {
 import { StrictFieldChecker } from './strict-fields';
 
 export const OVERLAYS = ['k8s/overlays/dev', 'k8s/overlays/prod', 'k8s/overlays/prod-keda'];
+/**
+ * Optional components no overlay enables, rendered on top of an overlay as an operator's own overlay
+ * would (docs/deploy.md) and checked like the overlays; keyed `<overlay>+<component>`.
+ */
+export const COMPONENT_RENDERS: { overlay: string; components: string[] }[] = [
+  { overlay: 'k8s/overlays/prod', components: ['k8s/components/console-ingress'] },
+];
+export const componentRenderName = ({ overlay, components }: { overlay: string; components: string[] }) =>
+  [overlay, ...components].join('+');
 /** Rendered and schema-checked on their own (they live in the Kafka namespace, not in an overlay). */
 export const KAFKA_CLUSTER = 'k8s/kafka-cluster';
 export const SECRET_TEMPLATE = 'k8s/base/secret.template.yaml';
@@ -53,7 +64,19 @@ function timed(name: string, run: () => Problem[]): Section {
 }
 
 export function renderOverlays(root = REPO_ROOT): Map<string, K8sObject[]> {
-  return new Map(OVERLAYS.map((overlay) => [overlay, renderKustomization(path.join(root, overlay))]));
+  return new Map([
+    ...OVERLAYS.map((overlay): [string, K8sObject[]] => [
+      overlay,
+      renderKustomization(path.join(root, overlay)),
+    ]),
+    ...COMPONENT_RENDERS.map((render): [string, K8sObject[]] => [
+      componentRenderName(render),
+      renderWithComponents(
+        path.join(root, render.overlay),
+        render.components.map((c) => path.join(root, c)),
+      ),
+    ]),
+  ]);
 }
 
 export function validateDeploy(root = REPO_ROOT): Section[] {

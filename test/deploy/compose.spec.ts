@@ -14,6 +14,7 @@ const secretKeys = [
   'XINGCHEN_PASSWORD',
   'XINGCHEN_APP_SECRET',
   'REPLAY_ADMIN_TOKEN',
+  'CONSOLE_USERS',
 ];
 
 describe('docker-compose.yml', () => {

@@ -24,7 +24,7 @@ describe('the Dockerfile', () => {
       .replace('npm ci --omit=dev', 'npm ci');
     expect(messages(lintDockerfile(broken))).toEqual([
       'Dockerfile: the runtime stage must install with `npm ci --omit=dev`',
-      'Dockerfile:37: USER root is root',
+      'Dockerfile:40: USER root is root',
       'Dockerfile: the runtime stage needs a HEALTHCHECK',
     ]);
   });
@@ -33,8 +33,8 @@ describe('the Dockerfile', () => {
     expect(
       lintedWith('COPY libs ./libs', 'COPY libs ./libs\nCOPY config/mapping.yaml ./config/\nCOPY k8s ./k8s'),
     ).toEqual([
-      'Dockerfile:16: COPY config/mapping.yaml: not in the build context',
-      'Dockerfile:17: COPY k8s: excluded by .dockerignore',
+      'Dockerfile:18: COPY config/mapping.yaml: not in the build context',
+      'Dockerfile:19: COPY k8s: excluded by .dockerignore',
     ]);
   });
 

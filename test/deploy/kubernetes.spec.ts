@@ -59,6 +59,7 @@ describe('the Kubernetes manifests', () => {
         .map((o) => o.metadata.name)
         .sort();
     expect(deployments('k8s/overlays/dev')).toEqual([
+      'erpsync-console',
       'erpsync-extractor',
       'erpsync-loader',
       'erpsync-transformer',
@@ -66,6 +67,7 @@ describe('the Kubernetes manifests', () => {
       'erpsync-xingchen-sandbox',
     ]);
     expect(deployments('k8s/overlays/prod')).toEqual([
+      'erpsync-console',
       'erpsync-extractor',
       'erpsync-loader',
       'erpsync-transformer',
@@ -167,7 +169,7 @@ describe('the Kubernetes manifests', () => {
     ]);
   });
 
-  it('catches a Service whose selector no longer matches the pods, and the ServiceMonitor that loses it', () => {
+  it('catches a Service whose selector no longer matches the pods, and the ServiceMonitor and console that lose it', () => {
     const objects = prod();
     at(findObject(objects, 'Service', 'erpsync-transformer'), 'spec.selector')[
       'app.kubernetes.io/component'
@@ -175,6 +177,7 @@ describe('the Kubernetes manifests', () => {
     expect(messages(check(objects))).toEqual([
       'prod: Service/erpsync/erpsync-transformer: selector matches no pod template',
       'prod: Deployment/erpsync/erpsync-transformer: no Service selects its pods (metrics and health must be reachable)',
+      'prod: Deployment/erpsync/erpsync-console: container console: CONSOLE_SERVICE_URLS transformer=http://erpsync-transformer:3002: Service/erpsync/erpsync-transformer does not select the transformer pods',
       'prod: objects: no Service for transformer',
     ]);
   });
