@@ -30,7 +30,9 @@ async function main(): Promise<void> {
     await dataSource.query('TRUNCATE sales_order_ledger, sales_order_sync_attempts');
     const seeded = performance.now();
     await seedLedger(dataSource, rows);
-    process.stdout.write(`seeded ${rows} ledger rows and ${rows * 3} attempts in ${Math.round(performance.now() - seeded)} ms\n`);
+    process.stdout.write(
+      `seeded ${rows} ledger rows and ${rows * 3} attempts in ${Math.round(performance.now() - seeded)} ms\n`,
+    );
     const q = new OrderQueries(dataSource);
     const day = new Date(Date.now() - 86400_000);
     const cases: Array<[string, () => Promise<unknown>]> = [
@@ -39,7 +41,10 @@ async function main(): Promise<void> {
       ['orders, trade-number prefix', () => q.search({ q: 'JYB00001234', page: 1, pageSize: 50 })],
       ['orders, exact bill number', () => q.search({ q: 'JYB000054321', page: 1, pageSize: 50 })],
       ['orders, status rejected', () => q.search({ status: 'rejected', page: 1, pageSize: 50 })],
-      ['orders, status synced, last day', () => q.search({ status: 'synced', from: day, page: 1, pageSize: 50 })],
+      [
+        'orders, status synced, last day',
+        () => q.search({ status: 'synced', from: day, page: 1, pageSize: 50 }),
+      ],
       ['order detail: attempts of one bill', () => q.attempts('JYB000054321')],
       ['overview: counts by status', () => q.countsByStatus()],
       ['overview: changed in the last hour', () => q.changedSince(3600)],
@@ -56,13 +61,21 @@ async function main(): Promise<void> {
         times.push(performance.now() - started);
       }
       times.sort((a, b) => a - b);
-      results.push({ query: name, medianMs: +times[Math.floor(times.length / 2)].toFixed(2), worstMs: +times[times.length - 1].toFixed(2) });
+      results.push({
+        query: name,
+        medianMs: +times[Math.floor(times.length / 2)].toFixed(2),
+        worstMs: +times[times.length - 1].toFixed(2),
+      });
     }
     if (process.argv.includes('--json')) process.stdout.write(`${JSON.stringify({ rows, runs, results })}\n`);
     else {
-      process.stdout.write(`\n${'query'.padEnd(40)} ${'median ms'.padStart(10)} ${'worst ms'.padStart(10)}\n`);
+      process.stdout.write(
+        `\n${'query'.padEnd(40)} ${'median ms'.padStart(10)} ${'worst ms'.padStart(10)}\n`,
+      );
       for (const r of results)
-        process.stdout.write(`${r.query.padEnd(40)} ${String(r.medianMs).padStart(10)} ${String(r.worstMs).padStart(10)}\n`);
+        process.stdout.write(
+          `${r.query.padEnd(40)} ${String(r.medianMs).padStart(10)} ${String(r.worstMs).padStart(10)}\n`,
+        );
     }
   } finally {
     await dataSource.destroy();

@@ -47,18 +47,25 @@ describe('e2e: the operations console in a real browser, against the demo stack'
 
   beforeAll(async () => {
     if (!existsSync(CHROMIUM))
-      throw new Error(`${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`);
+      throw new Error(
+        `${CHROMIUM} is missing: install Debian's chromium (apt-get install chromium) or set CHROMIUM_PATH`,
+      );
     mkdirSync(SHOTS, { recursive: true });
     // a shop left out of the mapping: its orders are dead-lettered until the mapping is fixed
     const dir = mkdtempSync(join(tmpdir(), 'erpsync-console-'));
     incompleteMapping = join(dir, 'mapping-without-jd.yaml');
-    writeFileSync(incompleteMapping, readFileSync(demoMapping, 'utf8').replace(/^\s*JD001: CUST-JD001\n/m, ''));
+    writeFileSync(
+      incompleteMapping,
+      readFileSync(demoMapping, 'utf8').replace(/^\s*JD001: CUST-JD001\n/m, ''),
+    );
     e2e = await startE2eStack({ trades: 200, seed: 23, mappingFile: incompleteMapping });
     // the console reads the configured mapping, the one the fix below rolls out
     e2e.stack.setEnv('console', { MAPPING_FILE: demoMapping });
     await e2e.stack.startConsole(
       await Promise.all(
-        Object.entries(LOGINS).map(async ([role, login]) => `${login.user}:${role}:${await hashPassword(login.password)}`),
+        Object.entries(LOGINS).map(
+          async ([role, login]) => `${login.user}:${role}:${await hashPassword(login.password)}`,
+        ),
       ),
     );
     base = e2e.stack.url('console').replace('127.0.0.1', 'localhost');
@@ -82,10 +89,13 @@ describe('e2e: the operations console in a real browser, against the demo stack'
     const synced = await LedgerQueries.using(e2e.databaseUrl, (q) => q.countWithStatus('synced'));
     expect(synced).toBeGreaterThan(50);
     await page.getByTestId('nav-overview').click();
-    await waitFor(async () => (await page.getByTestId('ledger-count-synced').textContent())?.trim() === String(synced), {
-      timeoutMs: 30000,
-      description: `the overview's synced count ${synced}`,
-    });
+    await waitFor(
+      async () => (await page.getByTestId('ledger-count-synced').textContent())?.trim() === String(synced),
+      {
+        timeoutMs: 30000,
+        description: `the overview's synced count ${synced}`,
+      },
+    );
     await page.getByTestId('service-row-loader').waitFor();
     await shot('overview');
   });
@@ -99,7 +109,9 @@ describe('e2e: the operations console in a real browser, against the demo stack'
     await page.getByTestId('nav-orders').click();
     await page.getByTestId('orders-search').fill(synced);
     await page.getByTestId('orders-submit').click();
-    await waitFor(async () => (await page.getByTestId('orders-row').count()) === 1, { description: 'one order found' });
+    await waitFor(async () => (await page.getByTestId('orders-row').count()) === 1, {
+      description: 'one order found',
+    });
     await shot('orders');
     await page.getByTestId('orders-row').getByRole('link', { name: synced }).click();
     await page.getByTestId('order-status').waitFor();
@@ -111,15 +123,17 @@ describe('e2e: the operations console in a real browser, against the demo stack'
     const sent = await page.getByTestId('attempt-request').first().textContent();
     expect(sent).toContain(synced);
     expect(await page.getByTestId('attempt-response').first().textContent()).toMatch(/200/);
-    await waitFor(async () => (await page.getByTestId('order-reconciliation-state').textContent())?.includes('in_sync'), {
-      description: 'the order reconciled in sync',
-    });
+    const state = page.getByTestId('order-reconciliation-state');
+    await state.waitFor();
     await shot('order');
+    expect(await page.locator('p', { has: state }).textContent()).toContain('in_sync');
   });
 
   it('redrives the dead letters of an unmapped shop after the mapping fix, and the orders appear', async () => {
     const gap = await reconcileStack(e2e, incompleteMapping);
-    const lost = gap.dead_lettered.filter((entry) => entry.reason === 'unmapped_shop').map((entry) => entry.tradeNo);
+    const lost = gap.dead_lettered
+      .filter((entry) => entry.reason === 'unmapped_shop')
+      .map((entry) => entry.tradeNo);
     expect(lost.length).toBeGreaterThan(0);
     await page.getByTestId('nav-dead-letters').click();
     await page.getByTestId('dlq-source-raw-dlq').click();
@@ -194,7 +208,9 @@ describe('e2e: the operations console in a real browser, against the demo stack'
     await shot('replay');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-row').first().waitFor();
-    expect(await page.getByTestId('audit-row').filter({ hasText: 'redrive' }).count()).toBeGreaterThanOrEqual(2);
+    expect(await page.getByTestId('audit-row').filter({ hasText: 'redrive' }).count()).toBeGreaterThanOrEqual(
+      2,
+    );
     await shot('audit');
     await signOut();
   });

@@ -16,14 +16,15 @@ export async function consoleUserCommand(args: ParsedArgs): Promise<number> {
   if (role !== 'viewer' && role !== 'operator') throw new UsageError('--role must be viewer or operator');
   if (process.stdin.isTTY) process.stderr.write('password (then Ctrl-D): ');
   const password = (await readStdin()).replace(/\r?\n$/, '');
-  if (password.length < 8) throw new UsageError('the password (standard input) must have at least 8 characters');
+  if (password.length < 8)
+    throw new UsageError('the password (standard input) must have at least 8 characters');
   process.stdout.write(`${user}:${role}:${await hashPassword(password)}\n`);
   return 0;
 }
 
 export const CONSOLE_USER_COMMAND: CommandSpec = {
   name: 'console-user',
-  summary: "Prints a CONSOLE_USERS entry for the web console: the password (standard input) scrypt-hashed.",
+  summary: 'Prints a CONSOLE_USERS entry for the web console: the password (standard input) scrypt-hashed.',
   options: {
     user: { type: 'string', value: 'NAME', required: true, describe: 'who signs in' },
     role: { type: 'string', value: 'viewer|operator', default: 'viewer', describe: 'what they may do' },

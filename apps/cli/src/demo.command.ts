@@ -198,7 +198,9 @@ async function startPipeline(stack: PipelineStack, o: DemoOptions, say: Say): Pr
   await stack.startServices();
   say('services: extractor, transformer and loader are ready');
   const users = await Promise.all(
-    DEMO_CONSOLE_LOGINS.map(async (login) => `${login.user}:${login.role}:${await hashPassword(login.password)}`),
+    DEMO_CONSOLE_LOGINS.map(
+      async (login) => `${login.user}:${login.role}:${await hashPassword(login.password)}`,
+    ),
   );
   await stack.startConsole(users);
   const consoleUrl = stack.url('console').replace('127.0.0.1', 'localhost');

@@ -26,7 +26,10 @@ export async function createConsoleApp(
   // a mapping file pasted for a dry run can be large; nothing else is
   app.useBodyParser('json', { limit: '2mb' });
   const dir = webAssetsDir();
-  if (!dir) logger.warn('console web assets not found (npm run build writes dist/console-web): only the API is served');
+  if (!dir)
+    logger.warn(
+      'console web assets not found (npm run build writes dist/console-web): only the API is served',
+    );
   serveSpa(app, dir);
   await app.init();
   return app;

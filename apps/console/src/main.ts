@@ -16,7 +16,11 @@ runMain('console', async () => {
     process.exit(1);
   }
   // dist/apps/console/src → the checkout (or the image's /app), where scripts/start.js is
-  const app = await createConsoleApp(config, rules, new ExtractorBackfillRunner(resolve(__dirname, '..', '..', '..', '..')));
+  const app = await createConsoleApp(
+    config,
+    rules,
+    new ExtractorBackfillRunner(resolve(__dirname, '..', '..', '..', '..')),
+  );
   const shutdownTimeoutMs = config.SHUTDOWN_TIMEOUT_SECONDS * 1000;
   for (const signal of ['SIGTERM', 'SIGINT'] as const)
     process.once(signal, () => setTimeout(() => process.exit(1), shutdownTimeoutMs).unref());

@@ -4,7 +4,8 @@ import { wdtClientEnv } from './extractor.config';
 import { xingchenClientEnv } from './loader.config';
 
 /** `user:role:hash` with role viewer|operator and an scrypt hash as `./erpsync console-user` prints it. */
-export const CONSOLE_USER_PATTERN = /^([A-Za-z0-9._@-]{1,64}):(viewer|operator):(scrypt\.\d+\.\d+\.\d+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
+export const CONSOLE_USER_PATTERN =
+  /^([A-Za-z0-9._@-]{1,64}):(viewer|operator):(scrypt\.\d+\.\d+\.\d+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+)$/;
 
 /**
  * apps/console: the operators' web console (SPA at `/`, JSON API under `/api`). It reads the ledger,
@@ -32,7 +33,11 @@ export const consoleEnv = {
   CONSOLE_TRUST_PROXY: env.bool({ default: false }),
   /** The services whose /health and /metrics the overview shows: `name=url`, comma-separated. */
   CONSOLE_SERVICE_URLS: env.list({
-    default: ['extractor=http://extractor:3001', 'transformer=http://transformer:3002', 'loader=http://loader:3003'],
+    default: [
+      'extractor=http://extractor:3001',
+      'transformer=http://transformer:3002',
+      'loader=http://loader:3003',
+    ],
   }),
   /** The mapping file the transformer uses (the preview's default rules). */
   MAPPING_FILE: env.string(),
@@ -54,7 +59,8 @@ export const consoleEnv = {
       );
     const names = users.map((entry) => entry.split(':')[0]);
     const repeated = names.filter((name, index) => names.indexOf(name) !== index);
-    if (repeated.length > 0) problems.push(`CONSOLE_USERS: ${[...new Set(repeated)].join(', ')} listed twice`);
+    if (repeated.length > 0)
+      problems.push(`CONSOLE_USERS: ${[...new Set(repeated)].join(', ')} listed twice`);
     return problems;
   }),
   ...envRule('every CONSOLE_SERVICE_URLS entry is name=http(s)://…', (values) =>

@@ -197,7 +197,12 @@ export class XingchenCore {
     const search = new URLSearchParams(query).toString().replace(/\+/g, '%20');
     const url = `${this.baseUrl}${call.path}${search ? `?${search}` : ''}`;
     const body = call.body === undefined ? undefined : JSON.stringify(call.body);
-    const exchange = { operation: call.operation, method: call.method, path: call.path, requestBody: body ?? null };
+    const exchange = {
+      operation: call.operation,
+      method: call.method,
+      path: call.path,
+      requestBody: body ?? null,
+    };
     let response: HttpResponse;
     try {
       response = await this.transport({
@@ -214,7 +219,8 @@ export class XingchenCore {
       return { ok: false, error: mapped, outcome };
     }
     // authentication calls carry credentials: only business calls are kept
-    if (call.business) recordXingchenExchange({ ...exchange, status: response.status, responseBody: response.body });
+    if (call.business)
+      recordXingchenExchange({ ...exchange, status: response.status, responseBody: response.body });
     return this.interpret(wire, call.operation, response);
   }
 

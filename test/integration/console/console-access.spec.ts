@@ -37,7 +37,9 @@ const OPERATOR_ACTIONS: Array<[method: string, path: string, body: unknown, acti
   ['GET', '/api/dead-letters/raw-dlq/0/0?reveal=true', undefined, 'reveal'],
 ];
 
-async function auditRows(actor: string): Promise<Array<{ action: string; result: string; detail: string | null }>> {
+async function auditRows(
+  actor: string,
+): Promise<Array<{ action: string; result: string; detail: string | null }>> {
   const client = new PgClient({ connectionString: testDatabaseUrl() });
   await client.connect();
   try {
@@ -78,8 +80,9 @@ describe('console API: nothing without a session, actions for operators only, CS
   });
 
   it('lists every route of the API here (so none escapes the checks below)', () => {
-    const listed = ROUTES.map(([method, path]) =>
-      `${method} ${path.replace(JOB, ':id').replace('JY1', ':billNo').replace('/raw-dlq', '/:source').replace('/0/0', '/:partition/:offset')}`,
+    const listed = ROUTES.map(
+      ([method, path]) =>
+        `${method} ${path.replace(JOB, ':id').replace('JY1', ':billNo').replace('/raw-dlq', '/:source').replace('/0/0', '/:partition/:offset')}`,
     );
     const routes = registeredRoutes(console).filter((route) => route !== 'POST /api/session');
     expect(new Set(listed)).toEqual(new Set(routes));
@@ -101,7 +104,9 @@ describe('console API: nothing without a session, actions for operators only, CS
       body: JSON.stringify({ user: console.users.operator, password: 'guess' }),
     });
     expect(wrong.status).toBe(401);
-    const forged = await fetch(`${console.url}/api/overview`, { headers: { cookie: 'erpsync_console=forged-token' } });
+    const forged = await fetch(`${console.url}/api/overview`, {
+      headers: { cookie: 'erpsync_console=forged-token' },
+    });
     expect(forged.status).toBe(401);
   });
 
@@ -122,22 +127,31 @@ describe('console API: nothing without a session, actions for operators only, CS
     expect(stored.rowCount).toBe(0);
   });
 
-  it.each(OPERATOR_ACTIONS)('a viewer: %s %s → 403, audited as refused', async (method, path, body, action) => {
-    const response = method === 'GET' ? await viewer.get(path) : await viewer.send(method, path, body);
-    expect(response.status).toBe(403);
-    const rows = await auditRows(console.users.viewer);
-    expect(rows).toContainEqual(expect.objectContaining({ action, result: 'refused' }));
-  });
+  it.each(OPERATOR_ACTIONS)(
+    'a viewer: %s %s → 403, audited as refused',
+    async (method, path, body, action) => {
+      const response = method === 'GET' ? await viewer.get(path) : await viewer.send(method, path, body);
+      expect(response.status).toBe(403);
+      const rows = await auditRows(console.users.viewer);
+      expect(rows).toContainEqual(expect.objectContaining({ action, result: 'refused' }));
+    },
+  );
 
   it('refuses a forged cross-site POST: no CSRF token, a foreign Origin, or Sec-Fetch-Site cross-site (403)', async () => {
     const body = { tradeNos: ['JY1'] };
     const noToken = await fetch(`${console.url}/api/replays`, {
       method: 'POST',
-      headers: { cookie: operator.cookie, 'content-type': 'application/json', origin: 'https://evil.example' },
+      headers: {
+        cookie: operator.cookie,
+        'content-type': 'application/json',
+        origin: 'https://evil.example',
+      },
       body: JSON.stringify(body),
     });
     expect(noToken.status).toBe(403);
-    const foreignOrigin = await operator.send('POST', '/api/replays', body, { origin: 'https://evil.example' });
+    const foreignOrigin = await operator.send('POST', '/api/replays', body, {
+      origin: 'https://evil.example',
+    });
     expect(foreignOrigin.status).toBe(403);
     const crossSite = await operator.send('POST', '/api/replays', body, { 'sec-fetch-site': 'cross-site' });
     expect(crossSite.status).toBe(403);
@@ -152,11 +166,19 @@ describe('console API: nothing without a session, actions for operators only, CS
   });
 
   it('writes an audit row per action (ok, failed or refused), and the audit table refuses changes', async () => {
-    const replay = await operator.send('POST', '/api/replays', { tradeNos: ['JY-AUDIT'] }, { origin: console.url });
+    const replay = await operator.send(
+      'POST',
+      '/api/replays',
+      { tradeNos: ['JY-AUDIT'] },
+      { origin: console.url },
+    );
     expect(replay.status).toBe(202);
     const badResync = await operator.send('POST', '/api/resyncs', { from: 'yesterday', to: 'today' });
     expect(badResync.status).toBe(400);
-    const resync = await operator.send('POST', '/api/resyncs', { from: '2024-01-01 00:00:00', to: '2024-01-01 01:00:00' });
+    const resync = await operator.send('POST', '/api/resyncs', {
+      from: '2024-01-01 00:00:00',
+      to: '2024-01-01 01:00:00',
+    });
     expect(resync.status).toBe(202);
     const emptyRedrive = await operator.send('POST', '/api/dead-letters/raw-dlq/redrive', { kind: 'all' });
     expect(emptyRedrive.status).toBe(400);
@@ -173,7 +195,9 @@ describe('console API: nothing without a session, actions for operators only, CS
         expect.objectContaining({ action: 'reveal', result: 'ok' }),
       ]),
     );
-    const page = (await (await operator.get('/api/audit?pageSize=200')).json()) as { rows: Array<{ actor: string }> };
+    const page = (await (await operator.get('/api/audit?pageSize=200')).json()) as {
+      rows: Array<{ actor: string }>;
+    };
     expect(page.rows.some((row) => row.actor === console.users.operator)).toBe(true);
 
     const client = new PgClient({ connectionString: testDatabaseUrl() });
@@ -190,6 +214,8 @@ describe('console API: nothing without a session, actions for operators only, CS
     const client = await signIn(console.url, console.users.viewer, PASSWORDS.viewer);
     expect((await client.send('DELETE', '/api/session')).status).toBe(204);
     expect((await client.get('/api/overview')).status).toBe(401);
-    expect(await auditRows(console.users.viewer)).toContainEqual(expect.objectContaining({ action: 'logout', result: 'ok' }));
+    expect(await auditRows(console.users.viewer)).toContainEqual(
+      expect.objectContaining({ action: 'logout', result: 'ok' }),
+    );
   });
 });

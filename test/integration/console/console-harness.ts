@@ -3,8 +3,21 @@ import { type INestApplication } from '@nestjs/common';
 import { consoleEnv, loadEnv } from '@app/config';
 import { deadLetterTopic } from '@app/contracts';
 import { loadMappingFile } from '@app/mapping';
-import { createTopics, listenLocally, randomTopic, testBrokers, testDatabaseUrl, testKafka, uniqueName } from '@app/testing';
-import { createConsoleApp, hashPassword, type ResyncRunner, type SessionInfo } from '../../../apps/console/src';
+import {
+  createTopics,
+  listenLocally,
+  randomTopic,
+  testBrokers,
+  testDatabaseUrl,
+  testKafka,
+  uniqueName,
+} from '@app/testing';
+import {
+  createConsoleApp,
+  hashPassword,
+  type ResyncRunner,
+  type SessionInfo,
+} from '../../../apps/console/src';
 
 export const repo = join(__dirname, '..', '..', '..');
 
@@ -34,7 +47,10 @@ export async function startConsole(): Promise<ConsoleUnderTest> {
   const topics = { raw, replay: `${raw}.replay`, normalized: `${raw}.normalized` };
   const admin = testKafka().admin();
   await admin.connect();
-  await createTopics(admin, [topics.raw, topics.replay, topics.normalized].flatMap((t) => [t, deadLetterTopic(t)]));
+  await createTopics(
+    admin,
+    [topics.raw, topics.replay, topics.normalized].flatMap((t) => [t, deadLetterTopic(t)]),
+  );
   await admin.disconnect();
   const suffix = uniqueName('u').replace(/[^a-z0-9]/gi, '');
   const users = { operator: `operator${suffix}`, viewer: `viewer${suffix}` };
@@ -90,7 +106,12 @@ export async function signIn(url: string, user: string, password: string): Promi
     send: (method, path, body, headers = {}) =>
       fetch(`${url}${path}`, {
         method,
-        headers: { cookie, 'content-type': 'application/json', 'x-csrf-token': session.csrfToken, ...headers },
+        headers: {
+          cookie,
+          'content-type': 'application/json',
+          'x-csrf-token': session.csrfToken,
+          ...headers,
+        },
         body: body === undefined ? undefined : JSON.stringify(body),
       }),
   };

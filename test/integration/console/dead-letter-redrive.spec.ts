@@ -94,7 +94,10 @@ describe('console API: dead letters browsed by reason, payloads masked, one, a s
     });
     expect(started.status).toBe(202);
     const done = await finished(operator, (await started.json()) as Job);
-    expect(done).toMatchObject({ state: 'done', progress: expect.objectContaining({ replayed: 1, scanned: 4 }) });
+    expect(done).toMatchObject({
+      state: 'done',
+      progress: expect.objectContaining({ replayed: 1, scanned: 4 }),
+    });
     let replayed = await readAll(testKafka(), console.topics.replay);
     expect(replayed.map((r) => r.key)).toEqual(['JY-DLQ-1']);
     expect(replayed[0].headers[Headers.correlationId]).toBe('corr-JY-DLQ-1');
@@ -103,7 +106,10 @@ describe('console API: dead letters browsed by reason, payloads masked, one, a s
       expect.any(String),
     );
 
-    const byReason = await operator.send('POST', '/api/dead-letters/raw-dlq/redrive', { kind: 'reason', reason: 'unmapped_shop' });
+    const byReason = await operator.send('POST', '/api/dead-letters/raw-dlq/redrive', {
+      kind: 'reason',
+      reason: 'unmapped_shop',
+    });
     expect(await finished(operator, (await byReason.json()) as Job)).toMatchObject({
       state: 'done',
       progress: expect.objectContaining({ replayed: 3 }),
@@ -118,6 +124,8 @@ describe('console API: dead letters browsed by reason, payloads masked, one, a s
       records: [{ partition: 0, offset: '999999' }],
     });
     expect(response.status).toBe(400);
-    expect((await operator.send('POST', '/api/dead-letters/nowhere/redrive', { kind: 'all' })).status).toBe(404);
+    expect((await operator.send('POST', '/api/dead-letters/nowhere/redrive', { kind: 'all' })).status).toBe(
+      404,
+    );
   });
 });

@@ -1,4 +1,4 @@
-import { DataSource } from 'typeorm';
+import { type DataSource } from 'typeorm';
 import { createDataSource, ensureDatabase, OrderQueries, runMigrations } from '@app/persistence';
 import { testDatabaseUrl } from '@app/testing';
 import { seedLedger } from '../../../bench/console-seed';
@@ -45,11 +45,36 @@ describe('console: the orders pages at 100 000 ledger rows are served by indexes
   });
 
   it.each([
-    ['a trade or bill number prefix', `SELECT * FROM sales_order_ledger WHERE (bill_no LIKE $1 OR trade_id LIKE $1) ORDER BY source_modified DESC, bill_no LIMIT 50`, ['JYB0000123%'], /sales_order_ledger_(bill|trade)_prefix_idx/],
-    ['a status, newest first', `SELECT * FROM sales_order_ledger WHERE status = $1 ORDER BY source_modified DESC, bill_no LIMIT 50`, ['rejected'], /sales_order_ledger_status_modified_idx/],
-    ['every row, newest first', `SELECT * FROM sales_order_ledger ORDER BY source_modified DESC, bill_no LIMIT 50 OFFSET 5000`, [], /sales_order_ledger_modified_idx/],
-    ['the last errors', `SELECT bill_no FROM sales_order_ledger WHERE last_error_code IS NOT NULL ORDER BY updated_at DESC LIMIT 10`, [], /sales_order_ledger_(errors|updated)_idx/],
-    ['one bill\'s attempts', `SELECT * FROM sales_order_sync_attempts WHERE bill_no = $1 ORDER BY id`, ['JYB000054321'], /sales_order_sync_attempts_bill_idx/],
+    [
+      'a trade or bill number prefix',
+      `SELECT * FROM sales_order_ledger WHERE (bill_no LIKE $1 OR trade_id LIKE $1) ORDER BY source_modified DESC, bill_no LIMIT 50`,
+      ['JYB0000123%'],
+      /sales_order_ledger_(bill|trade)_prefix_idx/,
+    ],
+    [
+      'a status, newest first',
+      `SELECT * FROM sales_order_ledger WHERE status = $1 ORDER BY source_modified DESC, bill_no LIMIT 50`,
+      ['rejected'],
+      /sales_order_ledger_status_modified_idx/,
+    ],
+    [
+      'every row, newest first',
+      `SELECT * FROM sales_order_ledger ORDER BY source_modified DESC, bill_no LIMIT 50 OFFSET 5000`,
+      [],
+      /sales_order_ledger_modified_idx/,
+    ],
+    [
+      'the last errors',
+      `SELECT bill_no FROM sales_order_ledger WHERE last_error_code IS NOT NULL ORDER BY updated_at DESC LIMIT 10`,
+      [],
+      /sales_order_ledger_(errors|updated)_idx/,
+    ],
+    [
+      "one bill's attempts",
+      `SELECT * FROM sales_order_sync_attempts WHERE bill_no = $1 ORDER BY id`,
+      ['JYB000054321'],
+      /sales_order_sync_attempts_bill_idx/,
+    ],
   ])('%s: an index scan, no sequential scan of the ledger', async (_name, sql, params, index) => {
     const text = await plan(dataSource, sql, params);
     expect(text).toMatch(index);

@@ -20,8 +20,14 @@ export class AuditTrail {
     detail?: string,
     actor?: { user: string; role: string },
   ): Promise<void> {
-    const who = actor ?? { user: request.signedIn?.user ?? 'anonymous', role: request.signedIn?.role ?? 'none' };
-    this.logger.info({ audit: action, actor: who.user, role: who.role, target, result, detail }, 'console action');
+    const who = actor ?? {
+      user: request.signedIn?.user ?? 'anonymous',
+      role: request.signedIn?.role ?? 'none',
+    };
+    this.logger.info(
+      { audit: action, actor: who.user, role: who.role, target, result, detail },
+      'console action',
+    );
     await this.audit.append({
       actor: who.user,
       role: who.role,
@@ -46,7 +52,13 @@ export class AuditTrail {
       await this.record(request, action, target, 'ok', summary(value));
       return value;
     } catch (error) {
-      await this.record(request, action, target, 'failed', error instanceof Error ? error.message : String(error));
+      await this.record(
+        request,
+        action,
+        target,
+        'failed',
+        error instanceof Error ? error.message : String(error),
+      );
       throw error;
     }
   }

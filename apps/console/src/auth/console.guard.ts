@@ -36,7 +36,10 @@ export function crossSiteReason(request: ConsoleRequest): string | undefined {
   } catch {
     return `unreadable origin "${claimed}"`;
   }
-  const host = request.headers['x-forwarded-host'] && request.app.get('trust proxy') ? request.headers['x-forwarded-host'] : request.headers.host;
+  const host =
+    request.headers['x-forwarded-host'] && request.app.get('trust proxy')
+      ? request.headers['x-forwarded-host']
+      : request.headers.host;
   return origin === host ? undefined : `origin ${origin} is not ${String(host)}`;
 }
 
@@ -58,7 +61,7 @@ export class ConsoleGuard implements CanActivate {
     if (!request.path.startsWith('/api/') && request.path !== '/api') return true;
     const meta = <T>(key: string) =>
       this.reflector.getAllAndOverride<T | undefined>(key, [context.getHandler(), context.getClass()]);
-    const action = meta<string>(AUDITED_ACTION) ?? `${request.method} ${request.route?.path ?? request.path}`;
+    const action = meta<string>(AUDITED_ACTION) ?? `${request.method} ${request.path}`;
     const unsafe = !SAFE_METHODS.has(request.method);
     if (meta<boolean>(PUBLIC_ROUTE)) {
       const crossSite = unsafe ? crossSiteReason(request) : undefined;

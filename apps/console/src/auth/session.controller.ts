@@ -53,14 +53,20 @@ export class SessionController {
     const keys = [`client:${clientOf(request)}`, `user:${user}`];
     const waitMs = this.throttle.retryAfterMs(...keys);
     if (waitMs > 0) {
-      await this.audit.record(request, 'login', { user }, 'refused', 'too many failed sign-ins', { user, role: 'none' });
+      await this.audit.record(request, 'login', { user }, 'refused', 'too many failed sign-ins', {
+        user,
+        role: 'none',
+      });
       response.setHeader('Retry-After', String(Math.ceil(waitMs / 1000)));
       throw new HttpException('too many failed sign-ins: try again later', HttpStatus.TOO_MANY_REQUESTS);
     }
     const opened = await this.sessions.signIn(user, password);
     if (!opened) {
       this.throttle.failed(...keys);
-      await this.audit.record(request, 'login', { user }, 'refused', 'wrong user or password', { user, role: 'none' });
+      await this.audit.record(request, 'login', { user }, 'refused', 'wrong user or password', {
+        user,
+        role: 'none',
+      });
       throw new UnauthorizedException('wrong user or password');
     }
     this.throttle.succeeded(`user:${user}`);
@@ -83,7 +89,10 @@ export class SessionController {
   @Action('logout')
   @Delete()
   @HttpCode(204)
-  async signOut(@Req() request: ConsoleRequest, @Res({ passthrough: true }) response: Response): Promise<void> {
+  async signOut(
+    @Req() request: ConsoleRequest,
+    @Res({ passthrough: true }) response: Response,
+  ): Promise<void> {
     await this.sessions.signOut(request.signedIn!);
     response.clearCookie(SESSION_COOKIE, {
       httpOnly: true,

@@ -50,7 +50,13 @@ export class SessionService {
     const tokenHash = sha256(token);
     const found = await this.sessions.touch(tokenHash, new Date(Date.now() + this.lifetimeMs));
     return found
-      ? { user: found.username, role: found.role, csrfToken: found.csrfToken, expiresAt: found.expiresAt, tokenHash }
+      ? {
+          user: found.username,
+          role: found.role,
+          csrfToken: found.csrfToken,
+          expiresAt: found.expiresAt,
+          tokenHash,
+        }
       : null;
   }
 

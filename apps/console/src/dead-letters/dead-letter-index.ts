@@ -68,17 +68,23 @@ export class DeadLetterIndex {
       .filter((range) => range.end > range.start);
     const fresh: IndexedDeadLetter[] = [];
     if (ranges.length > 0) {
-      await readRanges(this.kafka, this.topic, ranges, `erpsync.console.${randomUUID()}`, ({ partition, message }) => {
-        fresh.push({
-          partition,
-          offset: message.offset,
-          key: message.key?.toString('utf8') ?? null,
-          timestamp: new Date(Number(message.timestamp)).toISOString(),
-          headers: decodeHeaders(message.headers),
-          value: message.value,
-        });
-        return Promise.resolve();
-      });
+      await readRanges(
+        this.kafka,
+        this.topic,
+        ranges,
+        `erpsync.console.${randomUUID()}`,
+        ({ partition, message }) => {
+          fresh.push({
+            partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8') ?? null,
+            timestamp: new Date(Number(message.timestamp)).toISOString(),
+            headers: decodeHeaders(message.headers),
+            value: message.value,
+          });
+          return Promise.resolve();
+        },
+      );
       for (const range of ranges) this.next.set(range.partition, range.end);
     }
     const kept = this.records.filter((r) => Number(r.offset) >= (lows.get(r.partition) ?? 0));

@@ -1,4 +1,14 @@
-import { BadRequestException, Body, Controller, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Req,
+} from '@nestjs/common';
 import { AuditTrail } from '../audit/audit-trail';
 import { type ConsoleRequest } from '../auth/console-request';
 import { Action, OperatorOnly } from '../auth/roles';
@@ -33,7 +43,10 @@ export class DeadLettersController {
   list(@Param('source') source: string, @Query() query: Record<string, unknown>): Promise<Page<DeadLetter>> {
     return this.deadLetters.list(
       source,
-      { reason: optionalText(query.reason, 'reason', 200), errorClass: optionalText(query.errorClass, 'errorClass', 200) },
+      {
+        reason: optionalText(query.reason, 'reason', 200),
+        errorClass: optionalText(query.errorClass, 'errorClass', 200),
+      },
       pageParam(query.page, 'page', 1),
       pageParam(query.pageSize, 'pageSize', 50, 500),
     );
@@ -49,7 +62,11 @@ export class DeadLettersController {
   ): Promise<DeadLetterRecord> {
     if (!/^\d+$/.test(partition) || !/^\d+$/.test(offset))
       throw new BadRequestException('partition and offset are numbers');
-    const revealed = await revealAllowed(request, reveal, this.audit, { source, partition: Number(partition), offset });
+    const revealed = await revealAllowed(request, reveal, this.audit, {
+      source,
+      partition: Number(partition),
+      offset,
+    });
     return this.deadLetters.record(source, Number(partition), offset, revealed);
   }
 
@@ -62,7 +79,11 @@ export class DeadLettersController {
     @Body() body: RedriveRequest | undefined,
     @Req() request: ConsoleRequest,
   ): Promise<Job> {
-    const target = { source, selection: body?.kind ?? null, ...(body?.kind === 'reason' ? { reason: body.reason } : {}) };
+    const target = {
+      source,
+      selection: body?.kind ?? null,
+      ...(body?.kind === 'reason' ? { reason: body.reason } : {}),
+    };
     return this.audit.around(
       request,
       'redrive',

@@ -51,7 +51,10 @@ export class DeadLettersService {
 
   queue(source: string): Queue {
     const found = this.queues.get(source as DeadLetterSource);
-    if (!found) throw new NotFoundException(`no dead-letter queue "${source}" (one of ${DEAD_LETTER_SOURCES.join(', ')})`);
+    if (!found)
+      throw new NotFoundException(
+        `no dead-letter queue "${source}" (one of ${DEAD_LETTER_SOURCES.join(', ')})`,
+      );
     return found;
   }
 
@@ -77,7 +80,12 @@ export class DeadLettersService {
     );
   }
 
-  async list(source: string, filter: DeadLetterFilter, page: number, pageSize: number): Promise<Page<DeadLetter>> {
+  async list(
+    source: string,
+    filter: DeadLetterFilter,
+    page: number,
+    pageSize: number,
+  ): Promise<Page<DeadLetter>> {
     const queue = this.queue(source);
     const matching = await this.matching(queue, filter);
     const redriven = await this.jobs.redrivenOf(queue.index.topic);
@@ -88,10 +96,18 @@ export class DeadLettersService {
     return { rows, total: matching.length, page, pageSize };
   }
 
-  async record(source: string, partition: number, offset: string, reveal: boolean): Promise<DeadLetterRecord> {
+  async record(
+    source: string,
+    partition: number,
+    offset: string,
+    reveal: boolean,
+  ): Promise<DeadLetterRecord> {
     const queue = this.queue(source);
     const record = (await queue.index.all()).find((r) => r.partition === partition && r.offset === offset);
-    if (!record) throw new NotFoundException(`no dead letter at ${queue.index.topic} partition ${partition} offset ${offset}`);
+    if (!record)
+      throw new NotFoundException(
+        `no dead letter at ${queue.index.topic} partition ${partition} offset ${offset}`,
+      );
     const redriven = await this.jobs.redrivenOf(queue.index.topic);
     return {
       ...this.view(queue, record, redriven),
@@ -113,7 +129,9 @@ export class DeadLettersService {
         const wanted = new Set(request.records.map((r) => `${Number(r.partition)}:${String(r.offset)}`));
         chosen = records.filter((r) => wanted.has(`${r.partition}:${r.offset}`));
         if (chosen.length !== wanted.size)
-          throw new BadRequestException(`${wanted.size - chosen.length} of the selected dead letters are not in ${queue.index.topic}`);
+          throw new BadRequestException(
+            `${wanted.size - chosen.length} of the selected dead letters are not in ${queue.index.topic}`,
+          );
         break;
       }
       case 'reason':

@@ -4,7 +4,8 @@
  * neighbours …, Xingchen's contact fields) keeps only its first and last characters, and a value that
  * looks like a mainland mobile number is masked wherever it appears.
  */
-const SENSITIVE_KEY = /(mobile|phone|tel(no)?$|telephone|address|addr$|receiver_(name|area|dtb|zip)|contact_?(phone|tel|address|person)|buyer_(message|nick)|id_?card|email)/i;
+const SENSITIVE_KEY =
+  /(mobile|phone|tel(no)?$|telephone|address|addr$|receiver_(name|area|dtb|zip)|contact_?(phone|tel|address|person)|buyer_(message|nick)|id_?card|email)/i;
 const MOBILE = /(?<!\d)(1[3-9]\d)\d{4}(\d{4})(?!\d)/g;
 
 export function maskText(value: string): string {

@@ -33,14 +33,18 @@ export function serveSpa(app: NestExpressApplication, dir: string | undefined): 
   if (!dir) {
     app.use((request: Request, response: Response, next: NextFunction) => {
       if (OWN_PATHS.test(request.path) || request.method !== 'GET') return next();
-      response.status(503).type('text/plain').send('the console web assets are missing: run `npm run build`\n');
+      response
+        .status(503)
+        .type('text/plain')
+        .send('the console web assets are missing: run `npm run build`\n');
     });
     return;
   }
   app.useStaticAssets(dir, { index: false, maxAge: '1h', immutable: false });
   const index = readFileSync(join(dir, 'index.html'), 'utf8');
   app.use((request: Request, response: Response, next: NextFunction) => {
-    if (OWN_PATHS.test(request.path) || (request.method !== 'GET' && request.method !== 'HEAD')) return next();
+    if (OWN_PATHS.test(request.path) || (request.method !== 'GET' && request.method !== 'HEAD'))
+      return next();
     response.status(200).type('html').setHeader('Cache-Control', 'no-cache').send(index);
   });
 }

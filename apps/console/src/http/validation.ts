@@ -13,10 +13,16 @@ export function optionalText(value: unknown, name: string, max = 1000): string |
 }
 
 /** A positive integer query parameter within [1, max], else the default. 400 when it is not a number. */
-export function pageParam(value: unknown, name: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
+export function pageParam(
+  value: unknown,
+  name: string,
+  fallback: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (value === undefined || value === '') return fallback;
   const parsed = Number(value);
-  if (!Number.isInteger(parsed) || parsed < 1) throw new BadRequestException(`${name} must be a positive integer`);
+  if (!Number.isInteger(parsed) || parsed < 1)
+    throw new BadRequestException(`${name} must be a positive integer`);
   return Math.min(parsed, max);
 }
 
@@ -24,6 +30,8 @@ export function pageParam(value: unknown, name: string, fallback: number, max = 
 export function isoTimeParam(value: unknown, name: string): Date | undefined {
   if (value === undefined || value === '') return undefined;
   if (typeof value !== 'string' || !/([+-]\d{2}:\d{2}|Z)$/.test(value) || Number.isNaN(Date.parse(value)))
-    throw new BadRequestException(`${name} must be an ISO-8601 time with an offset, e.g. 2024-03-01T00:00:00+08:00`);
+    throw new BadRequestException(
+      `${name} must be an ISO-8601 time with an offset, e.g. 2024-03-01T00:00:00+08:00`,
+    );
   return new Date(value);
 }

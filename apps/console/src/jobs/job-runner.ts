@@ -79,9 +79,11 @@ export class JobRunner implements OnModuleInit, OnApplicationShutdown {
     const write = () => {
       written = Date.now();
       const snapshot = { ...latest };
-      writing = writing.then(() => this.jobs.progress(id, snapshot)).catch((error: unknown) => {
-        this.logger.warn({ job: id, err: error }, 'job progress not written');
-      });
+      writing = writing
+        .then(() => this.jobs.progress(id, snapshot))
+        .catch((error: unknown) => {
+          this.logger.warn({ job: id, err: error }, 'job progress not written');
+        });
     };
     const heartbeat = setInterval(write, HEARTBEAT_MS);
     heartbeat.unref();

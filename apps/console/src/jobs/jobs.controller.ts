@@ -52,7 +52,13 @@ export class JobsController {
   @Post('replays')
   @HttpCode(202)
   replay(@Body() body: ReplayRequest | undefined, @Req() request: ConsoleRequest): Promise<Job> {
-    return this.audit.around(request, 'replay', { ...(body ?? {}) }, () => this.operations.replayRaw(request.signedIn!.user, body), (job) => `job ${job.id}`);
+    return this.audit.around(
+      request,
+      'replay',
+      { ...(body ?? {}) },
+      () => this.operations.replayRaw(request.signedIn!.user, body),
+      (job) => `job ${job.id}`,
+    );
   }
 
   @OperatorOnly()
@@ -60,7 +66,13 @@ export class JobsController {
   @Post('resyncs')
   @HttpCode(202)
   resync(@Body() body: ResyncRequest | undefined, @Req() request: ConsoleRequest): Promise<Job> {
-    return this.audit.around(request, 'resync', { ...(body ?? {}) }, () => this.operations.resync(request.signedIn!.user, body), (job) => `job ${job.id}`);
+    return this.audit.around(
+      request,
+      'resync',
+      { ...(body ?? {}) },
+      () => this.operations.resync(request.signedIn!.user, body),
+      (job) => `job ${job.id}`,
+    );
   }
 
   /** Any signed-in user: a reconciliation only reads. */
@@ -68,7 +80,13 @@ export class JobsController {
   @Post('reconciliations')
   @HttpCode(202)
   reconcile(@Body() body: ReconcileRequest | undefined, @Req() request: ConsoleRequest): Promise<Job> {
-    return this.audit.around(request, 'reconcile', { ...(body ?? {}) }, () => this.operations.reconcile(request.signedIn!.user, body), (job) => `job ${job.id}`);
+    return this.audit.around(
+      request,
+      'reconcile',
+      { ...(body ?? {}) },
+      () => this.operations.reconcile(request.signedIn!.user, body),
+      (job) => `job ${job.id}`,
+    );
   }
 
   @Get('reconciliations/:id/report.json')
@@ -84,7 +102,11 @@ export class JobsController {
   @Get('reconciliations/:id/report.csv')
   async reportCsv(@Param('id') id: string, @Res() response: Response): Promise<void> {
     const report = await this.report(id);
-    response.status(200).type('text/csv; charset=utf-8').attachment(`reconciliation-${id}.csv`).send(`\uFEFF${reportCsv(report)}`);
+    response
+      .status(200)
+      .type('text/csv; charset=utf-8')
+      .attachment(`reconciliation-${id}.csv`)
+      .send(`\uFEFF${reportCsv(report)}`);
   }
 
   private async report(id: string): Promise<ReconciliationReport> {

@@ -14,7 +14,13 @@ import {
 } from '@app/replay';
 import { type WdtClient } from '@app/wdt-client';
 import { type XingchenClient } from '@app/xingchen-client';
-import { type DeadLetterSource, type Job, type ReconcileRequest, type ReplayRequest, type ResyncRequest } from '../console-api';
+import {
+  type DeadLetterSource,
+  type Job,
+  type ReconcileRequest,
+  type ReplayRequest,
+  type ResyncRequest,
+} from '../console-api';
 import {
   CONSOLE_CONFIG,
   CONSOLE_KAFKA,
@@ -30,10 +36,16 @@ import { JobRunner } from './job-runner';
 import { type ResyncRunner } from './resync-runner';
 
 /** A WDT period in Beijing time, both ends checked (400 naming the field). */
-export function beijingRange(request: Partial<ResyncRequest> | undefined): { from: string; to: string; fromMs: number; toMs: number } {
+export function beijingRange(request: Partial<ResyncRequest> | undefined): {
+  from: string;
+  to: string;
+  fromMs: number;
+  toMs: number;
+} {
   const at = (name: 'from' | 'to') => {
     const value = request?.[name];
-    if (typeof value !== 'string') throw new BadRequestException(`${name} is required (yyyy-MM-dd HH:mm:ss, Beijing time)`);
+    if (typeof value !== 'string')
+      throw new BadRequestException(`${name} is required (yyyy-MM-dd HH:mm:ss, Beijing time)`);
     try {
       return { text: value, ms: parseWdtTime(value) };
     } catch (error) {
@@ -66,22 +78,36 @@ export class OperationsService {
     this.replay = new ReplayService(
       kafka,
       producer,
-      replayTopics({ raw: config.RAW_TOPIC, replay: config.RAW_REPLAY_TOPIC, normalized: config.NORMALIZED_TOPIC }),
+      replayTopics({
+        raw: config.RAW_TOPIC,
+        replay: config.RAW_REPLAY_TOPIC,
+        normalized: config.NORMALIZED_TOPIC,
+      }),
     );
   }
 
   /** Re-sends the chosen dead letters to where they are processed again (raw/replay DLQ → replay topic, normalized DLQ → normalized). */
-  async redrive(actor: string, source: DeadLetterSource, records: string[], selection: unknown): Promise<Job> {
+  async redrive(
+    actor: string,
+    source: DeadLetterSource,
+    records: string[],
+    selection: unknown,
+  ): Promise<Job> {
     const topic = this.deadLetters.queue(source).index.topic;
-    return this.runner.start('redrive', actor, { source, selection, records: records.length }, async (report, _signal, jobId) => {
-      const done = await this.replayJob({ source, records }, report);
-      const marked = records.map((record) => {
-        const [partition, offset] = record.split(':');
-        return { partition: Number(partition), offset };
-      });
-      await this.jobs.markRedriven(jobId, topic, marked);
-      return done;
-    });
+    return this.runner.start(
+      'redrive',
+      actor,
+      { source, selection, records: records.length },
+      async (report, _signal, jobId) => {
+        const done = await this.replayJob({ source, records }, report);
+        const marked = records.map((record) => {
+          const [partition, offset] = record.split(':');
+          return { partition: Number(partition), offset };
+        });
+        await this.jobs.markRedriven(jobId, topic, marked);
+        return done;
+      },
+    );
   }
 
   async replayRaw(actor: string, request: Partial<ReplayRequest> | undefined): Promise<Job> {
@@ -104,7 +130,10 @@ export class OperationsService {
     const range = beijingRange(request);
     return this.runner.start('resync', actor, { from: range.from, to: range.to }, async (report, signal) => {
       const started = Date.now();
-      const ticker = setInterval(() => report({ phase: 'reading WDT', seconds: Math.round((Date.now() - started) / 1000) }), 1000);
+      const ticker = setInterval(
+        () => report({ phase: 'reading WDT', seconds: Math.round((Date.now() - started) / 1000) }),
+        1000,
+      );
       try {
         const result = await this.resyncs.run(range, signal);
         const progress: Record<string, number | string> = { phase: 'done' };
@@ -129,7 +158,11 @@ export class OperationsService {
         fromMs: range.fromMs,
         toMs: range.toMs,
         kafka: this.kafka,
-        topics: { raw: this.config.RAW_TOPIC, replay: this.config.RAW_REPLAY_TOPIC, normalized: this.config.NORMALIZED_TOPIC },
+        topics: {
+          raw: this.config.RAW_TOPIC,
+          replay: this.config.RAW_REPLAY_TOPIC,
+          normalized: this.config.NORMALIZED_TOPIC,
+        },
       });
       const { counts } = result;
       return {

@@ -1,7 +1,7 @@
 import { type ReconciliationReport } from '@app/reconciliation';
 
-const cell = (value: unknown): string => {
-  const text = value === undefined || value === null ? '' : String(value);
+const cell = (value: string | undefined): string => {
+  const text = value ?? '';
   // a leading = + - @ would be a formula in a spreadsheet: quoted and prefixed
   const safe = /^[=+\-@\t\r]/.test(text) ? `'${text}` : text;
   return /[",\n\r]/.test(safe) || safe !== text ? `"${safe.replace(/"/g, '""')}"` : safe;
@@ -25,11 +25,21 @@ export function reportCsv(report: ReconciliationReport): string {
       const common = [category, entry.billNo, entry.reason, entry.detail ?? ''];
       const ids = (entry.xingchenIds ?? []).join(' ');
       if (entry.differences && entry.differences.length > 0) {
-        for (const d of entry.differences) lines.push([...common, d.field, d.expected ?? '', d.actual ?? '', ids]);
+        for (const d of entry.differences)
+          lines.push([...common, d.field, d.expected ?? '', d.actual ?? '', ids]);
       } else lines.push([...common, '', '', '', ids]);
     }
   }
   for (const entry of report.dead_lettered)
-    lines.push(['dead_lettered', entry.tradeNo, entry.reason, `${entry.hop}: ${entry.message}`, '', '', '', '']);
+    lines.push([
+      'dead_lettered',
+      entry.tradeNo,
+      entry.reason,
+      `${entry.hop}: ${entry.message}`,
+      '',
+      '',
+      '',
+      '',
+    ]);
   return `${lines.map((line) => line.map(cell).join(',')).join('\r\n')}\r\n`;
 }

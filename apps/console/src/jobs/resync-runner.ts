@@ -20,7 +20,15 @@ export class ExtractorBackfillRunner implements ResyncRunner {
   run(range: { from: string; to: string }, signal: AbortSignal): Promise<Record<string, unknown>> {
     const child = spawn(
       process.execPath,
-      [join(this.repoRoot, 'scripts', 'start.js'), 'extractor', 'backfill', '--from', range.from, '--to', range.to],
+      [
+        join(this.repoRoot, 'scripts', 'start.js'),
+        'extractor',
+        'backfill',
+        '--from',
+        range.from,
+        '--to',
+        range.to,
+      ],
       { env: { ...this.env, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'pipe'], signal },
     );
     let stdout = '';
@@ -40,7 +48,9 @@ export class ExtractorBackfillRunner implements ResyncRunner {
           }
         }
         const lastError = stderr.trim().split('\n').slice(-3).join(' | ');
-        reject(new Error(`the extractor's backfill exited with ${code}: ${lastError || last || 'no output'}`));
+        reject(
+          new Error(`the extractor's backfill exited with ${code}: ${lastError || last || 'no output'}`),
+        );
       });
     });
   }

@@ -1,6 +1,12 @@
 import { BadRequestException, Inject, Injectable } from '@nestjs/common';
 import { type NormalizedSalesOrder } from '@app/contracts';
-import { MappingConfigError, mapTrade, parseMappingText, type MapResult, type MappingRules } from '@app/mapping';
+import {
+  MappingConfigError,
+  mapTrade,
+  parseMappingText,
+  type MapResult,
+  type MappingRules,
+} from '@app/mapping';
 import { salesOrderDraft, saveBodyFor, type DraftIds, type XingchenClient } from '@app/xingchen-client';
 import { type MappingCheck, type MappingPreview } from '../console-api';
 import { CONSOLE_RULES, CONSOLE_XINGCHEN } from '../console.tokens';
@@ -83,9 +89,18 @@ export class MappingPreviewService {
       configured[before.outcome] = (configured[before.outcome] ?? 0) + 1;
       checked[after.outcome] = (checked[after.outcome] ?? 0) + 1;
       const describe = (r: MapResult) =>
-        r.outcome === 'mapped' ? `mapped (${r.order.customerNumber})` : r.outcome === 'cancelled' ? 'cancelled' : `${r.outcome}: ${r.reason}`;
+        r.outcome === 'mapped'
+          ? `mapped (${r.order.customerNumber})`
+          : r.outcome === 'cancelled'
+            ? 'cancelled'
+            : `${r.outcome}: ${r.reason}`;
       if (describe(before) !== describe(after) || JSON.stringify(before) !== JSON.stringify(after))
-        changed.push({ tradeNo, configured: describe(before), checked: describe(after), messages: messagesOf(after) });
+        changed.push({
+          tradeNo,
+          configured: describe(before),
+          checked: describe(after),
+          messages: messagesOf(after),
+        });
     }
     return {
       valid: true,
@@ -114,20 +129,30 @@ export class MappingPreviewService {
   /** The order's numbers as Xingchen ids (through the look-ups); an unknown number is a message and a placeholder. */
   private async resolve(order: NormalizedSalesOrder): Promise<{ ids: DraftIds; messages: string[] }> {
     const messages: string[] = [];
-    const look = async <T>(what: string, number: string, find: () => Promise<T | null>): Promise<T | null> => {
+    const look = async <T>(
+      what: string,
+      number: string,
+      find: () => Promise<T | null>,
+    ): Promise<T | null> => {
       try {
         const found = await find();
         if (!found) messages.push(`${what} ${number} is not in Xingchen: the loader would reject this order`);
         return found;
       } catch (error) {
-        messages.push(`${what} ${number} could not be looked up: ${error instanceof Error ? error.message : String(error)}`);
+        messages.push(
+          `${what} ${number} could not be looked up: ${error instanceof Error ? error.message : String(error)}`,
+        );
         return null;
       }
     };
-    const customer = await look('customer', order.customerNumber, () => this.xingchen.findCustomer(order.customerNumber));
+    const customer = await look('customer', order.customerNumber, () =>
+      this.xingchen.findCustomer(order.customerNumber),
+    );
     const lines = [];
     for (const line of order.lines) {
-      const material = await look('material', line.materialNumber, () => this.xingchen.findMaterial(line.materialNumber));
+      const material = await look('material', line.materialNumber, () =>
+        this.xingchen.findMaterial(line.materialNumber),
+      );
       const store = await look('store', line.storeNumber, () => this.xingchen.findStore(line.storeNumber));
       lines.push({
         materialId: material?.id ?? `<material ${line.materialNumber}>`,

@@ -38,10 +38,20 @@ export class MappingController {
   @Action('mapping.check')
   @Post('check')
   @HttpCode(200)
-  check(@Body() body: MappingCheckRequest | undefined, @Req() request: ConsoleRequest): Promise<MappingCheck> {
+  check(
+    @Body() body: MappingCheckRequest | undefined,
+    @Req() request: ConsoleRequest,
+  ): Promise<MappingCheck> {
     const text = requireText(body?.mapping, 'mapping', 1_000_000);
-    return this.audit.around(request, 'mapping.check', { characters: text.length }, () => this.preview.check(text), (r) =>
-      r.valid ? `valid; ${r.trial.changed.length} of ${r.trial.trades} recent trades map differently` : `invalid: ${r.errors.length} problem(s)`,
+    return this.audit.around(
+      request,
+      'mapping.check',
+      { characters: text.length },
+      () => this.preview.check(text),
+      (r) =>
+        r.valid
+          ? `valid; ${r.trial.changed.length} of ${r.trial.trades} recent trades map differently`
+          : `invalid: ${r.errors.length} problem(s)`,
     );
   }
 }

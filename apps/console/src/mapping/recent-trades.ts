@@ -53,7 +53,10 @@ export class RecentTrades {
       const record = trade !== null && typeof trade === 'object' ? (trade as Record<string, unknown>) : {};
       found.push({
         tradeNo: wdtTradeNoOf(trade) ?? message.key?.toString('utf8') ?? null,
-        shopNo: typeof record.shop_no === 'string' ? record.shop_no : record.shop_no === undefined ? null : String(record.shop_no as number),
+        shopNo:
+          typeof record.shop_no === 'string' || typeof record.shop_no === 'number'
+            ? String(record.shop_no)
+            : null,
         modified: wdtModifiedOf(trade) ?? null,
         trade,
         timestamp: Number(message.timestamp),

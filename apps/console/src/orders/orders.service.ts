@@ -47,9 +47,15 @@ export function orderState(report: ReconciliationReport, billNo: string): OrderR
     ['invalid', 'invalid'],
   ];
   for (const [state, key] of lists) {
-    const entry = (report[key] as Array<{ billNo: string; reason: string; detail?: string; differences?: OrderReconciliation['differences']; xingchenIds?: string[] }>).find(
-      (e) => e.billNo === billNo,
-    );
+    const entry = (
+      report[key] as Array<{
+        billNo: string;
+        reason: string;
+        detail?: string;
+        differences?: OrderReconciliation['differences'];
+        xingchenIds?: string[];
+      }>
+    ).find((e) => e.billNo === billNo);
     if (entry)
       return {
         state,
@@ -59,8 +65,14 @@ export function orderState(report: ReconciliationReport, billNo: string): OrderR
       };
   }
   if (report.counts.inSync > 0) return { state: 'in_sync', differences: [], xingchenIds: [] };
-  if (report.counts.filtered > 0) return { state: 'not_owed', detail: 'filtered by the mapping rules', differences: [], xingchenIds: [] };
-  return { state: 'unknown', detail: 'the reconciliation did not name this bill', differences: [], xingchenIds: [] };
+  if (report.counts.filtered > 0)
+    return { state: 'not_owed', detail: 'filtered by the mapping rules', differences: [], xingchenIds: [] };
+  return {
+    state: 'unknown',
+    detail: 'the reconciliation did not name this bill',
+    differences: [],
+    xingchenIds: [],
+  };
 }
 
 /** The orders pages: the ledger searched server-side, one order with its attempts, WDT state and diff. */
@@ -81,7 +93,7 @@ export class OrdersService {
   async detail(billNo: string, reveal: boolean): Promise<OrderDetail> {
     const row = await this.queries.order(billNo);
     if (!row) throw new NotFoundException(`no order ${billNo} in the ledger`);
-    const [attempts, wdt] = await Promise.all([this.queries.attempts(billNo), this.wdtTrade(row.tradeId)]);
+    const [attempts, wdt] = await Promise.all([this.queries.attempts(billNo), this.wdtTrade(row.billNo)]);
     return {
       order: {
         ...orderSummary(row),
@@ -107,11 +119,12 @@ export class OrdersService {
             ? null
             : { status: a.responseStatus, body: bodyView(a.responseBody, reveal) },
       })),
-      reconciliation: await this.reconcileOne(row, wdt.raw),
+      reconciliation: await this.reconcileOne(row, wdt.raw, wdt.view.error),
       masked: !reveal,
     };
   }
 
+  /** The trade as WDT has it now: the bill number is WDT's trade_no. */
   private async wdtTrade(tradeNo: string): Promise<{ view: OrderDetail['wdt']; raw?: unknown }> {
     try {
       const { pages } = await this.wdt.queryAllTrades({ tradeNo, pageSize: 10 });
@@ -121,23 +134,49 @@ export class OrdersService {
           const raw = page.sent[index] ?? page.trades[index];
           const status = wdtTradeStatusOf(raw);
           return {
-            view: { found: true, status: status === undefined ? undefined : String(status), modified: wdtModifiedOf(raw) },
+            view: {
+              found: true,
+              status: status === undefined ? undefined : String(status),
+              modified: wdtModifiedOf(raw),
+            },
             raw,
           };
         }
         const bad = page.invalid.find((t) => t.tradeNo === tradeNo);
-        if (bad) return { view: { found: true, modified: bad.modified ?? undefined, error: 'WDT sent this trade in a shape the parser refuses' }, raw: bad.raw };
+        if (bad)
+          return {
+            view: {
+              found: true,
+              modified: bad.modified ?? undefined,
+              error: 'WDT sent this trade in a shape the parser refuses',
+            },
+            raw: bad.raw,
+          };
       }
       return { view: { found: false } };
     } catch (error) {
-      return { view: { found: false, error: `WDT could not be asked: ${error instanceof Error ? error.message : String(error)}` } };
+      return {
+        view: {
+          found: false,
+          error: `WDT could not be asked: ${error instanceof Error ? error.message : String(error)}`,
+        },
+      };
     }
   }
 
   /** The reconciliation of this one trade: WDT's version mapped, the ledger row, what Xingchen holds. */
-  private async reconcileOne(row: OrderListRow, trade: unknown): Promise<OrderReconciliation> {
+  private async reconcileOne(
+    row: OrderListRow,
+    trade: unknown,
+    wdtError?: string,
+  ): Promise<OrderReconciliation> {
     if (trade === undefined)
-      return { state: 'unknown', detail: 'WDT did not answer this trade', differences: [], xingchenIds: [] };
+      return {
+        state: 'unknown',
+        detail: wdtError ?? `WDT has no trade ${row.billNo}`,
+        differences: [],
+        xingchenIds: [],
+      };
     try {
       const summary = await this.xingchen.findSalesOrderByBillNo(row.billNo);
       const detail = summary ? await this.xingchen.getSalesOrder(summary.id) : null;

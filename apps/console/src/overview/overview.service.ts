@@ -49,28 +49,46 @@ export class OverviewService {
   }
 
   async overview(): Promise<Overview> {
-    const [services, metrics, lag, byStatus, lastHour, lastDay, lastErrors, deadLetters, checkpoint, budgets] =
-      await Promise.all([
-        Promise.all(this.targets.map((target) => this.health(target))),
-        Promise.all(this.targets.map(async (target) => [target.name, await scrape(`${target.url}/metrics`)] as const)),
-        this.lag(),
-        this.orders.countsByStatus(),
-        this.orders.changedSince(3600),
-        this.orders.changedSince(86400),
-        this.orders.recentErrors(10),
-        this.deadLetters.summary().catch(() => []),
-        this.ledger.checkpoint(this.config.CHECKPOINT_NAME),
-        this.orders.callBudgets().catch(() => []),
-      ]);
+    const [
+      services,
+      metrics,
+      lag,
+      byStatus,
+      lastHour,
+      lastDay,
+      lastErrors,
+      deadLetters,
+      checkpoint,
+      budgets,
+    ] = await Promise.all([
+      Promise.all(this.targets.map((target) => this.health(target))),
+      Promise.all(
+        this.targets.map(async (target) => [target.name, await scrape(`${target.url}/metrics`)] as const),
+      ),
+      this.lag(),
+      this.orders.countsByStatus(),
+      this.orders.changedSince(3600),
+      this.orders.changedSince(86400),
+      this.orders.recentErrors(10),
+      this.deadLetters.summary().catch(() => []),
+      this.ledger.checkpoint(this.config.CHECKPOINT_NAME),
+      this.orders.callBudgets().catch(() => []),
+    ]);
     const samples = new Map<string, Sample[]>(metrics);
     const all = [...samples.values()].flat();
     const extractor = samples.get('extractor') ?? [];
     const hasLag = extractor.some((s) => s.name === 'erpsync_extractor_lag_seconds');
     const checkpointMs = checkpoint?.checkpointMs ?? null;
-    const lagSeconds = checkpointMs === null ? null : hasLag ? sumOf(extractor, 'erpsync_extractor_lag_seconds') : (Date.now() - checkpointMs) / 1000;
+    const lagSeconds =
+      checkpointMs === null
+        ? null
+        : hasLag
+          ? sumOf(extractor, 'erpsync_extractor_lag_seconds')
+          : (Date.now() - checkpointMs) / 1000;
     const requestsByOutcome: Record<string, number> = {};
     for (const sample of all.filter((s) => s.name === 'erpsync_xingchen_api_requests_total'))
-      requestsByOutcome[sample.labels.outcome ?? 'unknown'] = (requestsByOutcome[sample.labels.outcome ?? 'unknown'] ?? 0) + sample.value;
+      requestsByOutcome[sample.labels.outcome ?? 'unknown'] =
+        (requestsByOutcome[sample.labels.outcome ?? 'unknown'] ?? 0) + sample.value;
     const paces = all.filter((s) => s.name === 'erpsync_xingchen_quota_pace_ratio');
     return {
       generatedAt: new Date().toISOString(),
@@ -78,7 +96,10 @@ export class OverviewService {
       lag,
       freshness: {
         checkpoint: checkpointMs === null ? null : new Date(checkpointMs).toISOString(),
-        wdtNow: checkpointMs === null || lagSeconds === null ? new Date().toISOString() : new Date(checkpointMs + lagSeconds * 1000).toISOString(),
+        wdtNow:
+          checkpointMs === null || lagSeconds === null
+            ? new Date().toISOString()
+            : new Date(checkpointMs + lagSeconds * 1000).toISOString(),
         lagSeconds: lagSeconds === null ? null : Math.round(lagSeconds),
       },
       ledger: { total: Object.values(byStatus).reduce((sum, n) => sum + n, 0), byStatus },
@@ -87,7 +108,10 @@ export class OverviewService {
         requestsByOutcome,
         throttled: requestsByOutcome.rate_limited ?? 0,
         // the account set's quota (the console's XINGCHEN_RATE_LIMIT_PER_MINUTE, as the loader's) at the pace in force
-        ratePerMinute: Math.round(this.config.XINGCHEN_RATE_LIMIT_PER_MINUTE * (paces.length > 0 ? Math.min(...paces.map((p) => p.value)) : 1)),
+        ratePerMinute: Math.round(
+          this.config.XINGCHEN_RATE_LIMIT_PER_MINUTE *
+            (paces.length > 0 ? Math.min(...paces.map((p) => p.value)) : 1),
+        ),
         budgets: budgets.map((row) => ({
           key: String(row.account_set),
           detail: `pace ${Number(row.factor).toFixed(2)}${Number(row.throttled_until_ms) > Date.now() ? `, throttled until ${new Date(Number(row.throttled_until_ms)).toISOString()}` : ''}`,
@@ -106,7 +130,7 @@ export class OverviewService {
         fetchJson(`${target.url}/health/live`),
         fetchJson(`${target.url}/health/ready`),
       ]);
-      const checks = ((ready.body as { checks?: Record<string, CheckResult> } | null)?.checks ?? {});
+      const checks = (ready.body as { checks?: Record<string, CheckResult> } | null)?.checks ?? {};
       return { ...target, live: live.status === 200, ready: ready.status === 200, checks };
     } catch (error) {
       return {
@@ -114,7 +138,10 @@ export class OverviewService {
         live: false,
         ready: false,
         checks: {},
-        error: error instanceof Error ? ((error.cause as Error | undefined)?.message ?? error.message) : String(error),
+        error:
+          error instanceof Error
+            ? ((error.cause as Error | undefined)?.message ?? error.message)
+            : String(error),
       };
     }
   }

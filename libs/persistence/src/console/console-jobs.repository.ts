@@ -34,7 +34,12 @@ const jobFromColumns = (row: Columns): ConsoleJobRow => ({
 export class ConsoleJobRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  async create(job: { id: string; kind: ConsoleJobKind; actor: string; request: unknown }): Promise<ConsoleJobRow> {
+  async create(job: {
+    id: string;
+    kind: ConsoleJobKind;
+    actor: string;
+    request: unknown;
+  }): Promise<ConsoleJobRow> {
     const rows = await this.dataSource.query<Columns[]>(
       `INSERT INTO console_jobs (id, kind, state, actor, request) VALUES ($1, $2, 'running', $3, $4) RETURNING *`,
       [job.id, job.kind, job.actor, JSON.stringify(job.request)],
@@ -43,15 +48,20 @@ export class ConsoleJobRepository {
   }
 
   async progress(id: string, progress: Record<string, number | string>): Promise<void> {
-    await this.dataSource.query(`UPDATE console_jobs SET progress = $2, updated_at = now() WHERE id = $1 AND state = 'running'`, [
-      id,
-      JSON.stringify(progress),
-    ]);
+    await this.dataSource.query(
+      `UPDATE console_jobs SET progress = $2, updated_at = now() WHERE id = $1 AND state = 'running'`,
+      [id, JSON.stringify(progress)],
+    );
   }
 
   async finish(
     id: string,
-    outcome: { state: 'done' | 'failed'; progress: Record<string, number | string>; result?: unknown; error?: string },
+    outcome: {
+      state: 'done' | 'failed';
+      progress: Record<string, number | string>;
+      result?: unknown;
+      error?: string;
+    },
   ): Promise<void> {
     await this.dataSource.query(
       `UPDATE console_jobs SET state = $2, progress = $3, result = $4, error = $5, updated_at = now(), finished_at = now() WHERE id = $1`,
@@ -95,7 +105,11 @@ export class ConsoleJobRepository {
   }
 
   /** Records that a redrive job re-sent these dead letters. */
-  async markRedriven(jobId: string, topic: string, records: Array<{ partition: number; offset: string }>): Promise<void> {
+  async markRedriven(
+    jobId: string,
+    topic: string,
+    records: Array<{ partition: number; offset: string }>,
+  ): Promise<void> {
     for (let start = 0; start < records.length; start += 1000) {
       const chunk = records.slice(start, start + 1000);
       await this.dataSource.query(

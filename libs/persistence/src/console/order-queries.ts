@@ -76,9 +76,10 @@ export class OrderQueries {
   }
 
   async order(billNo: string): Promise<OrderListRow | null> {
-    const rows = await this.dataSource.query<Columns[]>('SELECT * FROM sales_order_ledger WHERE bill_no = $1', [
-      billNo,
-    ]);
+    const rows = await this.dataSource.query<Columns[]>(
+      'SELECT * FROM sales_order_ledger WHERE bill_no = $1',
+      [billNo],
+    );
     return rows[0] ? { ...ledgerRowFromColumns(rows[0]), updatedAt: toDate(rows[0].updated_at)! } : null;
   }
 
