@@ -264,6 +264,10 @@ export class PipelineStack {
         CONSOLE_PORT: String(this.ports.console),
         CONSOLE_HOST: '127.0.0.1',
         CONSOLE_SERVICE_URLS: SERVICES.map((service) => `${service}=${this.url(service)}`).join(','),
+        // the account set's quota as the loader has it (the overview shows it)
+        ...(this.options.env?.loader?.XINGCHEN_RATE_LIMIT_PER_MINUTE
+          ? { XINGCHEN_RATE_LIMIT_PER_MINUTE: this.options.env.loader.XINGCHEN_RATE_LIMIT_PER_MINUTE }
+          : {}),
         WDT_BASE_URL: this.url('wdt-sandbox'),
         XINGCHEN_BASE_URL: this.url('xingchen-sandbox'),
         ...xingchenCredentials(this.xingchenApi),

@@ -1,5 +1,12 @@
 import { Inject, Injectable, NotFoundException } from '@nestjs/common';
-import { wdtModifiedOf, wdtTradeStatusOf } from '@app/contracts';
+import { tryParseWdtTime, wdtModifiedOf, wdtTradeStatusOf } from '@app/contracts';
+
+/** A WDT time (Beijing) as ISO-8601, as every time the API answers; unreadable text as it came. */
+const wdtTimeIso = (text: string | null | undefined): string | undefined => {
+  if (text === null || text === undefined) return undefined;
+  const ms = tryParseWdtTime(text);
+  return ms === undefined ? text : new Date(ms).toISOString();
+};
 import { type MappingRules } from '@app/mapping';
 import { masterDataNumbers, resolveMasterData } from '@app/operations';
 import { OrderQueries, type LedgerStatus, type OrderListRow, type OrderSearch } from '@app/persistence';
@@ -137,7 +144,7 @@ export class OrdersService {
             view: {
               found: true,
               status: status === undefined ? undefined : String(status),
-              modified: wdtModifiedOf(raw),
+              modified: wdtTimeIso(wdtModifiedOf(raw)),
             },
             raw,
           };
@@ -147,7 +154,7 @@ export class OrdersService {
           return {
             view: {
               found: true,
-              modified: bad.modified ?? undefined,
+              modified: wdtTimeIso(bad.modified),
               error: 'WDT sent this trade in a shape the parser refuses',
             },
             raw: bad.raw,

@@ -89,7 +89,8 @@ export class OverviewService {
     for (const sample of all.filter((s) => s.name === 'erpsync_xingchen_api_requests_total'))
       requestsByOutcome[sample.labels.outcome ?? 'unknown'] =
         (requestsByOutcome[sample.labels.outcome ?? 'unknown'] ?? 0) + sample.value;
-    const paces = all.filter((s) => s.name === 'erpsync_xingchen_quota_pace_ratio');
+    // a process in local mode reports no pace (0): only the shared budget's pace counts
+    const paces = all.filter((s) => s.name === 'erpsync_xingchen_quota_pace_ratio' && s.value > 0);
     return {
       generatedAt: new Date().toISOString(),
       services,
