@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { formatWdtTime, parseWdtTime } from '@app/contracts';
 import { LedgerQueries } from '@app/persistence';
 import { hashPassword } from '@app/runtime';
 import { waitFor } from '@app/testing';
@@ -203,8 +204,21 @@ describe('e2e: the operations console in a real browser, against the demo stack'
     await page.getByTestId('mapping-preview').click();
     await page.getByTestId('mapping-outcome').waitFor();
     await shot('mapping');
+    // a resync of the first hour: the extractor's backfill, run by the console, re-reads it from WDT
     await page.getByTestId('nav-replay').click();
-    await page.getByTestId('replay-trades').waitFor();
+    await page.getByTestId('resync-from').fill(modified[0]);
+    await page.getByTestId('resync-to').fill(formatWdtTime(parseWdtTime(modified[0]) + 3_599_000));
+    await page.getByTestId('resync-submit').click();
+    await waitFor(
+      async () =>
+        ['done', 'failed'].includes((await page.getByTestId('job-state').textContent())?.trim() ?? ''),
+      {
+        timeoutMs: 120000,
+        description: 'the resync ended',
+      },
+    );
+    expect((await page.getByTestId('job-state').textContent())?.trim()).toBe('done');
+    expect(await page.getByTestId('job-result').textContent()).toMatch(/trades|windows/);
     await shot('replay');
     await page.getByTestId('nav-audit').click();
     await page.getByTestId('audit-row').first().waitFor();
