@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { deadLetterTopic, formatWdtTime, Headers, tryParseWdtTime, wdtTradeNoOf } from '@app/contracts';
 import { headerText } from '@app/kafka';
 import { mapTrade, type MappingRules } from '@app/mapping';
-import { LedgerQueries } from '@app/persistence';
+import { LedgerQueries, type LedgerRow } from '@app/persistence';
 import { rangesForTimes, readRanges } from '@app/replay';
 import { backoffDelay, sleep } from '@app/runtime';
 import {
@@ -105,18 +105,21 @@ export async function fetchDeadLetters(kafka: Kafka, topics: DeadLetterTopics): 
   return letters;
 }
 
+/** A ledger row in the terms of the reconciliation. */
+export const ledgerViewOf = (row: LedgerRow): LedgerView => ({
+  billNo: row.billNo,
+  status: row.status,
+  sourceModified: row.sourceModified.toISOString(),
+  contentHash: row.contentHash ?? undefined,
+  xingchenId: row.xingchenId ?? undefined,
+  lastErrorCode: row.lastErrorCode ?? undefined,
+  lastErrorMessage: row.lastErrorMessage ?? undefined,
+});
+
 /** The ledger rows of these bill numbers. */
 export async function fetchLedger(databaseUrl: string, billNos: string[]): Promise<LedgerView[]> {
   const rows = await LedgerQueries.using(databaseUrl, (queries) => queries.rows(billNos));
-  return rows.map((row) => ({
-    billNo: row.billNo,
-    status: row.status,
-    sourceModified: row.sourceModified.toISOString(),
-    contentHash: row.contentHash ?? undefined,
-    xingchenId: row.xingchenId ?? undefined,
-    lastErrorCode: row.lastErrorCode ?? undefined,
-    lastErrorMessage: row.lastErrorMessage ?? undefined,
-  }));
+  return rows.map(ledgerViewOf);
 }
 
 /** The Xingchen orders of these bill numbers (all of them, so duplicates show) with their saved lines. */

@@ -8,7 +8,7 @@ const wdtTimeIso = (text: string | null | undefined): string | undefined => {
   return ms === undefined ? text : new Date(ms).toISOString();
 };
 import { type MappingRules } from '@app/mapping';
-import { masterDataNumbers, resolveMasterData } from '@app/operations';
+import { ledgerViewOf, masterDataNumbers, resolveMasterData } from '@app/operations';
 import { OrderQueries, type LedgerStatus, type OrderListRow, type OrderSearch } from '@app/persistence';
 import { reconcile, type ReconciliationReport } from '@app/reconciliation';
 import { type WdtClient } from '@app/wdt-client';
@@ -190,17 +190,7 @@ export class OrdersService {
       const masterData = await resolveMasterData(this.xingchen, masterDataNumbers([trade], this.rules));
       const report = reconcile({
         trades: [trade],
-        ledger: [
-          {
-            billNo: row.billNo,
-            status: row.status,
-            sourceModified: row.sourceModified.toISOString(),
-            contentHash: row.contentHash ?? undefined,
-            xingchenId: row.xingchenId ?? undefined,
-            lastErrorCode: row.lastErrorCode ?? undefined,
-            lastErrorMessage: row.lastErrorMessage ?? undefined,
-          },
-        ],
+        ledger: [ledgerViewOf(row)],
         xingchenOrders: summary && detail ? [{ ...detail, id: summary.id, billNo: summary.billNo }] : [],
         masterData,
         rules: this.rules,

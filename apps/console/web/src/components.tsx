@@ -1,6 +1,6 @@
 import type { ReactNode } from 'react';
 import type { FieldDifference, Job } from '../../src/console-api';
-import { isRecord, localTime, pretty, shortJson, toneOf } from './format';
+import { BEIJING_FORMAT, isRecord, localTime, pretty, shortJson, toneOf } from './format';
 
 /** A time in the browser's local time, its ISO text in the title. */
 export function Time({ iso, timeOnly = false }: { iso: string | null | undefined; timeOnly?: boolean }) {
@@ -297,5 +297,37 @@ export function JobsTable({
         ))}
       </tbody>
     </table>
+  );
+}
+
+/** The from/to inputs of a WDT period, Beijing time as WDT writes it (`<prefix>-from`, `<prefix>-to`). */
+export function BeijingRange(props: {
+  testIdPrefix: string;
+  from: string;
+  to: string;
+  onFrom: (value: string) => void;
+  onTo: (value: string) => void;
+}) {
+  return (
+    <>
+      <label>
+        from (Beijing)
+        <input
+          data-testid={`${props.testIdPrefix}-from`}
+          placeholder={BEIJING_FORMAT}
+          value={props.from}
+          onChange={(event) => props.onFrom(event.target.value)}
+        />
+      </label>
+      <label>
+        to (Beijing)
+        <input
+          data-testid={`${props.testIdPrefix}-to`}
+          placeholder={BEIJING_FORMAT}
+          value={props.to}
+          onChange={(event) => props.onTo(event.target.value)}
+        />
+      </label>
+    </>
   );
 }

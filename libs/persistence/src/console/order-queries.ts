@@ -1,6 +1,6 @@
 import { type DataSource } from 'typeorm';
 import { ledgerRowFromColumns, toDate, type Columns } from '../ledger/ledger-row';
-import { type AttemptView } from '../ledger/ledger.queries';
+import { attemptFromColumns, type AttemptView } from '../ledger/ledger.queries';
 import { type LedgerRow, type LedgerStatus } from '../ledger/ledger.types';
 
 export interface OrderSearch {
@@ -90,17 +90,7 @@ export class OrderQueries {
       [billNo],
     );
     return rows.map((raw) => ({
-      id: String(raw.id),
-      billNo: raw.bill_no as string,
-      operation: raw.operation as AttemptView['operation'],
-      outcome: raw.outcome as AttemptView['outcome'],
-      xingchenId: (raw.xingchen_id as string | null) ?? null,
-      contentHash: (raw.content_hash as string | null) ?? null,
-      sourceModified: toDate(raw.source_modified),
-      errorCode: (raw.error_code as string | null) ?? null,
-      errorMessage: (raw.error_message as string | null) ?? null,
-      durationMs: Number(raw.duration_ms),
-      attemptedAt: toDate(raw.attempted_at)!,
+      ...attemptFromColumns(raw),
       requestBody: (raw.request_body as string | null) ?? null,
       responseStatus: raw.response_status === null ? null : Number(raw.response_status),
       responseBody: (raw.response_body as string | null) ?? null,

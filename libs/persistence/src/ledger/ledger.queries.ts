@@ -19,7 +19,8 @@ export interface AttemptView extends AttemptRecord {
   attemptedAt: Date;
 }
 
-const attemptFromColumns = (raw: Columns): AttemptView => ({
+/** A `sales_order_sync_attempts` row (`SELECT *`) as an AttemptView. */
+export const attemptFromColumns = (raw: Columns): AttemptView => ({
   id: String(raw.id),
   billNo: raw.bill_no as string,
   operation: raw.operation as AttemptView['operation'],

@@ -7,7 +7,17 @@ import type {
   ReportEntryView,
 } from '../../../src/console-api';
 import { post, useApi, useJob } from '../api';
-import { DiffTable, Empty, ErrorBanner, JobsTable, Loading, Section, Time, TrackedJob } from '../components';
+import {
+  BeijingRange,
+  DiffTable,
+  Empty,
+  ErrorBanner,
+  JobsTable,
+  Loading,
+  Section,
+  Time,
+  TrackedJob,
+} from '../components';
 import { BEIJING_FORMAT, isBeijingTime, isRecord } from '../format';
 import { orderLink } from './Orders';
 
@@ -69,24 +79,7 @@ export function ReconciliationPage() {
             period (Beijing time). It only reads.
           </p>
           <div className="row">
-            <label>
-              from (Beijing)
-              <input
-                data-testid="reconcile-from"
-                placeholder={BEIJING_FORMAT}
-                value={from}
-                onChange={(event) => setFrom(event.target.value)}
-              />
-            </label>
-            <label>
-              to (Beijing)
-              <input
-                data-testid="reconcile-to"
-                placeholder={BEIJING_FORMAT}
-                value={to}
-                onChange={(event) => setTo(event.target.value)}
-              />
-            </label>
+            <BeijingRange testIdPrefix="reconcile" from={from} to={to} onFrom={setFrom} onTo={setTo} />
             <button type="submit" className="primary" data-testid="reconcile-submit" disabled={running}>
               Reconcile
             </button>

@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { Job, ReplayRequest, ResyncRequest } from '../../../src/console-api';
 import { post, useApi, useIsOperator, useJob } from '../api';
-import { ErrorBanner, JobsTable, Loading, Section, TrackedJob } from '../components';
+import { BeijingRange, ErrorBanner, JobsTable, Loading, Section, TrackedJob } from '../components';
 import { BEIJING_FORMAT, isBeijingTime, localInputToIso } from '../format';
 
 const OPERATION_KINDS = new Set(['replay', 'resync', 'redrive']);
@@ -145,24 +145,7 @@ function ResyncForm({ onChange }: { onChange: () => void }) {
           WDT&apos;s clock).
         </p>
         <div className="row">
-          <label>
-            from (Beijing)
-            <input
-              data-testid="resync-from"
-              placeholder={BEIJING_FORMAT}
-              value={from}
-              onChange={(event) => setFrom(event.target.value)}
-            />
-          </label>
-          <label>
-            to (Beijing)
-            <input
-              data-testid="resync-to"
-              placeholder={BEIJING_FORMAT}
-              value={to}
-              onChange={(event) => setTo(event.target.value)}
-            />
-          </label>
+          <BeijingRange testIdPrefix="resync" from={from} to={to} onFrom={setFrom} onTo={setTo} />
         </div>
         <ErrorBanner error={invalid} />
         <div>
