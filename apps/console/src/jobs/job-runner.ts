@@ -62,11 +62,6 @@ export class JobRunner implements OnModuleInit, OnApplicationShutdown {
     return jobView(row);
   }
 
-  /** Resolves when the job has ended (tests and shutdown). */
-  async settled(id: string): Promise<void> {
-    await this.running.get(id)?.done;
-  }
-
   async onApplicationShutdown(): Promise<void> {
     for (const { abort } of this.running.values()) abort.abort(new Error('the console is stopping'));
     await Promise.allSettled([...this.running.values()].map((job) => job.done));

@@ -7,6 +7,8 @@ import {
   type MapResult,
   type MappingRules,
 } from '@app/mapping';
+import { resolveMasterData } from '@app/operations';
+import { type MasterDataIds } from '@app/reconciliation';
 import { salesOrderDraft, saveBodyFor, type DraftIds, type XingchenClient } from '@app/xingchen-client';
 import { type MappingCheck, type MappingPreview } from '../console-api';
 import { CONSOLE_RULES, CONSOLE_XINGCHEN } from '../console.tokens';
@@ -94,7 +96,8 @@ export class MappingPreviewService {
           : r.outcome === 'cancelled'
             ? 'cancelled'
             : `${r.outcome}: ${r.reason}`;
-      if (describe(before) !== describe(after) || JSON.stringify(before) !== JSON.stringify(after))
+      // any difference counts, not only a different outcome (another customer, price or line)
+      if (JSON.stringify(before) !== JSON.stringify(after))
         changed.push({
           tradeNo,
           configured: describe(before),
@@ -126,40 +129,46 @@ export class MappingPreviewService {
     }
   }
 
-  /** The order's numbers as Xingchen ids (through the look-ups); an unknown number is a message and a placeholder. */
+  /**
+   * The order's numbers as Xingchen ids, through the look-ups the reconciliation makes; an unknown
+   * number is a message and a placeholder, and so is every number when Xingchen cannot be asked.
+   */
   private async resolve(order: NormalizedSalesOrder): Promise<{ ids: DraftIds; messages: string[] }> {
     const messages: string[] = [];
-    const look = async <T>(
-      what: string,
-      number: string,
-      find: () => Promise<T | null>,
-    ): Promise<T | null> => {
-      try {
-        const found = await find();
-        if (!found) messages.push(`${what} ${number} is not in Xingchen: the loader would reject this order`);
-        return found;
-      } catch (error) {
-        messages.push(
-          `${what} ${number} could not be looked up: ${error instanceof Error ? error.message : String(error)}`,
-        );
-        return null;
-      }
-    };
-    const customer = await look('customer', order.customerNumber, () =>
-      this.xingchen.findCustomer(order.customerNumber),
-    );
-    const lines = [];
-    for (const line of order.lines) {
-      const material = await look('material', line.materialNumber, () =>
-        this.xingchen.findMaterial(line.materialNumber),
-      );
-      const store = await look('store', line.storeNumber, () => this.xingchen.findStore(line.storeNumber));
-      lines.push({
-        materialId: material?.id ?? `<material ${line.materialNumber}>`,
-        unitId: material?.baseUnitId ?? `<base unit of ${line.materialNumber}>`,
-        storeId: store?.id ?? `<store ${line.storeNumber}>`,
+    let known: MasterDataIds | undefined;
+    try {
+      known = await resolveMasterData(this.xingchen, {
+        customers: new Set([order.customerNumber]),
+        materials: new Set(order.lines.map((line) => line.materialNumber)),
+        stores: new Set(order.lines.map((line) => line.storeNumber)),
       });
+    } catch (error) {
+      messages.push(
+        `Xingchen's master data could not be looked up: ${error instanceof Error ? error.message : String(error)}`,
+      );
     }
-    return { ids: { customerId: customer?.id ?? `<customer ${order.customerNumber}>`, lines }, messages };
+    const id = (what: string, number: string, found: string | undefined, placeholder: string): string => {
+      if (found !== undefined) return found;
+      if (known && !messages.some((m) => m.startsWith(`${what} ${number} `)))
+        messages.push(`${what} ${number} is not in Xingchen: the loader would reject this order`);
+      return placeholder;
+    };
+    const customerId = id(
+      'customer',
+      order.customerNumber,
+      known?.customerId(order.customerNumber),
+      `<customer ${order.customerNumber}>`,
+    );
+    const lines = order.lines.map((line) => ({
+      materialId: id(
+        'material',
+        line.materialNumber,
+        known?.materialId(line.materialNumber),
+        `<material ${line.materialNumber}>`,
+      ),
+      unitId: known?.baseUnitId(line.materialNumber) ?? `<base unit of ${line.materialNumber}>`,
+      storeId: id('store', line.storeNumber, known?.storeId(line.storeNumber), `<store ${line.storeNumber}>`),
+    }));
+    return { ids: { customerId, lines }, messages };
   }
 }
